@@ -1,0 +1,108 @@
+"""The one naming helper: every AWS name in the stack is derived here.
+
+Each AWS service has its own alphabet and length limit. A name that would be too long is cut
+and given a short hash of the full name, so two long names never collide after cutting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+PROJECT = "tenant-pipeline"
+POOLED_KEYSPACE = "tenants_pool"
+SILO_KEYSPACE_PREFIX = "tenant_"
+TENANT_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """What one AWS service accepts as a name."""
+
+    max_length: int
+    separator: str
+    invalid: re.Pattern[str]  # characters to replace with the separator
+    lowercase: bool = False
+
+
+# Limits from each service's API reference.
+RULES: dict[str, NameRule] = {
+    # CreateKeyspace / CreateTable: [a-zA-Z0-9][a-zA-Z0-9_]{0,47}
+    "keyspace": NameRule(48, "_", re.compile(r"[^a-zA-Z0-9_]")),
+    "table": NameRule(48, "_", re.compile(r"[^a-zA-Z0-9_]")),
+    # IAM role names: [\w+=,.@-]{1,64}
+    "iam-role": NameRule(64, "-", re.compile(r"[^\w+=,.@-]")),
+    "iam-policy": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
+    # Kinesis stream and Firehose delivery stream: [a-zA-Z0-9_.-]
+    "kinesis-stream": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    "firehose": NameRule(64, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    # Managed Service for Apache Flink application: [a-zA-Z0-9_.-]{1,128}
+    "flink-app": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    # Lambda function: [a-zA-Z0-9-_]{1,64}
+    "lambda": NameRule(64, "-", re.compile(r"[^a-zA-Z0-9_-]")),
+    # S3 bucket prefix: Pulumi appends 8 random characters to reach at most 63.
+    "s3-bucket": NameRule(55, "-", re.compile(r"[^a-z0-9-]"), lowercase=True),
+    # Cognito user pool (128), API Gateway API / usage plan / key (free text, kept short).
+    "cognito-pool": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
+    "api": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    "log-group": NameRule(512, "-", re.compile(r"[^a-zA-Z0-9_./#-]")),
+}
+
+_HASH_LENGTH = 6
+
+
+def fit(name: str, service: str) -> str:
+    """Make `name` valid for `service`: replace bad characters, cut with a hash when too long."""
+    rule = RULES[service]
+    cleaned = rule.invalid.sub(rule.separator, name.lower() if rule.lowercase else name)
+    if len(cleaned) <= rule.max_length:
+        return cleaned
+    digest = hashlib.sha256(name.encode()).hexdigest()[:_HASH_LENGTH]
+    keep = rule.max_length - _HASH_LENGTH - len(rule.separator)
+    return f"{cleaned[:keep].rstrip(rule.separator)}{rule.separator}{digest}"
+
+
+@dataclass(frozen=True)
+class Namer:
+    """Names for one stack (environment)."""
+
+    environment: str
+
+    @property
+    def prefix(self) -> str:
+        return f"{PROJECT}-{self.environment}"
+
+    def logical(self, *parts: str) -> str:
+        """A Pulumi logical name; unique within the stack."""
+        return "-".join(parts)
+
+    def physical(self, service: str, *parts: str) -> str:
+        """An AWS physical name for `service`, prefixed with project and environment."""
+        return fit("-".join((self.prefix, *parts)), service)
+
+    def tenant_role(self, tenant_id: str) -> str:
+        return self.physical("iam-role", "tenant", tenant_id)
+
+    def pooled_tenant_role(self) -> str:
+        return self.physical("iam-role", "pooled-tenants")
+
+
+def silo_keyspace(tenant_id: str) -> str:
+    """A premium tenant's own keyspace: `acme-corp` -> `tenant_acme_corp`."""
+    return fit(SILO_KEYSPACE_PREFIX + tenant_id, "keyspace")
+
+
+def tenant_s3_prefix(tenant_id: str) -> str:
+    """Where a tenant's enriched events land in the ingest bucket (Firehose dynamic partitioning)."""
+    return f"tenant={tenant_id}/"
+
+
+def tenant_names(namer: Namer, tenant_id: str) -> dict[str, str]:
+    """Every AWS name that belongs to one tenant alone; used to find collisions between tenants."""
+    return {
+        "keyspace": silo_keyspace(tenant_id),
+        "iam-role": namer.tenant_role(tenant_id),
+        "api-key": namer.physical("api", "key", tenant_id),
+        "s3-prefix": tenant_s3_prefix(tenant_id),
+    }

@@ -1,0 +1,1 @@
+"""Running the Pulumi program with no cloud account: under Pulumi mocks, recording what it declares."""

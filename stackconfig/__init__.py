@@ -1,0 +1,1 @@
+"""The stack-config contract of DESIGN.md: loading, validation and quotas, as pure functions."""

@@ -1,0 +1,49 @@
+"""The validated stack config, as the Pulumi program and `make plan` consume it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tiers.policy import TierPolicy
+
+TenantStatus = Literal["active", "offboarded"]
+TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
+StreamMode = Literal["ON_DEMAND", "PROVISIONED"]
+STREAM_MODES: tuple[StreamMode, ...] = ("ON_DEMAND", "PROVISIONED")
+
+
+@dataclass(frozen=True)
+class TenantSpec:
+    id: str
+    tier: str
+    status: TenantStatus = "active"
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """Service quotas of the account and region; raise them here once AWS has raised them."""
+
+    keyspaces: int = 256
+    tables: int = 256
+    api_keys: int = 10_000
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """Sizing of the shared pipeline (`tenant-pipeline:ingest`)."""
+
+    stream_mode: StreamMode = "ON_DEMAND"
+    shard_count: int | None = None  # only for PROVISIONED
+    buffer_size_mb: int = 64  # Firehose dynamic partitioning needs at least 64 MiB
+    buffer_interval_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    environment: str
+    region: str
+    tenants: tuple[TenantSpec, ...]
+    tiers: dict[str, TierPolicy]
+    quotas: Quotas
+    ingest: IngestSettings

@@ -1,0 +1,1 @@
+"""Tier policy: what each tenant tier gets, and how tenants resolve to a plan."""

@@ -1,0 +1,44 @@
+"""Tier resolution: what each tenant of the roster gets, before any resource is declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from naming import POOLED_KEYSPACE, Namer, silo_keyspace, tenant_s3_prefix
+from stackconfig.model import TenantSpec, TenantStatus
+from tiers.policy import TierPolicy
+
+
+@dataclass(frozen=True)
+class TenantPlan:
+    tenant_id: str
+    status: TenantStatus
+    tier: TierPolicy
+    keyspace: str  # its own (silo) or the pooled keyspace
+    s3_prefix: str
+    role_name: str  # its own role (silo) or the shared pooled role
+
+    @property
+    def served(self) -> bool:
+        """An offboarded tenant gets no API key and no role."""
+        return self.status == "active"
+
+    @property
+    def has_own_keyspace(self) -> bool:
+        """A silo keyspace exists while the tenant is served, or after offboarding unless deleted."""
+        return self.tier.siloed and (self.served or self.tier.offboarding != "delete")
+
+
+def plan_tenant(tenant: TenantSpec, tier: TierPolicy, namer: Namer) -> TenantPlan:
+    return TenantPlan(
+        tenant_id=tenant.id,
+        status=tenant.status,
+        tier=tier,
+        keyspace=silo_keyspace(tenant.id) if tier.siloed else POOLED_KEYSPACE,
+        s3_prefix=tenant_s3_prefix(tenant.id),
+        role_name=namer.tenant_role(tenant.id) if tier.siloed else namer.pooled_tenant_role(),
+    )
+
+
+def plan_tenants(tenants: tuple[TenantSpec, ...], tiers: dict[str, TierPolicy], namer: Namer) -> list[TenantPlan]:
+    return [plan_tenant(tenant, tiers[tenant.tier], namer) for tenant in tenants]

@@ -1,0 +1,57 @@
+"""The tier policy: everything that differs between tenant tiers, as typed data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+StorageModel = Literal["pooled", "silo"]
+CapacityMode = Literal["ON_DEMAND", "PROVISIONED"]
+IamModel = Literal["pooled-role", "dedicated-role"]
+OffboardingStrategy = Literal["retain", "delete", "scale-down"]
+
+STORAGE_MODELS: tuple[StorageModel, ...] = ("pooled", "silo")
+CAPACITY_MODES: tuple[CapacityMode, ...] = ("ON_DEMAND", "PROVISIONED")
+IAM_MODELS: tuple[IamModel, ...] = ("pooled-role", "dedicated-role")
+OFFBOARDING_STRATEGIES: tuple[OffboardingStrategy, ...] = ("retain", "delete", "scale-down")
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """API Gateway usage-plan limits for every tenant of a tier (noisy-neighbour control)."""
+
+    rate_limit: float  # steady requests per second
+    burst_limit: int  # token-bucket size
+    quota_per_day: int  # requests per day
+
+
+@dataclass(frozen=True)
+class AutoScaling:
+    """Keyspaces provisioned capacity bounds and the utilisation auto scaling aims for."""
+
+    read_min: int
+    read_max: int
+    write_min: int
+    write_max: int
+    target_utilization: float  # percent, 20-90 as Application Auto Scaling allows
+
+
+@dataclass(frozen=True)
+class Capacity:
+    mode: CapacityMode
+    auto_scaling: AutoScaling | None  # only for PROVISIONED
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    name: str
+    storage: StorageModel
+    capacity: Capacity
+    throttle: Throttle
+    iam: IamModel
+    point_in_time_recovery: bool
+    offboarding: OffboardingStrategy
+
+    @property
+    def siloed(self) -> bool:
+        return self.storage == "silo"
