@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from components.ingestion import IngestionPipeline, IngestionPipelineArgs
 from components.pooled_storage import PooledStorage, PooledStorageArgs
 from components.silo_tenant import SiloTenant, SiloTenantArgs
-from naming import PROJECT, Namer
+from naming import PROJECT, Namer, s3_bucket_arn
 from stackconfig.errors import ConfigError
 from stackconfig.load import CONFIG_KEYS, load_stack_config
 from tiers.plan import plan_tenants
@@ -33,14 +34,26 @@ def main() -> None:
     namer = Namer(config.environment)
     plans = plan_tenants(config.tenants, config.tiers, namer)
 
-    IngestionPipeline("ingestion", IngestionPipelineArgs(config=config, namer=namer, tenants=plans))
+    # The bucket's name is derived, not generated, so tenant policies can name it before it exists.
+    account_id = aws.get_caller_identity_output().account_id
+    bucket_name = account_id.apply(lambda account: namer.ingest_bucket(account, config.region))
+    bucket_arn = bucket_name.apply(s3_bucket_arn)
+
+    IngestionPipeline(
+        "ingestion", IngestionPipelineArgs(config=config, namer=namer, tenants=plans, bucket_name=bucket_name)
+    )
     PooledStorage(
         "pooled-storage",
-        PooledStorageArgs(namer=namer, tenants=[plan for plan in plans if not plan.tier.siloed]),
+        PooledStorageArgs(
+            namer=namer, tenants=[plan for plan in plans if not plan.tier.siloed], ingest_bucket_arn=bucket_arn
+        ),
     )
     for plan in plans:
         if plan.tier.siloed:
-            SiloTenant(namer.logical("tenant", plan.tenant_id), SiloTenantArgs(namer=namer, plan=plan))
+            SiloTenant(
+                namer.logical("tenant", plan.tenant_id),
+                SiloTenantArgs(namer=namer, plan=plan, ingest_bucket_arn=bucket_arn),
+            )
 
 
 main()

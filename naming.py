@@ -43,6 +43,8 @@ RULES: dict[str, NameRule] = {
     "lambda": NameRule(64, "-", re.compile(r"[^a-zA-Z0-9_-]")),
     # S3 bucket prefix: Pulumi appends 8 random characters to reach at most 63.
     "s3-bucket": NameRule(55, "-", re.compile(r"[^a-z0-9-]"), lowercase=True),
+    # S3 bucket name, given in full: 3-63 lowercase letters, digits and hyphens.
+    "s3-bucket-name": NameRule(63, "-", re.compile(r"[^a-z0-9-]"), lowercase=True),
     # Cognito user pool (128), API Gateway API / usage plan / key (free text, kept short).
     "cognito-pool": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
     "api": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
@@ -81,6 +83,10 @@ class Namer:
         """An AWS physical name for `service`, prefixed with project and environment."""
         return fit("-".join((self.prefix, *parts)), service)
 
+    def ingest_bucket(self, account_id: str, region: str) -> str:
+        """The ingest bucket: globally unique by account and region, predictable for consumers."""
+        return fit(f"{self.prefix}-ingest-{account_id}-{region}", "s3-bucket-name")
+
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)
 
@@ -96,6 +102,10 @@ def silo_keyspace(tenant_id: str) -> str:
 def tenant_s3_prefix(tenant_id: str) -> str:
     """Where a tenant's enriched events land in the ingest bucket (Firehose dynamic partitioning)."""
     return f"tenant={tenant_id}/"
+
+
+def s3_bucket_arn(bucket: str) -> str:
+    return f"arn:aws:s3:::{bucket}"
 
 
 def tenant_names(namer: Namer, tenant_id: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ class IngestionPipelineArgs:
     config: StackConfig
     namer: Namer
     tenants: Sequence[TenantPlan]
+    bucket_name: pulumi.Input[str]  # naming.Namer.ingest_bucket
 
 
 class IngestionPipeline(pulumi.ComponentResource):

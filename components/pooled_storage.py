@@ -15,6 +15,7 @@ from tiers.plan import TenantPlan
 class PooledStorageArgs:
     namer: Namer
     tenants: Sequence[TenantPlan]
+    ingest_bucket_arn: pulumi.Input[str]
 
 
 class PooledStorage(pulumi.ComponentResource):

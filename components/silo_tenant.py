@@ -14,6 +14,7 @@ from tiers.plan import TenantPlan
 class SiloTenantArgs:
     namer: Namer
     plan: TenantPlan
+    ingest_bucket_arn: pulumi.Input[str]
 
 
 class SiloTenant(pulumi.ComponentResource):
