@@ -69,8 +69,8 @@ class _RecordingMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         return fake_cloud.new_resource(args.typ, args.name, dict(args.inputs), self.region)
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[Any, Any]:
-        return fake_cloud.call(args.token, dict(args.args), self.region)
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return fake_cloud.call(args.token, dict(args.args), self.region), []
 
 
 class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
