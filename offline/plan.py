@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pulumi
 from rich.console import Console
 from rich.table import Table
 
 from naming import Namer
-from offline.run import Declaration, run_program
+from offline.run import PROJECT_ROOT, Declaration, run_program
 from offline.stack_file import StackFileError, project_values, read_stack_config
 from stackconfig.errors import ConfigError
 from stackconfig.load import load_stack_config
@@ -59,11 +60,12 @@ def resource_table(declaration: Declaration) -> Table:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     # Wide enough for the tenant table when the output is a pipe or a CI log.
     console = Console(width=None if sys.stdout.isatty() else 200)
     try:
-        raw = read_stack_config(args.stack)
+        raw = read_stack_config(args.stack, args.project_dir)
         config = load_stack_config(project_values(raw), args.stack, str(raw.get("aws:region", "")) or "us-east-1")
     except (StackFileError, ConfigError) as error:
         console.print(f"[bold red]Stack '{args.stack}' cannot be planned[/]: {error}", highlight=False)

@@ -98,6 +98,14 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
         return response
 
 
+class ProgramStopped(pulumi.RunError):
+    """The program ended itself with pulumi.RunError (e.g. invalid config); `declared` is what it declared first."""
+
+    def __init__(self, message: str, declared: list[DeclaredResource]):
+        super().__init__(message)
+        self.declared = declared
+
+
 def stack_config_values(config: dict[str, Any]) -> dict[str, str]:
     """Config as the Pulumi engine hands it to a program: structured values as JSON strings."""
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
@@ -106,7 +114,7 @@ def stack_config_values(config: dict[str, Any]) -> dict[str, str]:
 def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> Declaration:
     """Run `program` for `stack` with `config` (fully qualified keys, e.g. `aws:region`).
 
-    Raises what the program raises, e.g. pulumi.RunError on invalid stack config.
+    Raises ProgramStopped (a pulumi.RunError) when the program stops itself, e.g. on invalid config.
     """
     region = str(config.get("aws:region", "us-east-1"))
     mocks = _RecordingMocks(region)
@@ -121,5 +129,8 @@ def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> 
         outputs = getattr(root, "outputs", {}) or {}
         exported.update(_sync_await(pulumi.Output.from_input(outputs).future()) or {})
 
-    _sync_await(run_pulumi_func(body))
+    try:
+        _sync_await(run_pulumi_func(body))
+    except pulumi.RunError as error:
+        raise ProgramStopped(str(error), monitor.declared) from error
     return Declaration(resources=monitor.declared, outputs=exported)

@@ -1,0 +1,1 @@
+"""`make demo`: the whole stack live on one machine, brought up from the declared resources."""
