@@ -1,0 +1,44 @@
+"""The tenant data access layer: tenant context in, tenant data out, never another tenant's.
+
+Application code uses only what is exported here; see access.py for the flow.
+"""
+
+from functions.dal.access import TenantDataAccess
+from functions.dal.connection import AmazonKeyspaces, LocalCassandra
+from functions.dal.context import TenantContext, current_tenant, tenant_scope
+from functions.dal.credentials import RoleAssumer
+from functions.dal.directory import TenantDirectory, TenantRecord
+from functions.dal.errors import (
+    CredentialsError,
+    CrossTenantAccessError,
+    DalError,
+    InvalidQueryError,
+    InvalidTenantContextError,
+    InvalidTenantDirectoryError,
+    NoTenantContextError,
+    TenantOffboardedError,
+    TierMismatchError,
+    UnknownTenantError,
+)
+
+__all__ = [
+    "AmazonKeyspaces",
+    "CredentialsError",
+    "CrossTenantAccessError",
+    "DalError",
+    "InvalidQueryError",
+    "InvalidTenantContextError",
+    "InvalidTenantDirectoryError",
+    "LocalCassandra",
+    "NoTenantContextError",
+    "RoleAssumer",
+    "TenantContext",
+    "TenantDataAccess",
+    "TenantDirectory",
+    "TenantOffboardedError",
+    "TenantRecord",
+    "TierMismatchError",
+    "UnknownTenantError",
+    "current_tenant",
+    "tenant_scope",
+]

@@ -1,0 +1,103 @@
+"""TenantDataAccess: the one way application code reaches tenant data.
+
+    dal = TenantDataAccess.keyspaces(TenantDirectory.from_env(), region="us-east-1")
+    with tenant_scope(TenantContext.from_claims(authorizer_context)):
+        dal.customers.put({"customer_id": "c1", "name": "Ada"})
+
+For each operation: the tenant comes from the context, the directory resolves it (unknown,
+offboarded or tier-mismatched tenants are refused), its credential scope's session runs the
+table's prepared statement with the tenant bound in (pooled) or in its own keyspace (premium).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
+from functions.dal.context import TenantContext
+from functions.dal.credentials import RoleAssumer
+from functions.dal.directory import TenantDirectory, TenantRecord
+from functions.dal.errors import InvalidQueryError
+from functions.dal.retry import OutageRetry
+from functions.dal.sessions import ConnectionPool, TenantConnection
+from functions.dal.tables import TenantTable
+from schemas.tables import CUSTOMERS, ORDERS, TENANT_TABLES
+
+T = TypeVar("T")
+
+
+class TenantDataAccess:
+    def __init__(
+        self,
+        directory: TenantDirectory,
+        endpoint: Endpoint,
+        roles: RoleAssumer | None,
+        *,
+        max_sessions: int = 64,
+        outage_deadline: float = 30.0,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ):
+        if isinstance(endpoint, AmazonKeyspaces) and roles is None:
+            raise ValueError("Amazon Keyspaces needs a RoleAssumer: each tenant connects with its own role")
+        self.directory = directory
+        self.endpoint = endpoint
+        self.roles = roles
+        self.request_timeout = request_timeout
+        self.retry = OutageRetry(deadline=outage_deadline)
+        self._pool = ConnectionPool(self._open, max_sessions=max_sessions)
+        self._tables = {schema.name: TenantTable(self, schema) for schema in TENANT_TABLES}
+        self.customers = self._tables[CUSTOMERS.name]
+        self.orders = self._tables[ORDERS.name]
+
+    @staticmethod
+    def keyspaces(
+        directory: TenantDirectory, region: str, ca_file: str | None = None, **options: Any
+    ) -> TenantDataAccess:
+        """Amazon Keyspaces in `region`: TLS on 9142, SigV4 with each tenant's assumed role."""
+        return TenantDataAccess(directory, AmazonKeyspaces(region, ca_file), RoleAssumer(region), **options)
+
+    @staticmethod
+    def local(
+        directory: TenantDirectory, port: int, roles: RoleAssumer | None = None, **options: Any
+    ) -> TenantDataAccess:
+        """A local Cassandra on 127.0.0.1:`port`, plain; with `roles`, tenant roles are still assumed."""
+        return TenantDataAccess(directory, LocalCassandra(port), roles, **options)
+
+    # ------------------------------------------------------------------------------------- resolution
+    def table(self, name: str) -> TenantTable:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise InvalidQueryError(f"no tenant table {name!r}; tables: {sorted(self._tables)}") from None
+
+    def connection_for(self, context: TenantContext) -> TenantConnection:
+        """The tenant's connection (opened on first use) after the directory has allowed the context."""
+        return self._pool.get(self.directory.resolve(context))
+
+    def open_tenants(self) -> list[str]:
+        """Tenants with an open session in this process."""
+        return self._pool.open_tenants()
+
+    def _open(self, record: TenantRecord) -> TenantConnection:
+        assert record.role_arn is not None  # the directory refuses an active tenant without one
+        aws_session = self.roles.session_for(record.tenant_id, record.role_arn) if self.roles else None
+        cluster, session = connect(self.endpoint, aws_session, self.request_timeout)
+        return TenantConnection(record=record, aws_session=aws_session, cluster=cluster, session=session)
+
+    def run(self, call: Callable[[], T], idempotent: bool) -> T:
+        """Run one statement; through an outage only if it is idempotent (every DAL statement is)."""
+        return self.retry.run(call, idempotent)
+
+    # -------------------------------------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        self._pool.close()
+
+    def __enter__(self) -> TenantDataAccess:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()

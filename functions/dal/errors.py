@@ -1,0 +1,55 @@
+"""What the DAL refuses, and why. Every refusal names the problem; none is a bare driver error."""
+
+from __future__ import annotations
+
+
+class DalError(Exception):
+    """Base of every error the tenant data access layer raises on purpose."""
+
+
+class NoTenantContextError(DalError):
+    def __init__(self) -> None:
+        super().__init__("no tenant context: tenant data is reached only inside `with tenant_scope(TenantContext...)`")
+
+
+class InvalidTenantContextError(DalError):
+    """Claims that do not make a tenant context (missing or malformed tenant id or tier)."""
+
+
+class UnknownTenantError(DalError):
+    def __init__(self, tenant_id: str) -> None:
+        super().__init__(f"tenant {tenant_id!r} is not in the tenant directory")
+        self.tenant_id = tenant_id
+
+
+class TenantOffboardedError(DalError):
+    def __init__(self, tenant_id: str) -> None:
+        super().__init__(f"tenant {tenant_id!r} is offboarded: its data is no longer served")
+        self.tenant_id = tenant_id
+
+
+class TierMismatchError(DalError):
+    def __init__(self, tenant_id: str, claimed: str, directory: str) -> None:
+        super().__init__(
+            f"tenant {tenant_id!r} claims tier {claimed!r} but the directory says {directory!r}; "
+            "refusing a context that does not match the directory"
+        )
+
+
+class CrossTenantAccessError(DalError):
+    def __init__(self, tenant_id: str, named: object) -> None:
+        super().__init__(f"tenant {tenant_id!r} may not name tenant {named!r}: cross-tenant access is refused")
+        self.tenant_id = tenant_id
+        self.named = named
+
+
+class InvalidTenantDirectoryError(DalError):
+    """The tenant directory does not have the shape of the stack output `tenants`."""
+
+
+class InvalidQueryError(DalError):
+    """A row, key or filter that does not fit the table (unknown column, missing key column)."""
+
+
+class CredentialsError(DalError):
+    """The tenant's role could not be assumed."""

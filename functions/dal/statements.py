@@ -1,0 +1,44 @@
+"""One table's prepared statements in one tenant's session, prepared once and reused.
+
+The CQL comes from schemas/cql.py with the keyspace from the tenant directory: no caller input
+is ever part of the statement text. Every statement is idempotent, so retries are safe.
+"""
+
+from __future__ import annotations
+
+from cassandra.cluster import Session
+from cassandra.query import PreparedStatement
+
+from functions.dal.rows import RowShape
+from schemas import cql
+from schemas.tables import TableSchema
+
+
+def prepare(session: Session, statement: str) -> PreparedStatement:
+    prepared = session.prepare(statement)
+    prepared.is_idempotent = True  # upserts, deletes and reads of client-chosen keys: safe to run twice
+    return prepared
+
+
+class PreparedTable:
+    """insert / get (full primary key) / find (partition, LIMIT ?) / delete for one table in one keyspace."""
+
+    def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
+        self.shape = RowShape(table, pooled)
+        texts = self.texts(keyspace, table, pooled)
+        self.insert = prepare(session, texts["insert"])
+        self.get = prepare(session, texts["get"])
+        self.find = prepare(session, texts["find"])
+        self.delete = prepare(session, texts["delete"])
+
+    @staticmethod
+    def texts(keyspace: str, table: TableSchema, pooled: bool) -> dict[str, str]:
+        """The same four statements as text (for the benchmark's bare-driver side and for tests)."""
+        stored = table.pooled() if pooled else table
+        columns = tuple(c.name for c in table.columns)  # rows come back as written: without tenant_id
+        return {
+            "insert": cql.insert(keyspace, stored),
+            "get": cql.select(keyspace, stored, stored.primary_key, columns),
+            "find": cql.select(keyspace, stored, stored.partition_key, columns, limit=True),
+            "delete": cql.delete(keyspace, stored, stored.primary_key),
+        }

@@ -1,0 +1,57 @@
+"""The data access API for one tenant table: put / get / find / delete for the tenant in context.
+
+    with tenant_scope(context):
+        dal.orders.put({"customer_id": "c1", "order_id": uuid1(), "status": "new", ...})
+        dal.orders.find(customer_id="c1", limit=20)
+
+The same calls work for every tier; where the rows live comes from the tenant directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from functions.dal.context import current_tenant
+from functions.dal.rows import check_limit
+from schemas.tables import TableSchema
+
+if TYPE_CHECKING:
+    from functions.dal.access import TenantDataAccess
+    from functions.dal.statements import PreparedTable
+
+
+class TenantTable:
+    def __init__(self, access: TenantDataAccess, schema: TableSchema):
+        self._access = access
+        self.schema = schema
+
+    def _prepared(self) -> tuple[str, PreparedTable, Callable[[Any], Any]]:
+        context = current_tenant()  # NoTenantContextError outside a tenant_scope
+        connection = self._access.connection_for(context)
+        return context.tenant_id, connection.table(self.schema), connection.session.execute
+
+    def put(self, row: Mapping[str, Any]) -> None:
+        """Upsert one row; columns the row leaves out keep their stored values."""
+        tenant_id, table, execute = self._prepared()
+        bound = table.insert.bind(table.shape.insert_values(tenant_id, row))
+        self._access.run(lambda: execute(bound), bound.is_idempotent)
+
+    def get(self, **key: Any) -> dict[str, Any] | None:
+        """The row with this full primary key, or None."""
+        tenant_id, table, execute = self._prepared()
+        bound = table.get.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
+        return self._access.run(lambda: execute(bound).one(), bound.is_idempotent)  # type: ignore[no-any-return]
+
+    def find(self, limit: int = 100, **partition: Any) -> list[dict[str, Any]]:
+        """Up to `limit` rows of one partition, in clustering order."""
+        tenant_id, table, execute = self._prepared()
+        values = table.shape.key_values(tenant_id, partition, table.shape.partition_key)
+        bound = table.find.bind([*values, check_limit(limit)])
+        return self._access.run(lambda: list(execute(bound)), bound.is_idempotent)
+
+    def delete(self, **key: Any) -> None:
+        """Delete the row with this full primary key."""
+        tenant_id, table, execute = self._prepared()
+        bound = table.delete.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
+        self._access.run(lambda: execute(bound), bound.is_idempotent)
