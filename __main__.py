@@ -43,9 +43,11 @@ def main() -> None:
     bucket_name = account_id.apply(lambda account: namer.ingest_bucket(account, config.region))
     bucket_arn = bucket_name.apply(s3_bucket_arn)
 
-    IngestionPipeline(
+    pipeline = IngestionPipeline(
         "ingestion", IngestionPipelineArgs(config=config, namer=namer, tenants=plans, bucket_name=bucket_name)
     )
+    for output_name, value in pipeline.stack_outputs().items():
+        pulumi.export(output_name, value)
     declare_tenant_storage(config, namer, plans, account_id, bucket_arn)
 
 

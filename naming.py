@@ -51,6 +51,10 @@ RULES: dict[str, NameRule] = {
     "log-group": NameRule(512, "-", re.compile(r"[^a-zA-Z0-9_./#-]")),
     # Application Auto Scaling policy names: printable, kept to a safe alphabet.
     "scaling-policy": NameRule(256, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    # Ingestion pipeline: SSM parameter (1011), KMS alias after `alias/` (256 in all), Cognito app client (128).
+    "ssm-parameter": NameRule(1011, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    "kms-alias": NameRule(250, "-", re.compile(r"[^a-zA-Z0-9/_-]")),
+    "cognito-client": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
 }
 
 _HASH_LENGTH = 6
@@ -88,6 +92,17 @@ class Namer:
     def ingest_bucket(self, account_id: str, region: str) -> str:
         """The ingest bucket: globally unique by account and region, predictable for consumers."""
         return fit(f"{self.prefix}-ingest-{account_id}-{region}", "s3-bucket-name")
+
+    def artifacts_bucket(self, account_id: str, region: str) -> str:
+        """Deployment artifacts (the Flink job's code), apart from tenant data."""
+        return fit(f"{self.prefix}-artifacts-{account_id}-{region}", "s3-bucket-name")
+
+    def log_group(self, service: str, *parts: str) -> str:
+        """A CloudWatch log group in the service's conventional `/aws/<service>/` namespace."""
+        return fit("/".join(("", "aws", service, "-".join((self.prefix, *parts)))), "log-group")
+
+    def kms_alias(self, *parts: str) -> str:
+        return "alias/" + self.physical("kms-alias", *parts)
 
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)
@@ -143,3 +158,8 @@ def iam_role_arn(account_id: str, path: str, name: str) -> str:
 def scalable_table_id(keyspace: str, table: str) -> str:
     """Application Auto Scaling's resource id for a Keyspaces table."""
     return f"keyspace/{keyspace}/table/{table}"
+
+
+def project_log_groups(service: str) -> str:
+    """Every stack's log groups of `service` in this project (an IAM resource pattern, not a name)."""
+    return f"/aws/{service}/{PROJECT}-*"

@@ -141,3 +141,63 @@ def call(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
     if token == "aws:index/getPartition:getPartition":
         return {"partition": PARTITION, "dnsSuffix": "amazonaws.com", "id": PARTITION}
     return dict(args)
+
+
+# --- ingestion pipeline -------------------------------------------------------------------------
+
+
+def _log_stream(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    name = physical_name(logical, inputs)
+    group = inputs.get("logGroupName", "log-group")
+    return name, {"name": name, "arn": _arn("logs", region, f"log-group:{group}:log-stream:{name}")}
+
+
+def _user_pool_client(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    client_id = _suffix(logical, 26)  # app client ids are 26 lowercase alphanumerics
+    return client_id, {"id": client_id, "name": physical_name(logical, inputs)}
+
+
+def _stage(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    api_id, stage = inputs.get("restApi", "api"), inputs.get("stageName", logical)
+    return f"ags-{api_id}-{stage}", {
+        "invokeUrl": f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+        "executionArn": _arn("execute-api", region, f"{api_id}/{stage}"),
+        "arn": f"arn:{PARTITION}:apigateway:{region}::/restapis/{api_id}/stages/{stage}",
+    }
+
+
+def _api_id(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    resource_id = _suffix(logical, 6)
+    return resource_id, {"id": resource_id}
+
+
+def _usage_plan(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    plan_id = _suffix(logical, 6)
+    return plan_id, {"id": plan_id, "arn": f"arn:{PARTITION}:apigateway:{region}::/usageplans/{plan_id}"}
+
+
+def _random_password(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    length = int(inputs.get("length", 32))
+    result = (_suffix(logical + "secret", 64) * 2)[:length]
+    return "none", {"result": result, "bcryptHash": f"$2a$10${_suffix(result, 53)}"}
+
+
+def _bucket_object(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    key = str(inputs.get("key", logical))
+    return key, {"key": key, "versionId": _suffix(logical + "version", 32), "etag": _suffix(key, 32)}
+
+
+SYNTHS.update(
+    {
+        "aws:cloudwatch/logStream:LogStream": _log_stream,
+        "aws:cognito/userPoolClient:UserPoolClient": _user_pool_client,
+        "aws:apigateway/stage:Stage": _stage,
+        "aws:apigateway/authorizer:Authorizer": _api_id,
+        "aws:apigateway/resource:Resource": _api_id,
+        "aws:apigateway/requestValidator:RequestValidator": _api_id,
+        "aws:apigateway/deployment:Deployment": _api_id,
+        "aws:apigateway/usagePlan:UsagePlan": _usage_plan,
+        "aws:s3/bucketObjectv2:BucketObjectv2": _bucket_object,
+        "random:index/randomPassword:RandomPassword": _random_password,
+    }
+)

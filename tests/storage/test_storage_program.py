@@ -9,6 +9,7 @@ from fnmatch import fnmatchcase
 import pulumi
 import pytest
 
+from naming import Namer
 from offline.fake_cloud import ACCOUNT_ID
 from offline.run import run_program
 from schemas.tables import TENANT_ID_COLUMN, TENANT_TABLES
@@ -143,7 +144,8 @@ def test_each_premium_role_names_only_its_own_keyspace_and_prefix(run):
 
 def test_roles_trust_the_application_role_which_may_assume_exactly_them(run):
     app_arn = run.outputs["applicationRoleArn"]
-    tenant_roles = [r for r in run.declaration.of_type("aws:iam/role:Role") if r.name != "application-role-role"]
+    roles = run.declaration.of_type("aws:iam/role:Role")
+    tenant_roles = [r for r in roles if r.inputs.get("path") == Namer("test").tenant_role_path()]
     assert len(tenant_roles) == 3  # two premium, one pooled
     for role in tenant_roles:
         (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]

@@ -1,0 +1,65 @@
+"""Where the delivery streams put records in the ingest bucket (DESIGN.md's S3 layout).
+
+`events`: Firehose dynamic partitioning. A MetadataExtraction processor runs the jq 1.6 query below on
+each enriched record, taking `tenantId` and the UTC date of `timestamp` (epoch milliseconds, set by
+the Flink job), and the prefix puts the record under `tenant=<id>/year=YYYY/month=MM/day=DD/`.
+`rejects`: the Flink job's rejected records, under `errors/flink/` by arrival date.
+Firehose's own failures (a record it cannot partition or deliver) go under `errors/firehose/`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+JSON_PARSING_ENGINE = "JQ-1.6"
+PARTITION_KEYS = ("tenantId", "year", "month", "day")
+
+
+def _utc_date_part(strftime_format: str) -> str:
+    # jq's strftime takes epoch seconds; floor keeps jq 1.6 on whole seconds.
+    return f'(.timestamp / 1000 | floor | strftime("{strftime_format}"))'
+
+
+METADATA_EXTRACTION_QUERY = (
+    f"{{tenantId: .tenantId, year: {_utc_date_part('%Y')}, month: {_utc_date_part('%m')}, day: {_utc_date_part('%d')}}}"
+)
+# Firehose processor parameter values are at most 512 characters.
+MAX_PARAMETER_LENGTH = 512
+
+ERRORS_PREFIX = "errors/"
+FIREHOSE_ERRORS_PREFIX = f"{ERRORS_PREFIX}firehose/"
+FLINK_REJECTS_PREFIX = f"{ERRORS_PREFIX}flink/"
+TENANT_DATA_PREFIX = "tenant="
+
+EVENTS_PREFIX = (
+    "tenant=!{partitionKeyFromQuery:tenantId}/"
+    "year=!{partitionKeyFromQuery:year}/"
+    "month=!{partitionKeyFromQuery:month}/"
+    "day=!{partitionKeyFromQuery:day}/"
+)
+_ARRIVAL_DATE = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+# An error prefix with expressions must name the error type.
+EVENTS_ERROR_PREFIX = f"{FIREHOSE_ERRORS_PREFIX}events/!{{firehose:error-output-type}}/{_ARRIVAL_DATE}"
+REJECTS_PREFIX = f"{FLINK_REJECTS_PREFIX}{_ARRIVAL_DATE}"
+REJECTS_ERROR_PREFIX = f"{FIREHOSE_ERRORS_PREFIX}rejects/!{{firehose:error-output-type}}/{_ARRIVAL_DATE}"
+
+# Where Firehose writes at all: the two top-level folders of the bucket (its IAM policy is scoped to them).
+WRITTEN_PREFIXES = (TENANT_DATA_PREFIX, ERRORS_PREFIX)
+
+_QUERY_KEY = re.compile(r"!\{partitionKeyFromQuery:([A-Za-z0-9_]+)\}")
+
+
+def evaluate_prefix(prefix: str, partition_keys: Mapping[str, str]) -> str:
+    """The S3 prefix for one record's extracted partition keys, as Firehose evaluates it.
+
+    Only the `partitionKeyFromQuery` namespace: the events prefix uses nothing else.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if not partition_keys.get(key):
+            raise KeyError(f"partition key {key!r} was not extracted from the record")
+        return str(partition_keys[key])
+
+    return _QUERY_KEY.sub(value, prefix)
