@@ -8,7 +8,7 @@ FLINK_VENV := .venv-flink
 PY := $(VENV)/bin/python
 FLINK_PY := $(FLINK_VENV)/bin/python
 
-.PHONY: help venv flink-venv plan test test-py test-flink lint fmt clean
+.PHONY: help venv flink-venv plan demo test test-py test-flink test-demo lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
 	@$(PY) -m offline.plan --stack $(STACK)
 
+demo: venv flink-venv ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
+	@$(PY) -m sandbox.demo --stack $(STACK)
+
 lint: venv ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -40,12 +43,15 @@ fmt: venv ## format the code
 	$(VENV)/bin/ruff check --fix .
 
 test-py: venv ## pytest in .venv: config, components (mocks), runtime functions (moto, Cassandra)
-	$(VENV)/bin/pytest --ignore=tests/flink
+	$(VENV)/bin/pytest --ignore=tests/flink --ignore=tests/demo
 
 test-flink: flink-venv ## pytest in .venv-flink: the PyFlink job on the local JVM
 	$(FLINK_VENV)/bin/pytest tests/flink
 
-test: lint test-py test-flink ## everything CI runs
+test-demo: venv flink-venv ## a shortened `make demo`, end to end, checked
+	$(VENV)/bin/pytest tests/demo
+
+test: lint test-py test-flink test-demo ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache

@@ -13,13 +13,14 @@ from rich.table import Table
 class TenantOutcome:
     tenant_id: str
     tier: str
-    sent: int = 0  # events the front door accepted and put on the stream
+    sent: int = 0  # requests made to the front door (or records written straight to the stream)
     landed: int = 0  # enriched events found in S3 under the tenant's prefix
     rejected: int = 0  # records the pipeline rejected (errors/ prefix), attributed to the tenant
     refused: int = 0  # requests the front door refused (401/400/429): never entered the pipeline
     s3_prefix: str = ""
     keyspace: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows the tenant sees through the DAL
+    answers: dict[int, int] = field(default_factory=dict)  # front door HTTP status -> count
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,7 @@ class IsolationCheck:
 class Totals:
     sent: int
     landed: int
-    rejected: int
-    unattributed_rejects: int  # rejects whose record names no valid tenant
+    rejected: int  # refused at the front door or rejected by the pipeline: accounted for, not lost
 
     @property
     def lost(self) -> int:
@@ -53,12 +53,11 @@ class Totals:
         return f"sent={self.sent} landed={self.landed} rejected={self.rejected} lost={self.lost}"
 
 
-def totals(outcomes: list[TenantOutcome], unattributed_rejects: int) -> Totals:
+def totals(outcomes: list[TenantOutcome]) -> Totals:
     return Totals(
         sent=sum(o.sent for o in outcomes),
         landed=sum(o.landed for o in outcomes),
-        rejected=sum(o.rejected for o in outcomes) + unattributed_rejects,
-        unattributed_rejects=unattributed_rejects,
+        rejected=sum(o.rejected + o.refused for o in outcomes),
     )
 
 
@@ -68,16 +67,14 @@ def tenant_table(outcomes: list[TenantOutcome]) -> Table:
         "tenant",
         "tier",
         "sent",
-        "landed in S3",
+        "landed",
         "rejected",
-        "refused at the door",
+        "refused",
         "S3 prefix",
         "keyspace",
-        "rows (DAL)",
+        "rows via the DAL",
     ):
-        table.add_column(
-            column, justify="right" if column in ("sent", "landed in S3", "rejected", "refused at the door") else "left"
-        )
+        table.add_column(column, justify="right" if column in ("sent", "landed", "rejected", "refused") else "left")
     for o in outcomes:
         rows = ", ".join(f"{name}={count}" for name, count in sorted(o.rows.items()))
         table.add_row(
@@ -115,7 +112,7 @@ def isolation_table(checks: list[IsolationCheck], kind: str, title: str) -> Tabl
     return table
 
 
-def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck], summary: Totals) -> Group:
+def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck]) -> Group:
     return Group(
         tenant_table(outcomes),
         isolation_table(checks, "s3", "Isolation: each premium tenant's role against every tenant's S3 prefix"),
