@@ -43,7 +43,7 @@ def _records(s3: Any, bucket: str, key: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in body.splitlines() if line.strip()]
 
 
-def _reject_owner(reject: dict[str, Any], tenants: set[str]) -> str:
+def reject_owner(reject: dict[str, Any], tenants: set[str]) -> str:
     try:
         record = json.loads(reject["record"])
     except (TypeError, ValueError):
@@ -70,7 +70,7 @@ class Ledger:
         errors_prefix = stack.rejects.prefix.split("!{", 1)[0]
         for key in _objects(s3, stack.bucket, errors_prefix):
             for reject in _records(s3, stack.bucket, key):
-                landing.rejected[_reject_owner(reject, set(self.traffic))] += 1
+                landing.rejected[reject_owner(reject, set(self.traffic))] += 1
         return landing
 
     def outcome(self, tenant: Tenant, landing: Landing, rows: dict[str, int]) -> TenantOutcome:
