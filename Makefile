@@ -49,3 +49,20 @@ test: lint test-py test-flink ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+# --- ingestion pipeline: the authorizer Lambda's package ------------------------------------------
+AUTHORIZER_BUILD := build/authorizer
+# Wheels for the Lambda runtime (python3.12 on x86_64), whatever machine builds the package.
+LAMBDA_WHEELS := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
+
+.PHONY: authorizer-package
+authorizer-package: venv ## build/authorizer: the authorizer Lambda (handler + its requirements), as `pulumi up` deploys it
+	rm -rf $(AUTHORIZER_BUILD)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LAMBDA_WHEELS) \
+		--target $(AUTHORIZER_BUILD) -r functions/authorizer/requirements.txt
+	@# handler.handler at the root; the same modules importable as functions.authorizer.*, with naming.py.
+	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/
+	mkdir -p $(AUTHORIZER_BUILD)/functions/authorizer
+	cp functions/__init__.py $(AUTHORIZER_BUILD)/functions/
+	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/functions/authorizer/
+	cp naming.py $(AUTHORIZER_BUILD)/

@@ -34,6 +34,7 @@ class DeclaredResource:
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
+    id: str = ""  # the (mocked) provider id, e.g. what other resources reference as `rest_api`
 
 
 @dataclass
@@ -93,6 +94,7 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
                     custom=bool(request.custom),
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     outputs=dict(registration.state),
+                    id=str(response.id or ""),
                 )
             )
         return response
