@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pulumi.runtime import rpc
 
-from offline.run import Declaration, DeclaredResource, run_program
-from offline.stack_file import read_stack_config
-
-
-class DeclaredPipeline:
-    """A Declaration with the look-ups the pipeline tests share."""
-
-    def __init__(self, declaration: Declaration):
-        self.declaration = declaration
-        self.outputs = declaration.outputs
-
-    def all(self, type_: str) -> list[DeclaredResource]:
-        return self.declaration.of_type(type_)
-
-    def one(self, type_: str, name_part: str = "") -> DeclaredResource:
-        matches = [resource for resource in self.all(type_) if name_part in resource.name]
-        assert len(matches) == 1, f"{len(matches)} {type_} resources named like {name_part!r}"
-        return matches[0]
-
-    def arn(self, type_: str, name_part: str = "") -> str:
-        return str(self.one(type_, name_part).outputs["arn"])
-
-    def role_policy(self, role_name_part: str) -> dict[str, Any]:
-        """The inline policy document of the role whose logical name contains `role_name_part`."""
-        role = self.one("aws:iam/role:Role", role_name_part)
-        (policy,) = [p for p in self.all("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id]
-        return dict(json.loads(policy.inputs["policy"]))
-
-    def trust_policy(self, role_name_part: str) -> dict[str, Any]:
-        return dict(json.loads(self.one("aws:iam/role:Role", role_name_part).inputs["assumeRolePolicy"]))
-
-
-def reveal(value: Any) -> tuple[Any, bool]:
-    """(plain value, whether Pulumi marked it secret) of a declared input."""
-    if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-        return value["value"], True
-    return value, False
-
-
-def run(stack: str, **overrides: Any) -> DeclaredPipeline:
-    config = {**read_stack_config("dev"), **overrides}
-    return DeclaredPipeline(run_program(stack, config))
+from tests.pipeline.declared import DeclaredPipeline, reveal, run
 
 
 @pytest.fixture(scope="session")
@@ -64,5 +22,5 @@ def prod() -> DeclaredPipeline:
 
 
 @pytest.fixture
-def secret_of():
+def secret_of() -> Callable[[Any], tuple[Any, bool]]:
     return reveal
