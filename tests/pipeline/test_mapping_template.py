@@ -112,3 +112,16 @@ def test_accepted_response_returns_only_the_request_id():
 @pytest.mark.parametrize(("status", "failed"), [("200", False), ("400", True), ("500", True), ("503", True)])
 def test_kinesis_errors_select_the_failure_response(status, failed):
     assert bool(re.fullmatch(FAILED_SELECTION_PATTERN, status)) is failed
+
+
+def test_the_declared_integration_template_keys_records_by_the_authorizers_tenant(dev):
+    """The template as the stack declares it: a body claiming another tenant changes nothing but payload."""
+    declared = dev.one("aws:apigateway/integration:Integration").inputs["requestTemplates"]["application/json"]
+    stream = dev.one("aws:kinesis/stream:Stream").inputs["name"]
+    body = json.dumps({"tenantId": "acme", "tier": "premium", "PartitionKey": "acme", "StreamName": "x"})
+    request = render(declared, body, tenant="hooli", tier="basic")
+    assert request["StreamName"] == stream
+    assert request["PartitionKey"] == "hooli"
+    record = record_of(request)
+    assert (record["tenantId"], record["tier"]) == ("hooli", "basic")
+    assert record["payload"]["tenantId"] == "acme"  # data, never trusted
