@@ -56,13 +56,11 @@ AUTHORIZER_BUILD := build/authorizer
 LAMBDA_WHEELS := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
 
 .PHONY: authorizer-package
-authorizer-package: venv ## build/authorizer: the authorizer Lambda (handler + its requirements), as `pulumi up` deploys it
+authorizer-package: venv ## build/authorizer: the authorizer Lambda (its requirements + functions/authorizer), as `pulumi up` deploys it
 	rm -rf $(AUTHORIZER_BUILD)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LAMBDA_WHEELS) \
 		--target $(AUTHORIZER_BUILD) -r functions/authorizer/requirements.txt
-	@# handler.handler at the root; the same modules importable as functions.authorizer.*, with naming.py.
-	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/
+	@# The package keeps its path (relative imports): handler functions.authorizer.handler.handler.
 	mkdir -p $(AUTHORIZER_BUILD)/functions/authorizer
 	cp functions/__init__.py $(AUTHORIZER_BUILD)/functions/
 	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/functions/authorizer/
-	cp naming.py $(AUTHORIZER_BUILD)/

@@ -56,7 +56,7 @@ def test_authorizer_lambda_environment_and_package(dev):
         "APP_CLIENT_IDS": client.outputs["id"],
         "API_KEY_SECRET_PARAMETER": parameter.inputs["name"],
     }
-    assert function.inputs["handler"] == "handler.handler"
+    assert function.inputs["handler"] == "functions.authorizer.handler.handler"
     assert function.inputs["runtime"] in ("python3.11", "python3.12")
     assert function.inputs["code"].path == "build/authorizer"
 
