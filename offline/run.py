@@ -34,7 +34,7 @@ class DeclaredResource:
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
-    id: str = ""  # the (mocked) provider id, e.g. what other resources reference as `rest_api`
+    id: str = ""  # the mocked provider id, which other resources' inputs refer to
 
 
 @dataclass
@@ -94,7 +94,7 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
                     custom=bool(request.custom),
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     outputs=dict(registration.state),
-                    id=str(response.id or ""),
+                    id=response.id or "",
                 )
             )
         return response

@@ -9,6 +9,7 @@ from ingestion.event_model import EVENT_SCHEMA
 from ingestion.mapping_template import put_record_template
 from naming import Namer
 from offline.fake_cloud import ACCOUNT_ID
+from tests.pipeline.declared import run
 
 APIGW = "aws:apigateway"
 
@@ -144,3 +145,18 @@ def test_a_tenant_costs_two_resources(dev):
 def test_ingest_bucket_has_the_name_main_derives(dev):
     bucket = dev.one("aws:s3/bucket:Bucket", "ingestion-bucket")
     assert bucket.inputs["bucket"] == Namer("dev").ingest_bucket(ACCOUNT_ID, "us-east-1")
+
+
+def test_usage_plan_limits_follow_the_tier_config():
+    raised = run(
+        "dev",
+        **{
+            "tenant-pipeline:tiers": {
+                "premium": {"throttle": {"rateLimit": 500, "burstLimit": 1000, "quotaPerDay": 5000000}},
+                "basic": {"throttle": {"rateLimit": 75, "burstLimit": 150, "quotaPerDay": 900000}},
+            }
+        },
+    )
+    basic = raised.one(f"{APIGW}/usagePlan:UsagePlan", "plan-basic").inputs
+    assert basic["throttleSettings"] == {"rateLimit": 75, "burstLimit": 150}
+    assert basic["quotaSettings"] == {"limit": 900_000, "period": "DAY"}
