@@ -55,3 +55,18 @@ test: lint test-py test-flink test-demo ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+# --- ingestion pipeline: the authorizer Lambda's package ------------------------------------------
+AUTHORIZER_BUILD := build/authorizer
+# Wheels for the Lambda runtime (python3.12 on x86_64), whatever machine builds the package.
+LAMBDA_WHEELS := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
+
+.PHONY: authorizer-package
+authorizer-package: venv ## build/authorizer: the authorizer Lambda (its requirements + functions/authorizer), as `pulumi up` deploys it
+	rm -rf $(AUTHORIZER_BUILD)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LAMBDA_WHEELS) \
+		--target $(AUTHORIZER_BUILD) -r functions/authorizer/requirements.txt
+	@# The package keeps its path (relative imports): handler functions.authorizer.handler.handler.
+	mkdir -p $(AUTHORIZER_BUILD)/functions/authorizer
+	cp functions/__init__.py $(AUTHORIZER_BUILD)/functions/
+	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/functions/authorizer/

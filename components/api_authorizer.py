@@ -20,7 +20,8 @@ from naming import Namer
 from policies.pipeline import LAMBDA, assume_role_policy, authorizer_policy
 
 RUNTIME = "python3.12"
-HANDLER = "handler.handler"  # functions/authorizer/handler.py, at the root of build/authorizer
+# functions/authorizer/handler.py, at the same path in build/authorizer: the package uses relative imports.
+HANDLER = "functions.authorizer.handler.handler"
 MEMORY_MB = 256
 TIMEOUT_SECONDS = 10  # API Gateway waits at most 29 s for an authorizer
 SECRET_LENGTH = 64

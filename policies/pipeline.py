@@ -3,6 +3,11 @@
 One role per service (API Gateway, authorizer Lambda, Firehose, Flink), each allowed exactly the
 actions it performs on exactly the ARNs it touches. Builders take ARNs and refuse anything that is
 not an ARN of the expected service, so a wildcard or an empty Output cannot slip into a policy.
+
+Wildcards appear only where AWS gives no exact ARN to name, each justified where it is built:
+`log-group:*` for logs:DescribeLogGroups (a listing call), `<log group>:log-stream:*` for streams the
+service creates at run time, `<bucket>/<prefix>*` for object keys Firehose generates, and the project's
+API log groups for API Gateway's region-wide logging role. Never a bare "*".
 """
 
 from __future__ import annotations
@@ -61,7 +66,8 @@ def log_stream_arn(log_group_arn: str, stream_name: str) -> str:
 
 
 def _log_groups_of_account(region: str, account_id: str) -> str:
-    # DescribeLogGroups lists; it has no single-group resource form.
+    # DescribeLogGroups lists the account's groups, so it cannot name one group: AWS's documented policies
+    # (Managed Service for Apache Flink, API Gateway logging) grant it on the account's `log-group:*`.
     return f"arn:{PARTITION}:logs:{region}:{account_id}:log-group:*"
 
 
@@ -123,6 +129,7 @@ def authorizer_policy(log_group_arn: str, parameter_arn: str, parameter_key_arn:
     group = require_arn(log_group_arn, "logs")
     parameter = require_arn(parameter_arn, "ssm")
     return document(
+        # Lambda names each log stream at run time (date and instance): the group's streams, no other group.
         statement("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{group}:log-stream:*"]),
         statement("ReadApiKeySecret", ["ssm:GetParameter"], [parameter]),
         statement(
@@ -155,6 +162,7 @@ def firehose_delivery_policy(
             ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
             [bucket],
         ),
+        # Firehose generates the object keys at delivery: every key under each literal prefix, nothing else.
         statement(
             "WriteObjects",
             ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
@@ -198,6 +206,7 @@ def flink_policy(access: FlinkAccess) -> Document:
         statement(
             "ListLogGroups", ["logs:DescribeLogGroups"], [_log_groups_of_account(access.region, access.account_id)]
         ),
+        # DescribeLogStreams lists the group's streams: the group's `log-stream:*` is its narrowest form.
         statement("ListLogStreams", ["logs:DescribeLogStreams"], [f"{group}:log-stream:*"]),
         statement("WriteLogs", ["logs:PutLogEvents"], [require_arn(access.log_stream_arn, "logs")]),
     )
