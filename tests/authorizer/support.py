@@ -146,9 +146,15 @@ def claims_of(token: str) -> dict[str, Any]:
     return dict(jwt.decode(token, options={"verify_signature": False}))
 
 
-def sign(claims: dict[str, Any], key: Any, kid: str | None = MOTO_KID, algorithm: str = "RS256") -> str:
+def sign(
+    claims: dict[str, Any],
+    key: Any,
+    kid: str | None = MOTO_KID,
+    algorithm: str = "RS256",
+    extra_headers: dict[str, Any] | None = None,
+) -> str:
     headers = {"kid": kid} if kid is not None else {}
-    return jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+    return jwt.encode(claims, key, algorithm=algorithm, headers={**headers, **(extra_headers or {})})
 
 
 def segments(token: str) -> list[str]:
