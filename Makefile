@@ -49,3 +49,9 @@ test: lint test-py test-flink ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+# --- authorizer benchmark -------------------------------------------------------------------------
+.PHONY: bench-authorizer
+bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules), one core: see bench/RESULTS.md
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	$(PY) -m bench.authorizer

@@ -11,7 +11,6 @@ this stage: a token's cached policy never opens another API or stage.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -34,14 +33,22 @@ _METHOD_ARN = re.compile(
 def allow_stage(method_arn: str, principal_id: str, tenant: Tenant, api_key: str) -> dict[str, Any]:
     return {
         "principalId": principal_id,
-        "policyDocument": json.loads(_stage_policy(method_arn)),  # a fresh copy per response
+        "policyDocument": _fresh_copy(_stage_policy(method_arn)),
         "context": tenant.as_context(),
         "usageIdentifierKey": api_key,
     }
 
 
+def _fresh_copy(document: dict[str, Any]) -> dict[str, Any]:
+    """The cached document's containers copied (its strings are immutable): callers may change theirs."""
+    return {
+        **document,
+        "Statement": [{**statement, "Resource": list(statement["Resource"])} for statement in document["Statement"]],
+    }
+
+
 @lru_cache(maxsize=64)
-def _stage_policy(method_arn: str) -> str:
+def _stage_policy(method_arn: str) -> dict[str, Any]:
     """The policy allowing the method's stage, built by Powertools once per method ARN (a warm instance
     serves one API's few methods): building it took a fifth of a warm request. Malformed ARNs are not
     cached (the error propagates)."""
@@ -57,4 +64,5 @@ def _stage_policy(method_arn: str) -> str:
         partition=match["partition"],
     )
     response.allow_all_routes(http_method=HttpVerb.ALL.value)
-    return json.dumps(response.asdict()["policyDocument"])
+    document: dict[str, Any] = response.asdict()["policyDocument"]
+    return document
