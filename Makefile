@@ -70,3 +70,9 @@ authorizer-package: venv ## build/authorizer: the authorizer Lambda (its require
 	mkdir -p $(AUTHORIZER_BUILD)/functions/authorizer
 	cp functions/__init__.py $(AUTHORIZER_BUILD)/functions/
 	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/functions/authorizer/
+
+# --- authorizer benchmark -------------------------------------------------------------------------
+.PHONY: bench-authorizer
+bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules), one core: see bench/RESULTS.md
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	$(PY) -m bench.authorizer

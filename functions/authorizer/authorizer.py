@@ -6,6 +6,7 @@ Faults of our own (the API key secret unreadable, ...) fail closed the same way 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -52,7 +53,8 @@ class Authorizer:
         token_event = _token_event(event)
         identity = self._verifier.verify(token_event.authorization_token)
         api_key = _api_key(self._api_key_secret(), identity.tenant.tenant_id)
-        logger.debug("allowed", extra={"tenantId": identity.tenant.tenant_id, "tokenUse": identity.token_use})
+        if logger.log_level <= logging.DEBUG:  # skips Powertools' record building on the hot path
+            logger.debug("allowed", extra={"tenantId": identity.tenant.tenant_id, "tokenUse": identity.token_use})
         return allow_stage(token_event.method_arn, identity.subject, identity.tenant, api_key)
 
 

@@ -1,4 +1,8 @@
-"""Lambda entry point of the TOKEN authorizer (handler: <package>.handler.handler).
+"""Lambda entry point of the TOKEN authorizer.
+
+In the Lambda package this file sits at the root (handler setting `handler.handler`) next to the
+`functions/authorizer/` package, hence the absolute imports: the same file also works as
+functions.authorizer.handler in the project (tests, the local demo).
 
 Configuration is read at cold start: a missing or malformed variable fails the init with a message
 naming it (callers get API Gateway's 500, nothing more). Keys, secret and verifier live across
@@ -12,9 +16,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from .authorizer import Authorizer
-from .config import load_config
-from .log import logger
+from functions.authorizer.authorizer import Authorizer
+from functions.authorizer.config import load_config
+from functions.authorizer.log import logger
 
 AUTHORIZER = Authorizer.from_config(load_config(os.environ))
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt import PyJWK, PyJWKClient
 
+from .jws import ALGORITHM
 from .log import logger
 
-ALGORITHM = "RS256"
 MIN_RSA_BITS = 2048
 REFETCH_INTERVAL = 30.0  # seconds between fetch attempts that an unknown kid may trigger
 MAX_KEY_AGE = 3600.0  # seconds after which held keys are refreshed

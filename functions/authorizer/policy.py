@@ -12,6 +12,7 @@ this stage: a token's cached policy never opens another API or stage.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
@@ -30,18 +31,38 @@ _METHOD_ARN = re.compile(
 
 
 def allow_stage(method_arn: str, principal_id: str, tenant: Tenant, api_key: str) -> dict[str, Any]:
+    return {
+        "principalId": principal_id,
+        "policyDocument": _fresh_copy(_stage_policy(method_arn)),
+        "context": tenant.as_context(),
+        "usageIdentifierKey": api_key,
+    }
+
+
+def _fresh_copy(document: dict[str, Any]) -> dict[str, Any]:
+    """The cached document's containers copied (its strings are immutable): callers may change theirs."""
+    return {
+        **document,
+        "Statement": [{**statement, "Resource": list(statement["Resource"])} for statement in document["Statement"]],
+    }
+
+
+@lru_cache(maxsize=64)
+def _stage_policy(method_arn: str) -> dict[str, Any]:
+    """The policy allowing the method's stage, built by Powertools once per method ARN (a warm instance
+    serves one API's few methods): building it took a fifth of a warm request. Malformed ARNs are not
+    cached (the error propagates)."""
     match = _METHOD_ARN.fullmatch(method_arn)
     if match is None:
         raise RefusedError("methodArn is not an execute-api method ARN")
     response = APIGatewayAuthorizerResponse(
-        principal_id=principal_id,
+        principal_id="-",  # per request, set by allow_stage
         region=match["region"],
         aws_account_id=match["account"],
         api_id=match["api"],
         stage=match["stage"],
-        context=tenant.as_context(),
-        usage_identifier_key=api_key,
         partition=match["partition"],
     )
     response.allow_all_routes(http_method=HttpVerb.ALL.value)
-    return response.asdict()
+    document: dict[str, Any] = response.asdict()["policyDocument"]
+    return document

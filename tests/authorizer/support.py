@@ -23,6 +23,7 @@ from moto.utilities.utils import load_resource
 
 from devservices.moto_server import LOCAL_CREDENTIALS
 from devservices.ports import LOOPBACK
+from functions.authorizer import local
 
 REGION = "us-east-1"
 PASSWORD = "Correct-Horse-Battery-9"
@@ -146,9 +147,15 @@ def claims_of(token: str) -> dict[str, Any]:
     return dict(jwt.decode(token, options={"verify_signature": False}))
 
 
-def sign(claims: dict[str, Any], key: Any, kid: str | None = MOTO_KID, algorithm: str = "RS256") -> str:
+def sign(
+    claims: dict[str, Any],
+    key: Any,
+    kid: str | None = MOTO_KID,
+    algorithm: str = "RS256",
+    extra_headers: dict[str, Any] | None = None,
+) -> str:
     headers = {"kid": kid} if kid is not None else {}
-    return jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+    return jwt.encode(claims, key, algorithm=algorithm, headers={**headers, **(extra_headers or {})})
 
 
 def segments(token: str) -> list[str]:
@@ -176,18 +183,8 @@ def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
     return {**jwk, "kid": kid, "alg": "RS256", "use": "sig"}
 
 
-@dataclass(frozen=True)
-class LambdaContext:
-    """The attributes of the Lambda runtime's context object that Powertools' logger reads."""
-
-    function_name: str = "tenant-pipeline-test-authorizer"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:tenant-pipeline-test-authorizer"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-
-
 def token_event(token: str, method_arn: str = METHOD_ARN) -> dict[str, Any]:
-    return {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
+    return local.token_event(token, method_arn)
 
 
 # --- a JWKS endpoint the test controls (rotation, counting fetches, outages) ---------------------

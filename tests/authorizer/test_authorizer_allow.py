@@ -172,3 +172,16 @@ def test_tokens_are_verified_not_just_decoded(authorizer: Authorizer, cognito: C
 
     assert authorizer.authorize(token_event(resigned))["context"]["tenantId"] == "acme"
     assert jwt.get_unverified_header(resigned)["kid"] == jwt.get_unverified_header(token)["kid"]
+
+
+def test_responses_do_not_share_the_cached_policy(authorizer: Authorizer, cognito: CognitoPool) -> None:
+    token = cognito.tokens("alice")["id"]
+    first = authorizer.authorize(token_event(token))
+    first["policyDocument"]["Statement"][0]["Resource"].append("arn:aws:execute-api:us-east-1:123456789012:x/y/*/*")
+    first["policyDocument"]["Statement"][0]["Effect"] = "Deny"
+
+    second = authorizer.authorize(token_event(token))
+
+    assert second["policyDocument"]["Statement"] == [
+        {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": [STAGE_ARN]}
+    ]

@@ -19,8 +19,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from functions.authorizer.authorizer import Authorizer
+from functions.authorizer.claims import LEEWAY_SECONDS
 from functions.authorizer.refusal import UnauthorizedError
-from functions.authorizer.tokens import LEEWAY_SECONDS, MAX_TOKEN_LENGTH
+from functions.authorizer.tokens import MAX_TOKEN_LENGTH
 from tests.authorizer.conftest import LogLines
 from tests.authorizer.support import (
     MOTO_KID,
@@ -99,6 +100,14 @@ def tampered_header(pool: CognitoPool) -> str:
     return f"{b64_json({'alg': 'RS256', 'kid': MOTO_KID, 'typ': 'JWT', 'x': 1})}.{payload}.{signature}"
 
 
+def respelled_signature(pool: CognitoPool) -> str:
+    # A 2048-bit signature is 342 base64url characters, the last carrying 4 unused bits: setting one
+    # gives another spelling of the same bytes, which a lax decoder would accept.
+    token = pool.tokens("alice")["id"]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return token[:-1] + alphabet[alphabet.index(token[-1]) | 1]
+
+
 def oversized(pool: CognitoPool) -> str:
     # Validly signed by the issuer: only the size check can refuse it.
     return sign(id_claims(pool, padding="x" * MAX_TOKEN_LENGTH), ISSUER_KEY)
@@ -119,16 +128,19 @@ def access_token_with_tenant(client_id: Callable[[CognitoPool], str]) -> Callabl
 
 CASES: dict[str, Case] = {
     # time
-    "expired": Case(signed(iat=now() - 7200, exp=now() - 3600), "token rejected: ExpiredSignatureError"),
-    "expired beyond the leeway": Case(signed(exp=now() - LEEWAY_SECONDS - 5), "token rejected: ExpiredSignatureError"),
-    "not yet valid (nbf)": Case(signed(nbf=now() + 3600), "token rejected: ImmatureSignatureError"),
-    "issued in the future (iat)": Case(signed(iat=now() + 3600), "token rejected: ImmatureSignatureError"),
-    "missing exp": Case(without("exp"), 'token rejected: MissingRequiredClaimError: Token is missing the "exp"'),
-    "missing iat": Case(without("iat"), 'token rejected: MissingRequiredClaimError: Token is missing the "iat"'),
+    "expired": Case(signed(iat=now() - 7200, exp=now() - 3600), "token has expired (exp)"),
+    "expired beyond the leeway": Case(signed(exp=now() - LEEWAY_SECONDS - 5), "token has expired (exp)"),
+    "not yet valid (nbf)": Case(signed(nbf=now() + 3600), "token is not yet valid (nbf)"),
+    "issued in the future (iat)": Case(signed(iat=now() + 3600), "token is not yet valid (iat)"),
+    "missing exp": Case(without("exp"), "claim exp is missing"),
+    "exp not a number": Case(signed(exp=str(now() + 3600)), "claim exp is not a NumericDate"),
+    "exp a boolean": Case(signed(exp=True), "claim exp is not a NumericDate"),
+    "exp Infinity (not JSON)": Case(signed(exp=float("inf")), "malformed token: payload is not JSON"),
+    "missing iat": Case(without("iat"), "claim iat is missing"),
     # issuer
-    "wrong issuer (another pool)": Case(other_pool_issuer, "token rejected: InvalidIssuerError"),
-    "wrong issuer (not Cognito)": Case(signed(iss="https://evil.example.com/x"), "token rejected: InvalidIssuerError"),
-    "missing issuer": Case(without("iss"), "token rejected: MissingRequiredClaimError"),
+    "wrong issuer (another pool)": Case(other_pool_issuer, "claim iss is not the user pool"),
+    "wrong issuer (not Cognito)": Case(signed(iss="https://evil.example.com/x"), "claim iss is not the user pool"),
+    "missing issuer": Case(without("iss"), "claim iss is missing"),
     # app client
     "wrong audience (an app client we do not accept)": Case(
         lambda pool: pool.tokens("alice", client_id=pool.foreign_client_id)["id"],
@@ -144,7 +156,7 @@ CASES: dict[str, Case] = {
     ),
     # token_use
     "wrong token_use": Case(signed(token_use="refresh"), "claim token_use is neither id nor access"),
-    "missing token_use": Case(without("token_use"), "token rejected: MissingRequiredClaimError"),
+    "missing token_use": Case(without("token_use"), "claim token_use is missing"),
     "id token relabelled as access": Case(
         signed(token_use="access"), "access token was not issued to a configured app client"
     ),
@@ -164,7 +176,7 @@ CASES: dict[str, Case] = {
     ),
     "unknown tier": Case(lambda pool: pool.tokens("bad-tier")["id"], "claim custom:tier is missing or not one of"),
     "missing tier": Case(without("custom:tier"), "claim custom:tier is missing or not one of"),
-    "missing sub": Case(without("sub"), "token rejected: MissingRequiredClaimError"),
+    "missing sub": Case(without("sub"), "claim sub is missing"),
     # algorithm and key
     "alg none": Case(unsigned_alg_none, "header alg is not RS256"),
     "HS256 signed with the public key": Case(hs256_with_public_key, "header alg is not RS256"),
@@ -175,36 +187,49 @@ CASES: dict[str, Case] = {
         lambda pool: sign(id_claims(pool), ISSUER_KEY, algorithm="PS256"), "header alg is not RS256"
     ),
     "valid signature by another key under the pool's kid": Case(
-        lambda pool: sign(id_claims(pool), OTHER_KEY), "token rejected: InvalidSignatureError"
+        lambda pool: sign(id_claims(pool), OTHER_KEY), "invalid signature"
     ),
-    "key embedded in the header": Case(embedded_jwk, "token rejected: InvalidSignatureError"),
+    "key embedded in the header": Case(embedded_jwk, "invalid signature"),
     "unknown kid": Case(
         lambda pool: sign(id_claims(pool), OTHER_KEY, kid="not-a-pool-key"), "kid is not a signing key of the user pool"
     ),
     "no kid": Case(lambda pool: sign(id_claims(pool), ISSUER_KEY, kid=None), "header has no kid"),
     "kid not a string": Case(
         lambda pool: f"{b64_json({'alg': 'RS256', 'kid': 7})}.{segments(pool.tokens('alice')['id'])[1]}.c2ln",
-        "malformed token",
+        "header has no kid",
     ),
-    "tampered payload": Case(tampered_payload, "token rejected: InvalidSignatureError"),
-    "tampered header": Case(tampered_header, "token rejected: InvalidSignatureError"),
+    "critical header extension": Case(
+        lambda pool: sign(id_claims(pool), ISSUER_KEY, extra_headers={"crit": ["exp"], "exp": 1}),
+        "header has critical extensions",
+    ),
+    "tampered payload": Case(tampered_payload, "invalid signature"),
+    "tampered header": Case(tampered_header, "invalid signature"),
     "signature stripped": Case(
-        lambda pool: pool.tokens("alice")["id"].rsplit(".", 1)[0] + ".", "token rejected: InvalidSignatureError"
+        lambda pool: pool.tokens("alice")["id"].rsplit(".", 1)[0] + ".", "malformed token: signature is not base64url"
+    ),
+    "signature in a second spelling": Case(
+        respelled_signature, "malformed token: signature is not canonical base64url"
+    ),
+    "padded segments": Case(
+        lambda pool: pool.tokens("alice")["id"] + "==", "malformed token: signature is not base64url"
     ),
     # not a token at all
     "empty header value": Case(lambda pool: "", "no token"),
     "blank header value": Case(lambda pool: "   ", "no token"),
     "bare Bearer": Case(lambda pool: "Bearer ", "no token"),
-    "garbage": Case(lambda pool: "garbage-not-a-jwt", "malformed token"),
-    "three garbage segments": Case(lambda pool: "a.b.c", "malformed token"),
-    "dots only": Case(lambda pool: "..", "malformed token"),
-    "header not JSON": Case(lambda pool: f"{b64(b'not json')}.e30.c2ln", "malformed token"),
-    "header a JSON array": Case(lambda pool: f"{b64_json(['RS256'])}.e30.c2ln", "malformed token"),
-    "non-ASCII": Case(lambda pool: "ü.ü.ü", "malformed token"),
+    "garbage": Case(lambda pool: "garbage-not-a-jwt", "malformed token: not three segments"),
+    "three garbage segments": Case(lambda pool: "a.b.c", "malformed token: header is not base64url"),
+    "dots only": Case(lambda pool: "..", "malformed token: header is not base64url"),
+    "header not JSON": Case(lambda pool: f"{b64(b'not json')}.e30.c2ln", "malformed token: header is not JSON"),
+    "header a JSON array": Case(
+        lambda pool: f"{b64_json(['RS256'])}.e30.c2ln", "malformed token: header is not a JSON object"
+    ),
+    "non-ASCII": Case(lambda pool: "ü.ü.ü", "malformed token: not ASCII"),
     "payload not JSON": Case(
         lambda pool: f"{segments(pool.tokens('alice')['id'])[0]}.{b64(b'{not json')}.c2ln",
-        "token rejected: InvalidSignatureError",
+        "invalid signature",  # the payload is never parsed before the signature verified
     ),
+    "four segments": Case(lambda pool: pool.tokens("alice")["id"] + ".e30", "malformed token: not three segments"),
     "oversized token": Case(oversized, f"token longer than {MAX_TOKEN_LENGTH} characters"),
 }
 
