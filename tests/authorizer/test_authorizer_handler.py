@@ -178,6 +178,7 @@ for event in json.loads(sys.stdin.read()):
 outside = sorted(
     name for name, module in sys.modules.items()
     if (getattr(module, "__file__", None) or "").startswith({project!r})
+    and not (getattr(module, "__file__", None) or "").startswith(sys.prefix)  # the venv may live in the project
 )
 print("RESULT " + json.dumps({{"outcomes": outcomes, "outside": outside}}))
 """
