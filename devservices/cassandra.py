@@ -226,7 +226,7 @@ class CassandraNode:
     """One local Cassandra node: start() returns once CQL answers, stop() ends its process group."""
 
     def __init__(self, run_dir: Path = DEFAULT_RUN_DIR, ports: NodePorts | None = None, fresh: bool = True):
-        self.run_dir = run_dir
+        self.run_dir = run_dir.resolve()  # the JVM gets absolute paths and file:// URIs
         self.ports = ports or NodePorts.free()
         self.fresh = fresh  # wipe the data directory on the first start
         self.host = LOOPBACK
