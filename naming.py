@@ -49,6 +49,8 @@ RULES: dict[str, NameRule] = {
     "cognito-pool": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
     "api": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
     "log-group": NameRule(512, "-", re.compile(r"[^a-zA-Z0-9_./#-]")),
+    # Application Auto Scaling policy names: printable, kept to a safe alphabet.
+    "scaling-policy": NameRule(256, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
 }
 
 _HASH_LENGTH = 6
@@ -93,6 +95,14 @@ class Namer:
     def pooled_tenant_role(self) -> str:
         return self.physical("iam-role", "pooled-tenants")
 
+    def tenant_role_path(self) -> str:
+        """The IAM path of every tenant role (and only those): the app role may assume `role<path>*`."""
+        return f"/{PROJECT}/{self.environment}/tenants/"
+
+    def application_role(self) -> str:
+        """The role the tenant microservices run as (ECS tasks, Lambda); it brokers tenant roles."""
+        return self.physical("iam-role", "app")
+
 
 def silo_keyspace(tenant_id: str) -> str:
     """A premium tenant's own keyspace: `acme-corp` -> `tenant_acme_corp`."""
@@ -116,3 +126,20 @@ def tenant_names(namer: Namer, tenant_id: str) -> dict[str, str]:
         "api-key": namer.physical("api", "key", tenant_id),
         "s3-prefix": tenant_s3_prefix(tenant_id),
     }
+
+
+def keyspace_arn(region: str, account_id: str, keyspace: str) -> str:
+    return f"arn:aws:cassandra:{region}:{account_id}:/keyspace/{keyspace}/"
+
+
+def keyspace_table_arn(region: str, account_id: str, keyspace: str, table: str) -> str:
+    return f"arn:aws:cassandra:{region}:{account_id}:/keyspace/{keyspace}/table/{table}"
+
+
+def iam_role_arn(account_id: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:role{path}{name}"
+
+
+def scalable_table_id(keyspace: str, table: str) -> str:
+    """Application Auto Scaling's resource id for a Keyspaces table."""
+    return f"keyspace/{keyspace}/table/{table}"

@@ -1,24 +1,88 @@
-"""Storage and access for pooled (basic) tenants: the shared keyspace, its tables, the pooled role."""
+"""Storage and access for pooled (basic) tenants: the shared keyspace, its tables, the pooled role.
+
+No resource here belongs to one tenant: a basic tenant costs nothing in this component, so
+thousands of them cost no more registrations than one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
-from naming import Namer
-from tiers.plan import TenantPlan
+from components.keyspace_tables import KeyspaceTables, declare_tables
+from naming import POOLED_KEYSPACE, Namer
+from policies.tenant_access import AccountScope, pooled_tenant_policy, pooled_trust_policy
+from schemas.tables import TENANT_TABLES
+from tags import platform_tags
+from tenancy.capacity import table_capacity
+from tiers.policy import TierPolicy
 
 
 @dataclass
 class PooledStorageArgs:
     namer: Namer
-    tenants: Sequence[TenantPlan]
     ingest_bucket_arn: pulumi.Input[str]
+    tier: TierPolicy  # tenancy.capacity.pooled_tier: sizes the pooled tables
+    region: str
+    account_id: pulumi.Input[str]
+    application_role_arn: pulumi.Input[str]
 
 
 class PooledStorage(pulumi.ComponentResource):
+    role_arn: pulumi.Output[str]
+    keyspace_name: pulumi.Output[str]
+
     def __init__(self, name: str, args: PooledStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:PooledStorage", name, None, opts)
-        self.register_outputs({})
+        namer = args.namer
+        tags = {**platform_tags(namer.environment), "Tier": args.tier.name}
+        # Shared by every basic tenant: never deleted by a tenant's offboarding strategy.
+        stateful = pulumi.ResourceOptions(parent=self, protect=True)
+        keyspace = aws.keyspaces.Keyspace(
+            namer.logical(name, "keyspace"), name=POOLED_KEYSPACE, tags=tags, opts=stateful
+        )
+        pooled_tables = [schema.pooled() for schema in TENANT_TABLES]
+        declare_tables(
+            namer,
+            KeyspaceTables(
+                owner=name,
+                keyspace=keyspace,
+                keyspace_name=POOLED_KEYSPACE,
+                schemas=pooled_tables,
+                capacity=table_capacity(args.tier),
+                tags=tags,
+                protect=True,
+            ),
+            parent=self,
+        )
+
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            namer.logical(name, "role"),
+            name=namer.pooled_tenant_role(),
+            path=namer.tenant_role_path(),
+            assume_role_policy=pulumi.Output.from_input(args.application_role_arn).apply(
+                lambda arn: json.dumps(pooled_trust_policy(arn))
+            ),
+            description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
+            tags=tags,
+            opts=child,
+        )
+        table_names = [schema.name for schema in pooled_tables]
+        aws.iam.RolePolicy(
+            namer.logical(name, "role-policy"),
+            role=role.id,
+            name=namer.physical("iam-policy", "tenant-data"),
+            policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
+                lambda values: json.dumps(
+                    pooled_tenant_policy(AccountScope(args.region, values[0]), POOLED_KEYSPACE, table_names, values[1])
+                )
+            ),
+            opts=child,
+        )
+        self.role_arn = role.arn
+        self.keyspace_name = keyspace.name
+        self.register_outputs({"roleArn": role.arn, "keyspace": keyspace.name})

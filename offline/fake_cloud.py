@@ -51,7 +51,7 @@ def _role(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[
     name = physical_name(logical, inputs)
     return name, {
         "name": name,
-        "arn": _arn("iam", region, f"role/{name}", regional=False),
+        "arn": _arn("iam", region, f"role{inputs.get('path') or '/'}{name}", regional=False),
         "uniqueId": "AROA" + _suffix(name, 16).upper(),
     }
 

@@ -1,0 +1,1 @@
+"""Pure IAM policy builders, one module per area; components only attach what these return."""

@@ -1,0 +1,123 @@
+"""The demo's closing report: per tenant what happened to its events and data, the isolation matrix,
+and the one line that says whether anything was lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.console import Group
+from rich.table import Table
+
+
+@dataclass
+class TenantOutcome:
+    tenant_id: str
+    tier: str
+    sent: int = 0  # events the front door accepted and put on the stream
+    landed: int = 0  # enriched events found in S3 under the tenant's prefix
+    rejected: int = 0  # records the pipeline rejected (errors/ prefix), attributed to the tenant
+    refused: int = 0  # requests the front door refused (401/400/429): never entered the pipeline
+    s3_prefix: str = ""
+    keyspace: str = ""
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows the tenant sees through the DAL
+
+
+@dataclass(frozen=True)
+class IsolationCheck:
+    principal: str  # whose credentials or DAL context
+    target: str  # whose data
+    kind: str  # "s3" or "dal"
+    allowed: bool
+
+    @property
+    def expected(self) -> bool:
+        return self.principal == self.target
+
+    @property
+    def holds(self) -> bool:
+        return self.allowed == self.expected
+
+
+@dataclass
+class Totals:
+    sent: int
+    landed: int
+    rejected: int
+    unattributed_rejects: int  # rejects whose record names no valid tenant
+
+    @property
+    def lost(self) -> int:
+        return self.sent - self.landed - self.rejected
+
+    def line(self) -> str:
+        return f"sent={self.sent} landed={self.landed} rejected={self.rejected} lost={self.lost}"
+
+
+def totals(outcomes: list[TenantOutcome], unattributed_rejects: int) -> Totals:
+    return Totals(
+        sent=sum(o.sent for o in outcomes),
+        landed=sum(o.landed for o in outcomes),
+        rejected=sum(o.rejected for o in outcomes) + unattributed_rejects,
+        unattributed_rejects=unattributed_rejects,
+    )
+
+
+def tenant_table(outcomes: list[TenantOutcome]) -> Table:
+    table = Table(title="Per tenant", title_justify="left")
+    for column in (
+        "tenant",
+        "tier",
+        "sent",
+        "landed in S3",
+        "rejected",
+        "refused at the door",
+        "S3 prefix",
+        "keyspace",
+        "rows (DAL)",
+    ):
+        table.add_column(
+            column, justify="right" if column in ("sent", "landed in S3", "rejected", "refused at the door") else "left"
+        )
+    for o in outcomes:
+        rows = ", ".join(f"{name}={count}" for name, count in sorted(o.rows.items()))
+        table.add_row(
+            o.tenant_id,
+            o.tier,
+            str(o.sent),
+            str(o.landed),
+            str(o.rejected),
+            str(o.refused),
+            o.s3_prefix,
+            o.keyspace,
+            rows,
+        )
+    return table
+
+
+def isolation_table(checks: list[IsolationCheck], kind: str, title: str) -> Table:
+    principals = sorted({c.principal for c in checks if c.kind == kind})
+    targets = sorted({c.target for c in checks if c.kind == kind})
+    cells = {(c.principal, c.target): c for c in checks if c.kind == kind}
+    table = Table(title=title, title_justify="left")
+    table.add_column("principal \\ data of")
+    for target in targets:
+        table.add_column(target, justify="center")
+    for principal in principals:
+        row = []
+        for target in targets:
+            check = cells.get((principal, target))
+            if check is None:
+                row.append("")
+                continue
+            word = "allowed" if check.allowed else "denied"
+            row.append(f"[green]{word}[/]" if check.holds else f"[bold red]{word} (WRONG)[/]")
+        table.add_row(principal, *row)
+    return table
+
+
+def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck], summary: Totals) -> Group:
+    return Group(
+        tenant_table(outcomes),
+        isolation_table(checks, "s3", "Isolation: each premium tenant's role against every tenant's S3 prefix"),
+        isolation_table(checks, "dal", "Isolation: each tenant's DAL context against every other tenant's data"),
+    )

@@ -1,0 +1,81 @@
+"""Keyspaces table capacity and data protection for a tier, before and after offboarding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from tiers.defaults import BASIC
+from tiers.policy import AutoScaling, TierPolicy
+
+ThroughputMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
+# Amazon Keyspaces' smallest provisioned table: 1 read and 1 write capacity unit.
+MIN_CAPACITY_UNITS = 1
+
+
+@dataclass(frozen=True)
+class TableCapacity:
+    throughput_mode: ThroughputMode
+    read_units: int | None  # PROVISIONED only: the starting point auto scaling moves from
+    write_units: int | None
+    auto_scaling: AutoScaling | None
+    point_in_time_recovery: bool
+
+
+def table_capacity(tier: TierPolicy, *, scaled_down: bool = False) -> TableCapacity:
+    """ON_DEMAND tiers pay per request; PROVISIONED tiers start at their minimum and auto scale.
+
+    `scaled_down`: an offboarded tenant under the `scale-down` strategy keeps its tables at the
+    smallest fixed capacity, without auto scaling, until someone decides what to do with the data.
+    """
+    pitr = tier.point_in_time_recovery
+    if tier.capacity.mode == "ON_DEMAND":
+        return TableCapacity("PAY_PER_REQUEST", None, None, None, pitr)
+    scaling = tier.capacity.auto_scaling
+    if scaling is None:
+        raise ValueError(f"tier '{tier.name}': PROVISIONED capacity needs auto scaling bounds")
+    if scaled_down:
+        return TableCapacity("PROVISIONED", MIN_CAPACITY_UNITS, MIN_CAPACITY_UNITS, None, pitr)
+    return TableCapacity("PROVISIONED", scaling.read_min, scaling.write_min, scaling, pitr)
+
+
+@dataclass(frozen=True)
+class ScalingDimension:
+    """One Application Auto Scaling target on a Keyspaces table, with its target-tracking policy."""
+
+    kind: Literal["read", "write"]
+    scalable_dimension: str
+    predefined_metric: str
+    min_capacity: int
+    max_capacity: int
+    target_utilization: float
+
+
+def scaling_dimensions(scaling: AutoScaling) -> tuple[ScalingDimension, ScalingDimension]:
+    return (
+        ScalingDimension(
+            "read",
+            "cassandra:table:ReadCapacityUnits",
+            "CassandraReadCapacityUtilization",
+            scaling.read_min,
+            scaling.read_max,
+            scaling.target_utilization,
+        ),
+        ScalingDimension(
+            "write",
+            "cassandra:table:WriteCapacityUnits",
+            "CassandraWriteCapacityUtilization",
+            scaling.write_min,
+            scaling.write_max,
+            scaling.target_utilization,
+        ),
+    )
+
+
+def pooled_tier(tiers: Mapping[str, TierPolicy]) -> TierPolicy:
+    """The tier the pooled keyspace is sized for; the BASIC defaults if every tier is siloed.
+
+    The pooled keyspace always exists (the quota checks count it), so it needs settings even then.
+    """
+    return next((tier for tier in tiers.values() if not tier.siloed), BASIC)

@@ -1,0 +1,68 @@
+"""Configuration from the environment: every bad variable is named; defaults follow DESIGN.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.authorizer.config import ConfigurationError, load_config
+
+GOOD = {
+    "USER_POOL_ID": "eu-west-1_AbCdEf123",
+    "APP_CLIENT_IDS": "1example23456789abcdefghij, 2example23456789abcdefghij",
+    "AWS_REGION": "eu-west-1",
+    "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/dev/api-key-secret",
+}
+
+
+def test_good_configuration_and_defaults() -> None:
+    config = load_config(GOOD)
+
+    assert config.app_client_ids == {"1example23456789abcdefghij", "2example23456789abcdefghij"}
+    assert config.jwks_url == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json"
+    assert config.issuers == {
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+        "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+    }
+
+
+def test_jwks_url_may_point_at_a_local_emulator() -> None:
+    config = load_config({**GOOD, "JWKS_URL": "http://127.0.0.1:5000/eu-west-1_AbCdEf123/.well-known/jwks.json"})
+
+    assert config.jwks_url.startswith("http://127.0.0.1:5000/")
+    # The tokens of an emulator still carry the AWS issuer.
+    assert "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123" in config.issuers
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("USER_POOL_ID", "", "USER_POOL_ID is not set"),
+        ("USER_POOL_ID", "AbCdEf123", "USER_POOL_ID 'AbCdEf123' is not a Cognito user pool id"),
+        ("USER_POOL_ID", "eu-west-1_Ab/../x", "is not a Cognito user pool id"),
+        ("APP_CLIENT_IDS", " ", "APP_CLIENT_IDS is not set"),
+        ("APP_CLIENT_IDS", "abc,,def", "APP_CLIENT_IDS has entries that are not app client ids: ['']"),
+        ("APP_CLIENT_IDS", "abc,d e", "APP_CLIENT_IDS has entries that are not app client ids: ['d e']"),
+        ("AWS_REGION", "", "AWS_REGION is not set"),
+        ("AWS_REGION", "Europe", "AWS_REGION 'Europe' is not an AWS region"),
+        ("API_KEY_SECRET_PARAMETER", "", "API_KEY_SECRET_PARAMETER is not set"),
+        ("API_KEY_SECRET_PARAMETER", "secret name", "API_KEY_SECRET_PARAMETER 'secret name' is not an SSM parameter"),
+        ("JWKS_URL", "http://keys.example.com/jwks.json", "JWKS_URL 'http://keys.example.com/jwks.json' must be https"),
+        ("JWKS_URL", "file:///etc/passwd", "JWKS_URL 'file:///etc/passwd' has no host"),
+        ("JWKS_URL", "ftp://127.0.0.1/jwks.json", "must be https"),
+    ],
+)
+def test_bad_variable_is_named(variable: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"^authorizer configuration: ") as error:
+        load_config({**GOOD, variable: value})
+
+    assert message in str(error.value)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ConfigurationError) as error:
+        load_config({})
+
+    assert str(error.value) == (
+        "authorizer configuration: USER_POOL_ID is not set; APP_CLIENT_IDS is not set; "
+        "AWS_REGION is not set; API_KEY_SECRET_PARAMETER is not set"
+    )
