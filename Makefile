@@ -49,3 +49,7 @@ test: lint test-py test-flink ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-dal
+bench-dal: venv ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
+	$(PY) -m bench.dal

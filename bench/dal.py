@@ -1,0 +1,250 @@
+"""DAL overhead: ops/s and p99 through the DAL versus the bare driver, same statements, same concurrency.
+
+    .venv/bin/python -m bench.dal [--rounds 12] [--ops 2000] [--concurrency 8]     (make bench-dal)
+
+Starts a local Cassandra 5.0 (devservices.cassandra), bootstraps the tenant schema, then runs the
+same workload both ways: half upserts of an order, half reads of an order by its full key, for one
+premium and one basic tenant (half of the worker threads each). The bare side prepares the very
+statements the DAL prepares (PreparedTable, same text, same execution profile) and binds the values
+itself; the DAL side goes through the tenant context, directory, connection pool and row checks.
+Rounds alternate which side goes first, so drift on a shared machine hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cassandra.cluster import Session
+from cassandra.query import UNSET_VALUE
+
+from devservices.cassandra import HEAP, CassandraNode
+from functions.dal import TenantContext, TenantDataAccess, TenantDirectory, tenant_scope
+from functions.dal.bootstrap import bootstrap
+from functions.dal.connection import LocalCassandra, connect
+from functions.dal.statements import PreparedTable
+from schemas.tables import ORDERS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OUT = PROJECT_ROOT / "bench" / ".out"
+ROLE = "arn:aws:iam::123456789012:role/bench-{}"
+DIRECTORY = {
+    "acme": {"tier": "premium", "status": "active", "keyspace": "tenant_acme", "s3Prefix": "tenant=acme/"},
+    "globex": {"tier": "basic", "status": "active", "keyspace": "tenants_pool", "s3Prefix": "tenant=globex/"},
+}
+CONTEXTS = (TenantContext("acme", "premium"), TenantContext("globex", "basic"))
+
+# One operation, given its index in the worker's sequence; the round times each call.
+Operation = Callable[[int], None]
+
+
+def order_row(customer_id: str, i: int) -> dict[str, Any]:
+    return {"customer_id": customer_id, "order_id": uuid.uuid1(), "status": "new", "total_cents": i, "currency": "EUR"}
+
+
+class Workload:
+    """Per worker: a customer partition, orders written so far; each op alternates put and get."""
+
+    def __init__(self, worker: int):
+        self.context = CONTEXTS[worker % len(CONTEXTS)]
+        self.customer_id = f"bench-{worker}-{uuid.uuid4().hex[:8]}"
+        self.written: list[uuid.UUID] = []
+
+    def next_row(self, i: int) -> dict[str, Any]:
+        row = order_row(self.customer_id, i)
+        self.written.append(row["order_id"])
+        return row
+
+    def key(self) -> dict[str, Any]:
+        return {"customer_id": self.customer_id, "order_id": self.written[-1]}
+
+
+def dal_operation(dal: TenantDataAccess, work: Workload) -> Operation:
+    def op(i: int) -> None:
+        if i % 2 == 0:
+            dal.orders.put(work.next_row(i))
+        elif dal.orders.get(**work.key()) is None:
+            raise AssertionError("a written order was not read back")
+
+    return op
+
+
+def bare_operation(session: Session, tables: dict[str, PreparedTable], work: Workload) -> Operation:
+    """The same statements without the DAL: bind the values in the table's column order, execute."""
+    table = tables[work.context.tenant_id]
+    columns = table.shape.columns
+    prefix = [work.context.tenant_id] if table.shape.pooled else []
+
+    def op(i: int) -> None:
+        if i % 2 == 0:
+            row = work.next_row(i)
+            session.execute(table.insert.bind([*prefix, *(row.get(c, UNSET_VALUE) for c in columns)]))
+        else:
+            key = work.key()
+            if session.execute(table.get.bind([*prefix, key["customer_id"], key["order_id"]])).one() is None:
+                raise AssertionError("a written order was not read back")
+
+    return op
+
+
+@dataclass
+class Round:
+    side: str
+    ops: int
+    seconds: float
+    latencies_us: list[float]
+
+    @property
+    def ops_per_second(self) -> float:
+        return self.ops / self.seconds
+
+
+def run_round(side: str, make_op: Callable[[Workload], Operation], ops: int, concurrency: int) -> Round:
+    per_worker = ops // concurrency
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    failures: list[BaseException] = []
+    start_line = threading.Barrier(concurrency + 1)
+
+    def worker(index: int) -> None:
+        work = Workload(index)
+        op = make_op(work)
+        own = latencies[index]
+        try:
+            with tenant_scope(work.context):  # the bare side ignores it; the DAL side needs it
+                start_line.wait()
+                for i in range(per_worker):
+                    began = time.perf_counter_ns()
+                    op(i)
+                    own.append((time.perf_counter_ns() - began) / 1000)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    start_line.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    if failures:
+        raise failures[0]
+    return Round(side, per_worker * concurrency, seconds, [x for worker in latencies for x in worker])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summarize(rounds: list[Round], side: str) -> dict[str, float]:
+    mine = [r for r in rounds if r.side == side]
+    latencies = [x for r in mine for x in r.latencies_us]
+    return {
+        "ops_per_second": sum(r.ops for r in mine) / sum(r.seconds for r in mine),
+        "median_round_ops_per_second": statistics.median(r.ops_per_second for r in mine),
+        "p50_us": percentile(latencies, 0.50),
+        "p99_us": percentile(latencies, 0.99),
+        "ops": sum(r.ops for r in mine),
+    }
+
+
+def benchmark(port: int, rounds: int, ops: int, concurrency: int) -> dict[str, Any]:
+    directory = TenantDirectory.from_mapping(
+        {tenant: {**entry, "roleArn": ROLE.format(tenant)} for tenant, entry in DIRECTORY.items()}
+    )
+    cluster, session = connect(LocalCassandra(port), None)  # the DAL's cluster options and execution profile
+    try:
+        bootstrap(session, directory)
+        records = {record.tenant_id: record for record in directory.records()}
+        tables = {t: PreparedTable(session, r.keyspace, ORDERS, r.pooled) for t, r in records.items()}
+        with TenantDataAccess.local(directory, port) as dal:
+            sides: dict[str, Callable[[Workload], Operation]] = {
+                "dal": lambda work: dal_operation(dal, work),
+                "bare": lambda work: bare_operation(session, tables, work),
+            }
+            for _ in range(2):  # warm-up: connections, prepared statements, the node's JIT
+                for side, make_op in sides.items():
+                    run_round(side, make_op, ops, concurrency)
+            measured: list[Round] = []
+            for index in range(rounds):
+                order = ("dal", "bare") if index % 2 == 0 else ("bare", "dal")
+                for side in order:
+                    measured.append(run_round(side, sides[side], ops, concurrency))
+                    done = measured[-1]
+                    p99 = percentile(done.latencies_us, 0.99)
+                    print(
+                        f"round {index + 1:2} {side:4}: {done.ops_per_second:7.0f} ops/s p99 {p99:7.0f} µs", flush=True
+                    )
+    finally:
+        cluster.shutdown()
+    dal_stats, bare_stats = summarize(measured, "dal"), summarize(measured, "bare")
+    # Each round's two sides ran back to back: their ratio cancels the drift between rounds.
+    pairs = [(measured[i], measured[i + 1]) for i in range(0, len(measured), 2)]
+    by_side = [{r.side: r for r in pair} for pair in pairs]
+    return {
+        "dal": dal_stats,
+        "bare": bare_stats,
+        "overhead_ops": 1 - dal_stats["ops_per_second"] / bare_stats["ops_per_second"],
+        "overhead_paired_median": 1
+        - statistics.median(p["dal"].ops_per_second / p["bare"].ops_per_second for p in by_side),
+        "p99_ratio": dal_stats["p99_us"] / bare_stats["p99_us"],
+        "p99_ratio_paired_median": statistics.median(
+            percentile(p["dal"].latencies_us, 0.99) / percentile(p["bare"].latencies_us, 0.99) for p in by_side
+        ),
+        "rounds": rounds,
+        "ops_per_round": ops,
+        "concurrency": concurrency,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "cassandra_heap": HEAP},
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    dal, bare = result["dal"], result["bare"]
+    lines = [
+        "| | ops/s (all rounds) | median round ops/s | p50 µs | p99 µs (all rounds) |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {name} | {s['ops_per_second']:.0f} | {s['median_round_ops_per_second']:.0f} | "
+            f"{s['p50_us']:.0f} | {s['p99_us']:.0f} |"
+            for name, s in (("bare driver", bare), ("DAL", dal))
+        ),
+        "",
+        f"DAL overhead in ops/s: {result['overhead_paired_median']:+.1%} (median of the rounds' paired ratios), "
+        f"{result['overhead_ops']:+.1%} (all rounds pooled)",
+        f"p99 DAL/bare: {result['p99_ratio_paired_median']:.2f} (median of paired rounds), "
+        f"{result['p99_ratio']:.2f} (pooled)",
+        "target overhead <= 5%: " + ("met" if result["overhead_paired_median"] <= 0.05 else "NOT met"),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dal", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=12, help="measured rounds per side (interleaved)")
+    parser.add_argument("--ops", type=int, default=2000, help="operations per round")
+    parser.add_argument("--concurrency", type=int, default=8, help="worker threads, both sides")
+    parser.add_argument("--run-dir", type=Path, default=PROJECT_ROOT / ".run" / "bench-dal")
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.ops < args.concurrency or args.concurrency < 1:
+        parser.error("need rounds >= 1, concurrency >= 1 and ops >= concurrency")
+    with CassandraNode(args.run_dir) as node:
+        result = benchmark(node.native_port, args.rounds, args.ops, args.concurrency)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "dal.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
