@@ -76,3 +76,7 @@ authorizer-package: venv ## build/authorizer: the authorizer Lambda (its require
 bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules), one core: see bench/RESULTS.md
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	$(PY) -m bench.authorizer
+
+.PHONY: bench-dal
+bench-dal: venv ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
+	$(PY) -m bench.dal

@@ -4,7 +4,13 @@
     python -m devservices.cassandra start [--dir D]  # start, wait until CQL answers, print host:port
     python -m devservices.cassandra stop [--dir D]   # stop the node started with the same --dir
 
-In Python: `with CassandraNode(run_dir) as node: Cluster([node.host], port=node.native_port)`.
+In Python:
+
+    with CassandraNode(run_dir) as node:       # free loopback ports; installs first if needed
+        with node.cql() as session:            # an operator's plain session
+            bootstrap_keyspaces(session, [...])   # functions.dal.bootstrap
+        TenantDataAccess.local(directory, node.native_port)
+
 The node runs in a process group of its own, so stop() leaves no strays. Its data, config and logs
 live under the run directory (default .run/cassandra).
 """
@@ -21,9 +27,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from devservices.ports import LOOPBACK, free_port, wait_for_port
 
@@ -32,7 +41,8 @@ POM = PROJECT_ROOT / "devservices" / "cassandra" / "pom.xml"
 INSTALL_DIR = PROJECT_ROOT / "build" / "cassandra"
 DEFAULT_RUN_DIR = PROJECT_ROOT / ".run" / "cassandra"
 SUPPORTED_JAVA = (17, 11)  # Cassandra 5.0 runs on Java 11 and 17; newer JDKs are refused at startup
-HEAP = "1G"  # the machine has 2 cores and is shared with CI: keep the node small
+# The machine is small and shared (other JVMs, CI): keep the node small. CASSANDRA_HEAP overrides it.
+HEAP = os.environ.get("CASSANDRA_HEAP", "512M")
 STARTUP_TIMEOUT = 180.0
 
 
@@ -201,8 +211,8 @@ def cassandra_yaml(run_dir: Path, ports: NodePorts) -> str:
         "concurrent_writes": 8,
         "concurrent_compactors": 1,
         "key_cache_size": "16MiB",
-        "memtable_heap_space": "128MiB",
-        "memtable_offheap_space": "128MiB",
+        "memtable_heap_space": "64MiB",
+        "memtable_offheap_space": "64MiB",
         "dynamic_snitch": False,
         "auto_snapshot": False,  # tests drop and recreate tables; snapshots would only fill the disk
     }
@@ -226,7 +236,7 @@ class CassandraNode:
     """One local Cassandra node: start() returns once CQL answers, stop() ends its process group."""
 
     def __init__(self, run_dir: Path = DEFAULT_RUN_DIR, ports: NodePorts | None = None, fresh: bool = True):
-        self.run_dir = run_dir
+        self.run_dir = run_dir.resolve()  # the JVM gets absolute paths and file:// URIs
         self.ports = ports or NodePorts.free()
         self.fresh = fresh  # wipe the data directory on the first start
         self.host = LOOPBACK
@@ -327,6 +337,17 @@ class CassandraNode:
         if process is not None and process.poll() is None:
             stop_group(process.pid, wait=process.wait)
         self.pid_file.unlink(missing_ok=True)
+
+    @contextmanager
+    def cql(self) -> Iterator[Any]:
+        """A plain driver Session on this node, for an operator (schema bootstrap, row counts); closed after."""
+        from cassandra.cluster import Cluster
+
+        cluster = Cluster([self.host], port=self.native_port, connect_timeout=10)
+        try:
+            yield cluster.connect()
+        finally:
+            cluster.shutdown()
 
     def restart(self) -> None:
         """Stop and start again on the same ports, keeping the data."""

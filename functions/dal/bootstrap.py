@@ -5,12 +5,13 @@ keyspace with every table's pooled variant, and each premium tenant's keyspace t
 directory lists, with the tables as defined.
 
     python -m functions.dal.bootstrap --port 9042 --directory tenants.json
+    python -m functions.dal.bootstrap --port 9042 --keyspace tenants_pool --keyspace tenant_acme
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from cassandra.cluster import Cluster, Session
@@ -21,37 +22,68 @@ from schemas import cql
 from schemas.tables import TENANT_TABLES, TableSchema
 
 
+def keyspace_statements(
+    keyspaces: Iterable[str],
+    tables: tuple[TableSchema, ...] = TENANT_TABLES,
+    replication: Mapping[str, str | int] = cql.LOCAL_REPLICATION,
+) -> list[str]:
+    """The DDL for these keyspaces, in order: each keyspace before its tables. Idempotent (IF NOT EXISTS).
+
+    The pooled keyspace gets every table's pooled variant (tenant_id leads the partition key); any
+    other keyspace is a premium tenant's and gets the tables as defined.
+    """
+    statements: list[str] = []
+    for keyspace in dict.fromkeys(keyspaces):  # unique, in the caller's order
+        statements.append(cql.create_keyspace(keyspace, replication))
+        pooled = keyspace == POOLED_KEYSPACE
+        statements += [cql.create_table(keyspace, table.pooled() if pooled else table) for table in tables]
+    return statements
+
+
+def directory_keyspaces(directory: TenantDirectory) -> list[str]:
+    """The pooled keyspace, then each premium tenant's keyspace that the directory lists."""
+    silos = sorted({record.keyspace for record in directory.records() if not record.pooled})
+    return [POOLED_KEYSPACE, *silos]
+
+
 def schema_statements(
     directory: TenantDirectory,
     tables: tuple[TableSchema, ...] = TENANT_TABLES,
     replication: Mapping[str, str | int] = cql.LOCAL_REPLICATION,
 ) -> list[str]:
-    """The DDL, in order: keyspaces before their tables. Idempotent (IF NOT EXISTS)."""
-    statements = [cql.create_keyspace(POOLED_KEYSPACE, replication)]
-    statements += [cql.create_table(POOLED_KEYSPACE, table.pooled()) for table in tables]
-    silo_keyspaces = sorted({record.keyspace for record in directory.records() if not record.pooled})
-    for keyspace in silo_keyspaces:
-        statements.append(cql.create_keyspace(keyspace, replication))
-        statements += [cql.create_table(keyspace, table) for table in tables]
+    """The DDL for every keyspace the directory names."""
+    return keyspace_statements(directory_keyspaces(directory), tables, replication)
+
+
+def bootstrap_keyspaces(session: Session, keyspaces: Iterable[str]) -> list[str]:
+    """Create these keyspaces and their tables (e.g. the keyspaces the Pulumi program declares)."""
+    statements = keyspace_statements(keyspaces)
+    for statement in statements:
+        session.execute(statement, timeout=60)
     return statements
 
 
 def bootstrap(session: Session, directory: TenantDirectory) -> list[str]:
-    statements = schema_statements(directory)
-    for statement in statements:
-        session.execute(statement, timeout=60)
-    return statements
+    """Create every keyspace the directory names, and their tables."""
+    return bootstrap_keyspaces(session, directory_keyspaces(directory))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m functions.dal.bootstrap", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--directory", type=Path, required=True, help="JSON: the stack output `tenants`")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--directory", type=Path, help="JSON: the stack output `tenants`")
+    source.add_argument("--keyspace", action="append", help="a keyspace to create (repeat for more)")
     args = parser.parse_args(argv)
     cluster = Cluster([args.host], port=args.port)
     try:
-        for statement in bootstrap(cluster.connect(), TenantDirectory.from_file(args.directory)):
+        session = cluster.connect()
+        if args.directory is not None:
+            statements = bootstrap(session, TenantDirectory.from_file(args.directory))
+        else:
+            statements = bootstrap_keyspaces(session, args.keyspace)
+        for statement in statements:
             print(statement)
     finally:
         cluster.shutdown()

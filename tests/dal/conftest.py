@@ -11,7 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from cassandra.cluster import Cluster, Session
+from cassandra.cluster import Session
 
 from devservices.cassandra import CassandraNode
 from devservices.moto_server import MotoServer
@@ -35,11 +35,9 @@ def cassandra_node(run_dir: Path) -> Iterator[CassandraNode]:
 @pytest.fixture(scope="session")
 def cql_session(cassandra_node: CassandraNode, directory: TenantDirectory) -> Iterator[Session]:
     """A bare driver session (no DAL) with the tenant schema bootstrapped: for looking under the DAL."""
-    cluster = Cluster([cassandra_node.host], port=cassandra_node.native_port)
-    session = cluster.connect()
-    bootstrap(session, directory)
-    yield session
-    cluster.shutdown()
+    with cassandra_node.cql() as session:
+        bootstrap(session, directory)
+        yield session
 
 
 @pytest.fixture
@@ -53,4 +51,13 @@ def dal(
 ) -> Iterator[TenantDataAccess]:
     """The DAL on the local Cassandra, assuming tenant roles in moto's STS."""
     with TenantDataAccess.local(directory, cassandra_node.native_port, roles, outage_deadline=120.0) as access:
+        yield access
+
+
+@pytest.fixture
+def local_dal(
+    cassandra_node: CassandraNode, cql_session: Session, directory: TenantDirectory
+) -> Iterator[TenantDataAccess]:
+    """The DAL as local development (and the demo) uses it: plain connections, no role assumption."""
+    with TenantDataAccess.local(directory, cassandra_node.native_port, outage_deadline=120.0) as access:
         yield access
