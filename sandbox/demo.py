@@ -110,18 +110,11 @@ def authorizer_handler(stack: DeclaredStack, cloud: LocalCloud, log_path: Path) 
         }
     )
     from functions.authorizer import handler as module  # configured at import, as at a cold start
+    from functions.authorizer.local import LocalContext
     from functions.authorizer.log import logger
 
     logger.registered_handler.setStream(log_path.open("a"))  # type: ignore[attr-defined]
-
-    @dataclass
-    class LambdaContext:
-        function_name: str = "tenant-authorizer-local"
-        memory_limit_in_mb: int = 256
-        invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:tenant-authorizer-local"
-        aws_request_id: str = "local"
-
-    return lambda event: module.handler(event, LambdaContext())  # type: ignore[arg-type]
+    return lambda event: module.handler(event, LocalContext())  # type: ignore[arg-type]
 
 
 def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, list[BaseException]]:

@@ -74,7 +74,8 @@ class OutageRetry:
         give_up = time.monotonic() + self.deadline
         delay = self.first_delay
         while True:
-            time.sleep(min(delay, max(0.0, give_up - time.monotonic())) * random.uniform(0.8, 1.0))
+            # Jitter the delay, not what is left: the last sleep ends at the deadline, so one last try.
+            time.sleep(min(delay * random.uniform(0.8, 1.0), max(0.0, give_up - time.monotonic())))
             self.retries += 1
             try:
                 return call()
