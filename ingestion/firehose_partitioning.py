@@ -9,9 +9,6 @@ Firehose's own failures (a record it cannot partition or deliver) go under `erro
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 JSON_PARSING_ENGINE = "JQ-1.6"
 PARTITION_KEYS = ("tenantId", "year", "month", "day")
 
@@ -46,20 +43,3 @@ REJECTS_ERROR_PREFIX = f"{FIREHOSE_ERRORS_PREFIX}rejects/!{{firehose:error-outpu
 
 # Where Firehose writes at all: the two top-level folders of the bucket (its IAM policy is scoped to them).
 WRITTEN_PREFIXES = (TENANT_DATA_PREFIX, ERRORS_PREFIX)
-
-_QUERY_KEY = re.compile(r"!\{partitionKeyFromQuery:([A-Za-z0-9_]+)\}")
-
-
-def evaluate_prefix(prefix: str, partition_keys: Mapping[str, str]) -> str:
-    """The S3 prefix for one record's extracted partition keys, as Firehose evaluates it.
-
-    Only the `partitionKeyFromQuery` namespace: the events prefix uses nothing else.
-    """
-
-    def value(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if not partition_keys.get(key):
-            raise KeyError(f"partition key {key!r} was not extracted from the record")
-        return str(partition_keys[key])
-
-    return _QUERY_KEY.sub(value, prefix)

@@ -17,8 +17,8 @@ from typing import Any
 
 import jq
 
+from ingestion.firehose_prefix import render_prefix
 from sandbox.declared import DeliveryStream
-from sandbox.firehose_prefix import render_prefix
 
 PARTITIONING_FAILED = "partitioning-failed"  # Firehose's error output type for dynamic partitioning
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import jq
 import pytest
 
-from ingestion.firehose_partitioning import evaluate_prefix
+from ingestion.firehose_prefix import PrefixError, render_prefix
 from naming import tenant_s3_prefix
 from tests.pipeline.declared import DeclaredPipeline, run
 
@@ -44,7 +45,7 @@ def s3_prefix_of(config: dict[str, Any], record: dict[str, Any]) -> str:
     """Where Firehose puts `record`: the declared query run by jq, filling the declared prefix."""
     query, _ = declared_query(config)
     keys: dict[str, Any] = jq.compile(query).input_value(record).first()
-    return evaluate_prefix(config["prefix"], keys)
+    return render_prefix(config["prefix"], keys, datetime.now(UTC))  # the prefix uses no arrival time
 
 
 def test_events_are_dynamically_partitioned_by_the_declared_jq_query(dev):
@@ -79,7 +80,7 @@ def test_a_payload_tenant_id_never_moves_the_record(dev):
 
 def test_a_record_without_tenant_cannot_be_placed(dev):
     config = destination(dev, "delivery-events")
-    with pytest.raises(KeyError, match="tenantId"):
+    with pytest.raises(PrefixError, match="tenantId"):
         s3_prefix_of(config, {key: value for key, value in ENRICHED.items() if key != "tenantId"})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import jq
@@ -17,9 +18,11 @@ from ingestion.firehose_partitioning import (
     REJECTS_ERROR_PREFIX,
     REJECTS_PREFIX,
     WRITTEN_PREFIXES,
-    evaluate_prefix,
 )
+from ingestion.firehose_prefix import PrefixError, render_prefix
 from naming import tenant_s3_prefix
+
+ARRIVAL = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # when Firehose receives the record
 
 # 2025-11-22T08:26:40.123Z
 ENRICHED = {
@@ -53,7 +56,7 @@ def test_date_is_utc_and_zero_padded():
 
 
 def test_events_land_under_the_tenants_own_prefix():
-    prefix = evaluate_prefix(EVENTS_PREFIX, extract(ENRICHED))
+    prefix = render_prefix(EVENTS_PREFIX, extract(ENRICHED), ARRIVAL)
     assert prefix == "tenant=umbrella-labs/year=2025/month=11/day=22/"
     assert prefix.startswith(tenant_s3_prefix("umbrella-labs"))  # what tenant roles are scoped to
 
@@ -61,8 +64,8 @@ def test_events_land_under_the_tenants_own_prefix():
 def test_a_record_without_tenant_cannot_be_partitioned():
     keys = extract({key: value for key, value in ENRICHED.items() if key != "tenantId"})
     assert keys["tenantId"] is None
-    with pytest.raises(KeyError, match="tenantId"):
-        evaluate_prefix(EVENTS_PREFIX, keys)
+    with pytest.raises(PrefixError, match="tenantId"):
+        render_prefix(EVENTS_PREFIX, keys, ARRIVAL)
 
 
 def test_query_fits_a_firehose_processor_parameter():

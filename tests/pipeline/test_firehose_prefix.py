@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sandbox.firehose_prefix import PrefixError, render_prefix
+from ingestion.firehose_prefix import PrefixError, render_prefix
 
 ARRIVAL = datetime(2026, 11, 23, 9, 5, 7, tzinfo=UTC)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 _EXPRESSION = re.compile(r"!\{([a-zA-Z]+):([^}]*)\}")
@@ -28,16 +29,17 @@ def java_time(pattern: str, moment: datetime) -> str:
 
 def render_prefix(
     prefix: str,
-    partition_keys: dict[str, str],
+    partition_keys: Mapping[str, object],
     arrival: datetime,
     error_output_type: str | None = None,
 ) -> str:
     def evaluate(match: re.Match[str]) -> str:
         namespace, argument = match.group(1), match.group(2)
         if namespace == "partitionKeyFromQuery":
-            if argument not in partition_keys:
+            value = partition_keys.get(argument)
+            if not value:  # Firehose cannot place a record whose key is missing, null or empty
                 raise PrefixError(f"partition key {argument!r} was not extracted")
-            return partition_keys[argument]
+            return str(value)
         if namespace == "timestamp":
             return java_time(argument, arrival.astimezone(UTC))
         if namespace == "firehose" and argument == "error-output-type":
