@@ -49,3 +49,23 @@ test: lint test-py test-flink ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+# --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
+FLINK_BUILD := build/flink
+FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
+FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
+
+.PHONY: flink-local flink-jars flink-package
+
+flink-local: flink-venv ## run the Flink job on a file: INPUT=<ndjson> OUTPUT=<dir> (writes <dir>/enriched, <dir>/rejected)
+	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "usage: make flink-local INPUT=<file> OUTPUT=<dir>"; exit 2; }
+	$(FLINK_PY) -m functions.flink.local "$(INPUT)" "$(OUTPUT)"
+
+$(FLINK_JAR): functions/flink/connectors/pom.xml
+	mvn -q -f functions/flink/connectors/pom.xml package
+	@touch $@
+
+flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Central), into build/flink/lib
+
+flink-package: flink-venv $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
+	$(FLINK_PY) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
