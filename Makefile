@@ -67,5 +67,7 @@ $(FLINK_JAR): functions/flink/connectors/pom.xml
 
 flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Central), into build/flink/lib
 
-flink-package: flink-venv $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
-	$(FLINK_PY) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
+flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
+	$(PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
+
+test-flink: $(FLINK_JAR)  # the moto integration test runs the job with the connector jar

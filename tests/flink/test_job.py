@@ -8,7 +8,7 @@ import pytest
 
 from functions.flink import rules
 from naming import TENANT_ID_PATTERN
-from tests.flink.cases import CASES
+from tests.flink.cases import CASES, Case
 from tests.flink.conftest import JobRun
 
 pytestmark = pytest.mark.flink
@@ -19,10 +19,12 @@ def expected_enriched(line: str) -> dict[str, object]:
     return {field: record.get(field) for field in (*rules.ENVELOPE_FIELDS, "payload")}
 
 
-def check_run(run: JobRun) -> None:
+def check_run(run: JobRun, cases: list[Case] = CASES) -> None:
+    """Every case came out once, where and as it should."""
+    assert [case.line for case in cases] == run.input_lines
     assert len(run.enriched) + len(run.rejected) == len(run.input_lines)
 
-    good = [case for case in CASES if case.reason is None]
+    good = [case for case in cases if case.reason is None]
     by_request = {record["requestId"] if record["requestId"] else record["tenantId"]: record for record in run.enriched}
     assert len(by_request) == len(good) == len(run.enriched)
     for case in good:
@@ -34,7 +36,7 @@ def check_run(run: JobRun) -> None:
         assert isinstance(timestamp, int)
         assert run.started_ms <= timestamp <= run.finished_ms, case.name
 
-    bad = [case for case in CASES if case.reason is not None]
+    bad = [case for case in cases if case.reason is not None]
     assert len(run.rejected) == len(bad)
     remaining = list(run.rejected)
     for case in bad:
