@@ -6,7 +6,6 @@ Kinesis -> Firehose) and the sandbox (moto). It returns the StatementSet; the ca
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -34,7 +33,6 @@ def create_table_env(
     t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
-    config.set("python.executable", sys.executable)  # the Python UDF path's workers: this interpreter
     if not restart:
         config.set("restart-strategy.type", "none")
     if parallelism is not None:

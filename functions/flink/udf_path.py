@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,8 @@ classify_record: Any = udf(
 
 def declare_views(t_env: TableEnvironment, source_table: str) -> str:
     """Create the view `routed_udf` (line, ts, enriched, reason) over `source_table`; return its name."""
-    # The Python workers import this package from the repository root.
+    # The Python workers run this interpreter and import this package from the repository root.
+    t_env.get_config().set("python.executable", sys.executable)
     t_env.add_python_file(str(Path(__file__).resolve().parent.parent))
     t_env.create_temporary_function("classify_record", classify_record)
     t_env.execute_sql(
