@@ -80,3 +80,25 @@ bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules)
 .PHONY: bench-dal
 bench-dal: venv ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
 	$(PY) -m bench.dal
+
+# --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
+FLINK_BUILD := build/flink
+FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
+FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
+
+.PHONY: flink-local flink-jars flink-package
+
+flink-local: flink-venv ## run the Flink job on a file: INPUT=<ndjson> OUTPUT=<dir> (writes <dir>/enriched, <dir>/rejected)
+	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "usage: make flink-local INPUT=<file> OUTPUT=<dir>"; exit 2; }
+	$(FLINK_PY) -m functions.flink.local "$(INPUT)" "$(OUTPUT)"
+
+$(FLINK_JAR): functions/flink/connectors/pom.xml
+	mvn -q -f functions/flink/connectors/pom.xml package
+	@touch $@
+
+flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Central), into build/flink/lib
+
+flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
+	$(PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
+
+test-flink: $(FLINK_JAR)  # the moto integration test runs the job with the connector jar

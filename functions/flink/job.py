@@ -1,0 +1,49 @@
+"""The deployed job: Kinesis -> enrichment (SQL path) -> Firehose (enriched) and Firehose (rejected).
+
+`start_kinesis_job` is what main.py (Managed Service) and the sandbox (moto) call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pyflink.java_gateway import get_gateway
+from pyflink.table import TableResult
+
+from functions.flink.pipeline import build_pipeline, create_table_env
+from functions.flink.properties import (
+    ENRICHED_SINK_GROUP,
+    REJECTED_SINK_GROUP,
+    PropertyGroups,
+    firehose_sink,
+    kinesis_source,
+)
+
+
+def start_kinesis_job(
+    groups: PropertyGroups, jars: Sequence[Path] = (), checkpoint_interval_ms: int | None = None
+) -> TableResult:
+    """Submit the job; it runs until cancelled (result.get_job_client().cancel()).
+
+    On the service: no jars (the runtime loads run.options' jarfile) and no checkpoint interval (the
+    application's checkpoint configuration applies). Elsewhere: pass the connector jar and an interval.
+    """
+    source = kinesis_source(groups)
+    if source.endpoint:
+        use_json_protocol()
+    enriched = firehose_sink(groups, ENRICHED_SINK_GROUP)
+    rejected = firehose_sink(groups, REJECTED_SINK_GROUP)
+    t_env = create_table_env(jars, checkpoint_interval_ms, parallelism=None, restart=True)
+    return build_pipeline(t_env, source, enriched, rejected, "sql").execute()
+
+
+# The Kinesis source's AWS SDK (v1, relocated inside the connector) talks CBOR to Kinesis by default;
+# moto answers CBOR with HTTP 500. The SDK reads this system property (relocated name) or the
+# environment variable AWS_CBOR_DISABLE=true at client creation.
+CBOR_DISABLE_PROPERTY = "org.apache.flink.kinesis.shaded.com.amazonaws.sdk.disableCbor"
+
+
+def use_json_protocol() -> None:
+    """Make the Kinesis source's SDK speak JSON (as emulators need), for jobs run in this process's JVM."""
+    get_gateway().jvm.System.setProperty(CBOR_DISABLE_PROPERTY, "true")

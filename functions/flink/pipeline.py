@@ -1,0 +1,67 @@
+"""Build the enrichment job: one source, the enriched sink and the rejected sink, SQL or Python-UDF path.
+
+`build_pipeline` is what every driver calls: `local.py` (files), `main.py` (Managed Service:
+Kinesis -> Firehose) and the sandbox (moto). It returns the StatementSet; the caller executes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pyflink.table import EnvironmentSettings, StatementSet, TableEnvironment
+
+from functions.flink import sql
+from functions.flink.tables import Sink, Source
+
+Path_ = Literal["sql", "udf"]
+SOURCE_TABLE = "kinesis_records"
+ENRICHED_TABLE = "enriched_sink"
+REJECTED_TABLE = "rejected_sink"
+
+
+def create_table_env(
+    jars: Sequence[Path] = (),
+    checkpoint_interval_ms: int | None = 1000,
+    parallelism: int | None = 1,
+    restart: bool = False,
+) -> TableEnvironment:
+    """A streaming TableEnvironment in UTC. `jars`: connector jars to load (none for local files).
+    checkpoint_interval_ms: None leaves checkpointing to the runtime (Managed Service configures it).
+    restart: False makes a local run fail at the first error instead of restarting forever."""
+    t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    config = t_env.get_config()
+    config.set("table.local-time-zone", "UTC")
+    if not restart:
+        config.set("restart-strategy.type", "none")
+    if parallelism is not None:
+        config.set("parallelism.default", str(parallelism))
+    if checkpoint_interval_ms is not None:
+        # File sinks commit at checkpoints; at-least-once is all the sinks offer.
+        config.set("execution.checkpointing.interval", f"{checkpoint_interval_ms} ms")
+        config.set("execution.checkpointing.mode", "AT_LEAST_ONCE")
+    if jars:
+        config.set("pipeline.jars", ";".join(Path(jar).resolve().as_uri() for jar in jars))
+    return t_env
+
+
+def build_pipeline(
+    t_env: TableEnvironment, source: Source, enriched: Sink, rejected: Sink, path: Path_ = "sql"
+) -> StatementSet:
+    """Declare the tables and views; return the two INSERTs (enriched, rejected) as one StatementSet."""
+    t_env.execute_sql(source.ddl(SOURCE_TABLE))
+    t_env.execute_sql(enriched.ddl(ENRICHED_TABLE))
+    t_env.execute_sql(rejected.ddl(REJECTED_TABLE))
+    if path == "sql":
+        for statement in sql.view_statements(SOURCE_TABLE):
+            t_env.execute_sql(statement)
+        view = "routed"
+    else:
+        from functions.flink.udf_path import declare_views
+
+        view = declare_views(t_env, SOURCE_TABLE)
+    statements = t_env.create_statement_set()
+    statements.add_insert_sql(sql.enriched_insert(ENRICHED_TABLE, view))
+    statements.add_insert_sql(sql.rejected_insert(REJECTED_TABLE, view))
+    return statements

@@ -1,0 +1,91 @@
+"""The application's property groups (Managed Service for Apache Flink's application_properties.json).
+
+The service writes the groups to /etc/flink/application_properties.json as
+[{"PropertyGroupId": ..., "PropertyMap": {...}}, ...]; locally the same file is passed by path
+(env FLINK_APPLICATION_PROPERTIES). Group ids and keys: pipeline/ingestion/flink_properties.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from functions.flink.tables import FirehoseSink, KinesisSource
+
+SERVICE_PROPERTIES_PATH = Path("/etc/flink/application_properties.json")
+PROPERTIES_ENV = "FLINK_APPLICATION_PROPERTIES"
+
+SOURCE_GROUP = "KinesisSource"
+ENRICHED_SINK_GROUP = "EnrichedSink"
+REJECTED_SINK_GROUP = "RejectedSink"
+# Optional in each group: an endpoint override (a local emulator such as moto); absent in AWS.
+ENDPOINT_KEY = "aws.endpoint"
+
+PropertyGroups = dict[str, dict[str, str]]
+
+
+def properties_path() -> Path:
+    return Path(os.environ.get(PROPERTIES_ENV) or SERVICE_PROPERTIES_PATH)
+
+
+def parse_property_groups(document: object) -> PropertyGroups:
+    """The service's list form, or a mapping of group id to properties (what the Pulumi program declares)."""
+    if isinstance(document, dict):
+        entries = [{"PropertyGroupId": key, "PropertyMap": value} for key, value in document.items()]
+    elif isinstance(document, list):
+        entries = document
+    else:
+        raise ValueError("application properties must be a list of property groups or a mapping")
+    groups: PropertyGroups = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("PropertyMap"), dict):
+            raise ValueError(f"not a property group (PropertyGroupId, PropertyMap): {entry!r}")
+        group_id = entry.get("PropertyGroupId")
+        if not isinstance(group_id, str) or not group_id:
+            raise ValueError(f"property group without a PropertyGroupId: {entry!r}")
+        groups[group_id] = {str(key): str(value) for key, value in entry["PropertyMap"].items()}
+    return groups
+
+
+def read_property_groups(path: Path) -> PropertyGroups:
+    if not path.is_file():
+        raise FileNotFoundError(f"no application properties at {path} (set {PROPERTIES_ENV})")
+    return parse_property_groups(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _group(groups: PropertyGroups, group_id: str, *keys: str) -> dict[str, str]:
+    group = groups.get(group_id)
+    if group is None:
+        raise ValueError(f"missing property group {group_id!r}")
+    for key in keys:
+        if not group.get(key):
+            raise ValueError(f"property group {group_id!r} lacks {key!r}")
+    return group
+
+
+def _connector_options(group: dict[str, str], prefixes: tuple[str, ...]) -> dict[str, str]:
+    """Further connector options given in the group as-is (e.g. aws.credentials.provider for moto)."""
+    known = {"aws.region", ENDPOINT_KEY}
+    return {key: value for key, value in group.items() if key.startswith(prefixes) and key not in known}
+
+
+def kinesis_source(groups: PropertyGroups) -> KinesisSource:
+    group = _group(groups, SOURCE_GROUP, "stream.arn", "aws.region")
+    return KinesisSource(
+        stream_arn=group["stream.arn"],
+        region=group["aws.region"],
+        initial_position=group.get("initial.position") or "TRIM_HORIZON",
+        endpoint=group.get(ENDPOINT_KEY),
+        extra=_connector_options(group, ("aws.", "scan.")),
+    )
+
+
+def firehose_sink(groups: PropertyGroups, group_id: str) -> FirehoseSink:
+    group = _group(groups, group_id, "delivery.stream.name", "aws.region")
+    return FirehoseSink(
+        group["delivery.stream.name"],
+        group["aws.region"],
+        endpoint=group.get(ENDPOINT_KEY),
+        extra=_connector_options(group, ("aws.", "sink.")),
+    )

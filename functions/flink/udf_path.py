@@ -1,0 +1,87 @@
+"""The same checks as sql.py, in a Python UDF: the path bench/flink.py compares the SQL path with.
+
+Each record crosses from the JVM to a Python worker and back, which is why the job runs sql.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from pyflink.common import Row
+from pyflink.table import DataTypes, TableEnvironment
+from pyflink.table.udf import udf
+
+from functions.flink import rules
+
+_TENANT_ID = re.compile(rules.TENANT_ID_REGEX)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")  # NaN/Infinity: Python accepts them, JSON (and Flink's SQL) does not
+
+
+def classify(line: str, now_ms: int) -> tuple[str | None, str | None]:
+    """(reason, None) for a record to reject, (None, enriched JSON) for a good one."""
+    if len(line.encode("utf-8")) > rules.MAX_RECORD_BYTES:
+        return rules.RECORD_TOO_LARGE, None
+    try:
+        record = json.loads(line, parse_constant=_reject_constant)
+    except ValueError:
+        return rules.NOT_JSON_OBJECT, None
+    if not isinstance(record, dict):
+        return rules.NOT_JSON_OBJECT, None
+    tenant_id = record.get("tenantId")
+    if tenant_id is None:
+        return rules.MISSING_TENANT_ID, None
+    if not isinstance(tenant_id, str) or not _TENANT_ID.fullmatch(tenant_id):
+        return rules.INVALID_TENANT_ID, None
+    payload = record.get("payload")
+    if payload is None:
+        return rules.MISSING_PAYLOAD, None
+    if not isinstance(payload, dict):
+        return rules.PAYLOAD_NOT_OBJECT, None
+    enriched = {field: record.get(field) for field in rules.ENVELOPE_FIELDS}
+    enriched["payload"] = payload
+    enriched["timestamp"] = now_ms
+    text = json.dumps(enriched, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode("utf-8")) > rules.FIREHOSE_MAX_RECORD_BYTES:
+        return rules.ENRICHED_TOO_LARGE, None
+    return None, text
+
+
+def _classify_now(line: str) -> Row:
+    now_ms = time.time_ns() // 1_000_000
+    reason, enriched = classify(line, now_ms)
+    return Row(reason, enriched, now_ms)
+
+
+classify_record: Any = udf(
+    _classify_now,
+    result_type=DataTypes.ROW(
+        [
+            DataTypes.FIELD("reason", DataTypes.STRING()),
+            DataTypes.FIELD("enriched", DataTypes.STRING()),
+            DataTypes.FIELD("ts", DataTypes.BIGINT()),
+        ]
+    ),
+    deterministic=False,  # reads the clock; also keeps the planner from calling it once per field
+)
+
+
+def declare_views(t_env: TableEnvironment, source_table: str) -> str:
+    """Create the view `routed_udf` (line, ts, enriched, reason) over `source_table`; return its name."""
+    # The Python workers run this interpreter and import this package from the repository root.
+    t_env.get_config().set("python.executable", sys.executable)
+    t_env.add_python_file(str(Path(__file__).resolve().parent.parent))
+    t_env.create_temporary_function("classify_record", classify_record)
+    t_env.execute_sql(
+        f"""CREATE TEMPORARY VIEW routed_udf AS
+            SELECT line, c.ts AS ts, c.enriched AS enriched, c.reason AS reason
+            FROM (SELECT line, classify_record(line) AS c FROM {source_table})"""
+    )
+    return "routed_udf"

@@ -1,0 +1,87 @@
+"""Input records for the job's tests, each with what the job must do with it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from functions.flink import rules
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    line: str
+    reason: str | None  # None: must come out enriched
+
+
+def envelope(request_id: str, payload: object = None, **overrides: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "tenantId": "acme",
+        "tier": "premium",
+        "requestId": request_id,
+        "receivedAt": 1763800000000,
+        "payload": {"order": 7} if payload is None else payload,
+    }
+    record.update(overrides)
+    return record
+
+
+def _line(record: dict[str, object], **dump: bool) -> str:
+    return json.dumps(record, **dump)  # type: ignore[arg-type]
+
+
+def _without(record: dict[str, object], key: str) -> dict[str, object]:
+    return {k: v for k, v in record.items() if k != key}
+
+
+# Just under Kinesis' 1 MiB: passes the record size check, but its enriched form tops Firehose's 1,000 KiB.
+_NEAR_MIB = "x" * (rules.MAX_RECORD_BYTES - 200)
+
+CASES: list[Case] = [
+    Case("good", _line(envelope("good-1")), None),
+    Case(
+        "good nested payload, tenantId in payload is data",
+        _line(envelope("good-2", {"tenantId": "globex", "items": [1, {"a": None}], "note": 'quote " é ✓'})),
+        None,
+    ),
+    Case("good non-ascii kept", _line(envelope("good-3", {"name": "Zoë 東京"}), ensure_ascii=False), None),
+    Case("good basic tier, hyphen id", _line(envelope("good-4", tenantId="acme-corp-2", tier="basic")), None),
+    Case("good, 900 kB payload", _line(envelope("good-5", {"blob": "y" * 900_000})), None),
+    Case(
+        "good, 300k two-byte characters", _line(envelope("good-6", {"blob": "é" * 300_000}), ensure_ascii=False), None
+    ),
+    Case("good without optional envelope fields", _line({"tenantId": "solo", "payload": {}}), None),
+    Case("not json", "this is not json", rules.NOT_JSON_OBJECT),
+    Case("empty line", "", rules.NOT_JSON_OBJECT),
+    Case("truncated json", _line(envelope("bad-1"))[:-5], rules.NOT_JSON_OBJECT),
+    Case("json array", "[1, 2, 3]", rules.NOT_JSON_OBJECT),
+    Case("json string", '"acme"', rules.NOT_JSON_OBJECT),
+    Case("missing tenantId", _line(_without(envelope("bad-2"), "tenantId")), rules.MISSING_TENANT_ID),
+    Case("uppercase tenantId", _line(envelope("bad-3", tenantId="Acme")), rules.INVALID_TENANT_ID),
+    Case("tenantId too long", _line(envelope("bad-4", tenantId="a" * 33)), rules.INVALID_TENANT_ID),
+    Case("tenantId starts with digit", _line(envelope("bad-5", tenantId="1acme")), rules.INVALID_TENANT_ID),
+    Case("tenantId not a string", _line(envelope("bad-6", tenantId=True)), rules.INVALID_TENANT_ID),
+    Case("tenantId null counts as missing", _line(envelope("bad-7", tenantId=None)), rules.MISSING_TENANT_ID),
+    Case("tenantId empty", _line(envelope("bad-8", tenantId="")), rules.INVALID_TENANT_ID),
+    Case("missing payload", _line(_without(envelope("bad-9"), "payload")), rules.MISSING_PAYLOAD),
+    Case("payload array", _line(envelope("bad-10", [1, 2])), rules.PAYLOAD_NOT_OBJECT),
+    Case("payload string", _line(envelope("bad-11", "text")), rules.PAYLOAD_NOT_OBJECT),
+    Case("payload null counts as missing", _line({**envelope("bad-12"), "payload": None}), rules.MISSING_PAYLOAD),
+    Case(
+        "over 1 MiB of ascii",
+        _line(envelope("big-1", {"blob": "x" * rules.MAX_RECORD_BYTES})),
+        rules.RECORD_TOO_LARGE + rules.TRUNCATED_NOTE,
+    ),
+    Case(
+        "under 1 MiB of characters, over 1 MiB of UTF-8",
+        _line(envelope("big-2", {"blob": "€" * 400_000}), ensure_ascii=False),
+        rules.RECORD_TOO_LARGE + rules.TRUNCATED_NOTE,
+    ),
+    Case(
+        "fits Kinesis, enriched tops Firehose",
+        _line(envelope("big-3", {"blob": _NEAR_MIB})),
+        rules.ENRICHED_TOO_LARGE + rules.TRUNCATED_NOTE,
+    ),
+    Case("not json, long but kept whole", "<" * 99_000, rules.NOT_JSON_OBJECT),
+]
