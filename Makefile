@@ -7,6 +7,9 @@ VENV := .venv
 FLINK_VENV := .venv-flink
 PY := $(VENV)/bin/python
 FLINK_PY := $(FLINK_VENV)/bin/python
+FLINK_BUILD := build/flink
+FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
+FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
 
 .PHONY: help venv flink-venv plan demo test test-py test-flink test-demo lint fmt clean
 
@@ -30,7 +33,7 @@ flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
 	@$(PY) -m offline.plan --stack $(STACK)
 
-demo: venv flink-venv ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
+demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
 	@$(PY) -m sandbox.demo --stack $(STACK)
 
 lint: venv ## ruff and mypy
@@ -48,7 +51,7 @@ test-py: venv ## pytest in .venv: config, components (mocks), runtime functions 
 test-flink: flink-venv ## pytest in .venv-flink: the PyFlink job on the local JVM
 	$(FLINK_VENV)/bin/pytest tests/flink
 
-test-demo: venv flink-venv ## a shortened `make demo`, end to end, checked
+test-demo: venv flink-venv $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
 	$(VENV)/bin/pytest tests/demo
 
 test: lint test-py test-flink test-demo ## everything CI runs
@@ -82,9 +85,6 @@ bench-dal: venv ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recor
 	$(PY) -m bench.dal
 
 # --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
-FLINK_BUILD := build/flink
-FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
-FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
 
 .PHONY: flink-local flink-jars flink-package
 

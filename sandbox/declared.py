@@ -88,6 +88,7 @@ class DeclaredStack:
     tenant_roles: list[DeclaredRole]
     keyspaces: list[str]
     tables: list[DeclaredTable]
+    flink_properties: dict[str, dict[str, str]]  # the Flink application's property groups, by id
 
     def tenant(self, tenant_id: str) -> Tenant:
         for tenant in self.tenants:
@@ -168,6 +169,8 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     integration = _only(declaration, "aws:apigateway/integration:Integration")
     stream = _only(declaration, "aws:kinesis/stream:Stream")
     model = _only(declaration, "aws:apigateway/model:Model")
+    application = _only(declaration, "aws:kinesisanalyticsv2/application:Application")
+    groups = application.inputs["applicationConfiguration"]["environmentProperties"]["propertyGroups"]
     streams = {
         r.inputs["name"]: r for r in declaration.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
     }
@@ -194,4 +197,5 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
             DeclaredTable(r.inputs["keyspaceName"], r.inputs["tableName"], r.inputs["schemaDefinition"])
             for r in declaration.of_type("aws:keyspaces/table:Table")
         ],
+        flink_properties={g["propertyGroupId"]: dict(g["propertyMap"]) for g in groups},
     )

@@ -29,14 +29,14 @@ from offline.run import run_program
 from offline.stack_file import read_stack_config
 from sandbox.declared import DeclaredStack, read_declaration
 from sandbox.delivery import deliver
-from sandbox.flink_stage import run_job
+from sandbox.firehose_buffer import create_delivery_streams, wait_for_records
+from sandbox.flink_stage import FlinkJob
 from sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
 from sandbox.keyspaces import schema_statements
 from sandbox.ledger import DIRECT_PRODUCER, Ledger
 from sandbox.local_cloud import LocalCloud, provision
 from sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from sandbox.s3_isolation import s3_isolation
-from sandbox.stream_reader import read_stream
 from sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from sandbox.throttle import Throttler
 from sandbox.traffic import TenantTraffic, bad_producer, burst, tenant_traffic
@@ -152,6 +152,11 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             services.callback(moto.stop)
             local_environment(moto.endpoint)
             cloud = provision(stack, moto.endpoint)
+            create_delivery_streams(cloud, stack)
+
+        with steps.step("Starting the Flink job as deployed: Kinesis source, enrichment, Firehose sinks"):
+            job = FlinkJob(stack.flink_properties, moto.endpoint, run_dir).start()
+            services.callback(job.stop)
 
         ledger = Ledger({t.tenant_id: TenantTraffic(t.tenant_id) for t in served})
         with steps.step(f"Sending events through the front door ({settings.events_per_tenant} per tenant)"):
@@ -180,15 +185,15 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                     burst(server.url, token, ledger.traffic[basic.tenant_id], 3 * limits.burst_limit)
             ledger.direct = bad_producer(cloud.client("kinesis"), stack.stream_name)
 
-        with steps.step("Running the Flink job (local PyFlink) over the stream"):
-            records = read_stream(cloud.client("kinesis"), stack.stream_name, run_dir / "stream.ndjson")
-            ledger.on_stream = records
-            output = run_job(run_dir / "stream.ndjson", run_dir / "flink-output", run_dir / "flink.log")
+        s3 = cloud.client("s3")
+        expected = ledger.on_stream()
+        with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream"):
+            enriched, rejected = wait_for_records(s3, stack, expected, job.check_alive)
+            job.stop()
 
         with steps.step("Delivering through the declared Firehose partitioning into the ingest bucket"):
-            s3 = cloud.client("s3")
-            deliver(stack.events, output.enriched, s3, stack.bucket)
-            deliver(stack.rejects, output.rejected, s3, stack.bucket)
+            deliver(stack.events, enriched, s3, stack.bucket)
+            deliver(stack.rejects, rejected, s3, stack.bucket)
             landed = ledger.count_landed(s3, stack)
 
         with steps.step("Waiting for Cassandra and creating the declared keyspaces and tables"):

@@ -1,50 +1,86 @@
-"""The real Flink job (local PyFlink on the JVM) over the records read from the stream.
+"""The real Flink job, as deployed: Kinesis source -> enrichment -> two Firehose sinks, on moto.
 
-The job runs in its own virtualenv (.venv-flink: PyFlink's protobuf pins clash with Pulumi's), so it
-is a subprocess: `python -m functions.flink.local INPUT OUTPUT`, the same entry as `make flink-local`.
+The job runs the way Managed Service for Apache Flink runs it (functions/flink/main.py with the
+application's declared property groups and the connector jar), in its own virtualenv (.venv-flink:
+PyFlink's protobuf pins clash with Pulumi's) and process group. Only what a local emulator needs is
+added to the declared groups: moto's endpoint and its static credentials.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+
+from devservices.moto_server import LOCAL_CREDENTIALS
 
 ROOT = Path(__file__).resolve().parent.parent
 FLINK_PYTHON = ROOT / ".venv-flink" / "bin" / "python"
+CONNECTOR_JAR = ROOT / "build" / "flink" / "lib" / "flink-connectors.jar"
+JOB_ENTRY = ROOT / "functions" / "flink" / "main.py"
+SOURCE_AND_SINKS = ("KinesisSource", "EnrichedSink", "RejectedSink")
 
 
 class FlinkJobError(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
-class JobOutput:
-    enriched: list[bytes]
-    rejected: list[bytes]
+def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) -> dict[str, dict[str, str]]:
+    local = {
+        "aws.endpoint": endpoint,
+        # Static credentials for moto, whatever the JVM's environment holds.
+        "aws.credentials.provider": "BASIC",
+        "aws.credentials.basic.accesskeyid": LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws.credentials.basic.secretkey": LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
+    return {
+        group: {**properties, **local} if group in SOURCE_AND_SINKS else properties
+        for group, properties in declared.items()
+    }
 
 
-def committed_lines(directory: Path) -> list[bytes]:
-    """Records in the job's committed part files (Flink keeps in-progress files hidden)."""
-    lines: list[bytes] = []
-    for part in sorted(directory.rglob("*")):
-        if part.is_file() and not part.name.startswith("."):
-            lines.extend(line for line in part.read_bytes().splitlines() if line.strip())
-    return lines
+class FlinkJob:
+    """The job running against moto until stop(); its output goes to the run directory's flink.log."""
 
+    def __init__(self, declared: dict[str, dict[str, str]], endpoint: str, run_dir: Path):
+        self.properties = run_dir / "application_properties.json"
+        self.log_path = run_dir / "flink.log"
+        self.properties.write_text(json.dumps(local_property_groups(declared, endpoint), indent=2))
+        self.process: subprocess.Popen[bytes] | None = None
 
-def run_job(input_path: Path, output_dir: Path, log_path: Path, timeout: float = 600) -> JobOutput:
-    if not FLINK_PYTHON.exists():
-        raise FlinkJobError(f"{FLINK_PYTHON} is missing: run `make flink-venv`")
-    with log_path.open("ab") as log:
-        result = subprocess.run(
-            [str(FLINK_PYTHON), "-m", "functions.flink.local", str(input_path), str(output_dir)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=timeout,
-            check=False,
-        )
-    if result.returncode != 0:
-        raise FlinkJobError(f"the Flink job failed (exit {result.returncode}); see {log_path}")
-    return JobOutput(committed_lines(output_dir / "enriched"), committed_lines(output_dir / "rejected"))
+    def start(self) -> FlinkJob:
+        for needed, how in ((FLINK_PYTHON, "make flink-venv"), (CONNECTOR_JAR, "make flink-jars")):
+            if not needed.exists():
+                raise FlinkJobError(f"{needed} is missing: run `{how}`")
+        env = {
+            **os.environ,
+            "FLINK_APPLICATION_PROPERTIES": str(self.properties),
+            "FLINK_CONNECTOR_JAR": str(CONNECTOR_JAR),
+        }
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(FLINK_PYTHON), str(JOB_ENTRY)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # the Python driver and its JVM: one group, stopped together
+            )
+        return self
+
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise FlinkJobError(f"the Flink job exited ({self.process.returncode}); see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)

@@ -57,7 +57,10 @@ def reject_owner(reject: dict[str, Any], tenants: set[str]) -> str:
 class Ledger:
     traffic: dict[str, TenantTraffic]
     direct: int = 0  # records written straight to the stream
-    on_stream: int = 0  # records the stream held for the Flink job
+
+    def on_stream(self) -> int:
+        """Records the stream holds: what the front door accepted, and the direct producer's."""
+        return sum(traffic.accepted for traffic in self.traffic.values()) + self.direct
 
     def count_landed(self, s3: Any, stack: DeclaredStack) -> Landing:
         landing = Landing()
