@@ -49,3 +49,7 @@ test: lint test-py test-flink ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-synth
+bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 5,000 tenants -> bench/RESULTS.md
+	$(PY) -m bench.synth
