@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.synth --sizes 100 1000 --repeats 1 --no-write
 
 Every run is a process of its own (`--child`), so its peak memory (ru_maxrss) is its own and no
-size inherits another's Pulumi runtime state. Each size runs `--repeats` times and keeps the
-fastest wall time: the machine is shared, and the minimum is the run least disturbed by others.
+size inherits another's Pulumi runtime state. Each size runs `--repeats` times, in rounds, and keeps
+the fastest wall time: the machine is shared, and the minimum is the run least disturbed by others.
 
 Resources per basic and per premium tenant are marginal counts over the whole program: what 10
 more tenants of a tier add to a 100-tenant roster, whoever declares them.
@@ -111,13 +111,21 @@ def in_own_process(argument: str) -> dict[str, Any]:
     return result
 
 
-def best_of(size: int, repeats: int) -> dict[str, Any]:
-    """The fastest of `repeats` runs, with the highest peak memory and every time seen."""
-    runs = [in_own_process(str(size)) for _ in range(repeats)]
-    best = dict(min(runs, key=lambda run: run["seconds"]))
-    best["peak_rss_mib"] = max(run["peak_rss_mib"] for run in runs)
-    best["all_seconds"] = [run["seconds"] for run in runs]
-    return best
+def measure_sizes(sizes: list[int], repeats: int) -> list[dict[str, Any]]:
+    """Each size `repeats` times, in rounds (100, 1,000, 5,000, 100, ...) so that a busy spell on the
+    machine falls on every size alike; per size the fastest run, the highest peak memory, every time."""
+    seen: dict[int, list[dict[str, Any]]] = {size: [] for size in sizes}
+    for _ in range(repeats):
+        for size in sizes:
+            seen[size].append(in_own_process(str(size)))
+            print(json.dumps(seen[size][-1]), flush=True)
+    best_runs = []
+    for runs in seen.values():
+        best = dict(min(runs, key=lambda run: run["seconds"]))
+        best["peak_rss_mib"] = max(run["peak_rss_mib"] for run in runs)
+        best["all_seconds"] = [run["seconds"] for run in runs]
+        best_runs.append(best)
+    return best_runs
 
 
 def machine() -> str:
@@ -165,7 +173,8 @@ def report(runs: list[dict[str, Any]], marginal: dict[str, Any], repeats: int) -
         SECTION,
         "",
         f"Command: `make bench-synth` (= `.venv/bin/python -m bench.synth --repeats {repeats}`); every run in a "
-        f"process of its own, fastest of {repeats} kept; {100 // PREMIUM_EVERY}% premium; "
+        f"process of its own, sizes in {repeats} rounds, fastest run of each size kept; "
+        f"{100 // PREMIUM_EVERY}% premium; "
         "`tenant-pipeline:quotas` raised to fit the roster, and the config passes the program's validation.",
         f"Machine: {machine()}; shared with other jobs (1-minute load average before each kept run below).",
         "",
@@ -224,10 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    runs = []
-    for size in args.sizes:
-        runs.append(best_of(size, args.repeats))
-        print(json.dumps(runs[-1]), flush=True)
+    runs = measure_sizes(args.sizes, args.repeats)
     marginal = in_own_process("marginal")
     print(json.dumps(marginal), flush=True)
     section, ok = report(runs, marginal, args.repeats)
