@@ -102,3 +102,7 @@ flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: bu
 	$(PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
 
 test-flink: $(FLINK_JAR)  # the moto integration test runs the job with the connector jar
+
+.PHONY: bench-synth
+bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 5,000 tenants -> bench/RESULTS.md
+	$(PY) -m bench.synth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pulumi
@@ -71,9 +72,8 @@ def declare_tenant_storage(
             application_role_arn=app.arn,
         ),
     )
-    tenants: dict[str, Any] = {}
+    silo_role_arns: dict[str, pulumi.Output[str]] = {}
     for plan in plans:
-        role_arn: pulumi.Output[str] | None = pooled.role_arn
         if plan.tier.siloed:
             silo = SiloTenant(
                 namer.logical("tenant", plan.tenant_id),
@@ -86,19 +86,36 @@ def declare_tenant_storage(
                     application_role_arn=app.arn,
                 ),
             )
-            role_arn = silo.role_arn
-        tenants[plan.tenant_id] = directory_entry(plan, role_arn)
+            if silo.role_arn is not None:
+                silo_role_arns[plan.tenant_id] = silo.role_arn
 
     # Read by the DAL and the demo (tenancy/directory.py): tier, status, keyspace, s3Prefix, roleArn.
-    pulumi.export("tenants", tenants)
+    pulumi.export("tenants", tenant_directory(plans, pooled.role_arn, silo_role_arns))
     pulumi.export("applicationRoleArn", app.arn)
     pulumi.export("pooledKeyspace", POOLED_KEYSPACE)
 
 
-def directory_entry(plan: TenantPlan, role_arn: pulumi.Output[str] | None) -> Any:
-    if role_arn is None or not plan.served:
-        return tenant_entry(plan, None)
-    return role_arn.apply(lambda arn: tenant_entry(plan, arn))
+def tenant_directory(
+    plans: list[TenantPlan], pooled_role_arn: pulumi.Output[str], silo_role_arns: dict[str, pulumi.Output[str]]
+) -> pulumi.Output[dict[str, Any]]:
+    """The `tenants` output as one Output over the distinct role ARNs.
+
+    An Output per tenant would be thousands more tasks, each merging its dependencies into the
+    map's: work that grows faster than the roster (bench/RESULTS.md).
+    """
+
+    def entries(arns: list[str]) -> dict[str, Any]:
+        pooled_arn, silo_arns = arns[0], dict(zip(silo_role_arns, arns[1:], strict=True))
+        return {
+            plan.tenant_id: tenant_entry(plan, silo_arns.get(plan.tenant_id) if plan.tier.siloed else pooled_arn)
+            for plan in plans
+        }
+
+    return pulumi.Output.all(pooled_role_arn, *silo_role_arns.values()).apply(entries)
 
 
+# Thousands of resources keep tens of thousands of Outputs and futures alive until the end, and
+# CPython's default full collections rescan them again and again: half the CPU at 5,000 tenants,
+# growing faster than the roster (bench/RESULTS.md). Little of it is cyclic garbage: collect rarely.
+gc.set_threshold(50_000, 50, 1000)
 main()
