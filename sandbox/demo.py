@@ -180,9 +180,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                 basic = next((t for t in served if t.tier == "basic"), None)
                 if settings.burst and basic:
                     limits = stack.limits_by_key[stack.api_keys[basic.tenant_id]]
-                    # Three buckets' worth as fast as it goes: past the burst even while the rate refills it.
                     token = cloud.id_token(basic.tenant_id)
-                    burst(server.url, token, ledger.traffic[basic.tenant_id], 3 * limits.burst_limit)
+                    burst(server.url, token, ledger.traffic[basic.tenant_id], limits.burst_limit)
             ledger.direct = bad_producer(cloud.client("kinesis"), stack.stream_name)
 
         s3 = cloud.client("s3")

@@ -155,7 +155,8 @@ class FrontDoorServer:
 
     def __init__(self, door: FrontDoor, port: int | None = None):
         handler = type("FrontDoorHandler", (_Handler,), {"door": door})
-        self.server = ThreadingHTTPServer((LOOPBACK, port or free_port()), handler)
+        server_class = type("FrontDoorHTTPServer", (ThreadingHTTPServer,), {"request_queue_size": 128})
+        self.server = server_class((LOOPBACK, port or free_port()), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, name="front-door", daemon=True)
 
     @property

@@ -73,12 +73,16 @@ def tenant_traffic(url: str, token: str, tenant_id: str, other_tenant: str, even
     return traffic
 
 
-def burst(url: str, token: str, traffic: TenantTraffic, requests: int, workers: int = 8) -> None:
-    """`requests` events as fast as `workers` threads send them: over the burst limit, 429s."""
+def burst(url: str, token: str, traffic: TenantTraffic, wave: int, *, max_waves: int = 10, workers: int = 32) -> None:
+    """Waves of `wave` concurrent events until the usage plan answers 429 (or `max_waves` ran):
+    how fast the bucket drains depends on this machine, so the burst goes on until it is drained."""
     body = json.dumps({"type": "burst"})
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for status in pool.map(lambda _: post(url, token, body), range(requests)):
-            traffic.answers[status] += 1
+        for _ in range(max_waves):
+            for status in pool.map(lambda _: post(url, token, body), range(wave)):
+                traffic.answers[status] += 1
+            if traffic.answers[429]:
+                return
 
 
 # Records a misbehaving producer with stream access might write: each must end in the rejects.
