@@ -1,9 +1,10 @@
 """The hot path in Flink SQL: built-in JSON functions validate and rebuild each record on the JVM.
 
-Three views over a source table with one STRING column `line` (the raw record):
-- `stamped`: the record and its processing time in epoch milliseconds;
+Views over a source table with one STRING column `line` (the raw record):
+- `parsed`: the record, its processing time `ts` (epoch ms), and every JSON function result, once;
 - `checked`: plus `reason`, NULL when the record is acceptable, else why it is not;
-- `routed`: plus `enriched` (the output JSON) and the final reason.
+- `enriched_view`: plus `enriched` (the output JSON);
+- `routed`: the final reason (an enriched record too large for Firehose is rejected).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
 """
 
