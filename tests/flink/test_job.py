@@ -68,3 +68,19 @@ def test_tenant_rule_mirrors_naming() -> None:
 
 def test_udf_path_routes_every_record_alike(udf_run: JobRun) -> None:
     check_run(udf_run)
+
+
+def test_sql_path_parses_each_field_once_per_record(tmp_path) -> None:
+    """The planner must not copy the JSON calls into every use of their results (bench/RESULTS.md)."""
+    from functions.flink.pipeline import build_pipeline, create_table_env
+    from functions.flink.tables import FileSink, FileSource
+
+    source = tmp_path / "in.ndjson"
+    source.write_text(CASES[0].line + "\n")
+    statements = build_pipeline(
+        create_table_env(), FileSource(str(source)), FileSink(str(tmp_path / "e")), FileSink(str(tmp_path / "r"))
+    )
+    plan = statements.explain().split("== Optimized Execution Plan ==")[1]
+    assert plan.count("JSON_QUERY(") == len(rules.ENVELOPE_FIELDS) + 1  # the four envelope fields, payload
+    assert plan.count("IS JSON OBJECT(") == 1
+    assert plan.count("Reused(") == 2  # both sinks read the one parsing projection
