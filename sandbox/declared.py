@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from functions.dal.directory import TenantDirectory, TenantRecord
 from offline.run import Declaration, DeclaredResource
 from sandbox.throttle import UsagePlanLimits
 
@@ -27,20 +28,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict) and _SECRET_SIGNATURE in value:
         return value["value"]
     return value
-
-
-@dataclass(frozen=True)
-class Tenant:
-    tenant_id: str
-    tier: str
-    status: str
-    keyspace: str
-    s3_prefix: str
-    role_arn: str | None
-
-    @property
-    def served(self) -> bool:
-        return self.status == "active"
 
 
 @dataclass(frozen=True)
@@ -70,7 +57,7 @@ class DeclaredTable:
 @dataclass(frozen=True)
 class DeclaredStack:
     region: str
-    tenants: list[Tenant]
+    tenants: list[TenantRecord]
     user_pool: dict[str, Any]
     app_client: dict[str, Any]
     stream_name: str
@@ -90,7 +77,7 @@ class DeclaredStack:
     tables: list[DeclaredTable]
     flink_properties: dict[str, dict[str, str]]  # the Flink application's property groups, by id
 
-    def tenant(self, tenant_id: str) -> Tenant:
+    def tenant(self, tenant_id: str) -> TenantRecord:
         for tenant in self.tenants:
             if tenant.tenant_id == tenant_id:
                 return tenant
@@ -142,7 +129,7 @@ def _usage_limits(declaration: Declaration) -> dict[str, UsagePlanLimits]:
     }
 
 
-def _tenant_roles(declaration: Declaration, tenants: list[Tenant]) -> list[DeclaredRole]:
+def _tenant_roles(declaration: Declaration, tenants: list[TenantRecord]) -> list[DeclaredRole]:
     arns = {t.role_arn for t in tenants if t.role_arn}
     policies: dict[str, dict[str, str]] = {}
     for policy in declaration.of_type("aws:iam/rolePolicy:RolePolicy"):
@@ -157,10 +144,8 @@ def _tenant_roles(declaration: Declaration, tenants: list[Tenant]) -> list[Decla
 
 def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     outputs = declaration.outputs
-    tenants = [
-        Tenant(tenant_id, e["tier"], e["status"], e["keyspace"], e["s3Prefix"], e["roleArn"])
-        for tenant_id, e in outputs["tenants"].items()
-    ]
+    # The `tenants` output, read as the DAL reads it.
+    tenants = TenantDirectory.from_mapping(outputs["tenants"]).records()
     api_keys = {
         r.inputs["tags"]["TenantId"]: plain(r.inputs["value"])
         for r in declaration.of_type("aws:apigateway/apiKey:ApiKey")

@@ -143,7 +143,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             config = read_stack_config(settings.stack)
             declaration = run_program(settings.stack, config)
             stack = read_declaration(declaration, str(config.get("aws:region", "us-east-1")))
-        served = [t for t in stack.tenants if t.served]
+        served = [t for t in stack.tenants if t.active]
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)

@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.declared import DeclaredStack, Tenant
+from functions.dal.directory import TenantRecord
+from sandbox.declared import DeclaredStack
 from sandbox.report import TenantOutcome
 from sandbox.traffic import TenantTraffic
 
@@ -76,7 +77,7 @@ class Ledger:
                 landing.rejected[reject_owner(reject, set(self.traffic))] += 1
         return landing
 
-    def outcome(self, tenant: Tenant, landing: Landing, rows: dict[str, int]) -> TenantOutcome:
+    def outcome(self, tenant: TenantRecord, landing: Landing, rows: dict[str, int]) -> TenantOutcome:
         traffic = self.traffic[tenant.tenant_id]
         return TenantOutcome(
             tenant_id=tenant.tenant_id,

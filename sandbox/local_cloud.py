@@ -14,7 +14,8 @@ import boto3
 from botocore.config import Config
 
 from devservices.moto_server import LOCAL_CREDENTIALS
-from sandbox.declared import DeclaredStack, Tenant
+from functions.dal.directory import TenantRecord
+from sandbox.declared import DeclaredStack
 
 # The sandbox signs users in with their password from a script; the declared client allows SRP only,
 # which needs a client-side SRP implementation. The pool's own settings are otherwise as declared.
@@ -111,7 +112,7 @@ def _user_pool(stack: DeclaredStack, endpoint: str) -> tuple[str, str]:
     return pool_id, client_id
 
 
-def _demo_user(cloud: LocalCloud, tenant: Tenant) -> None:
+def _demo_user(cloud: LocalCloud, tenant: TenantRecord) -> None:
     cognito = cloud.client("cognito-idp")
     password = f"Demo-{secrets.token_urlsafe(12)}-9a"
     cognito.admin_create_user(
@@ -143,7 +144,7 @@ def provision(stack: DeclaredStack, endpoint: str) -> LocalCloud:
     pool_id, client_id = _user_pool(stack, endpoint)
     cloud = LocalCloud(endpoint=endpoint, region=stack.region, user_pool_id=pool_id, app_client_id=client_id)
     for tenant in stack.tenants:
-        if tenant.served:  # an offboarded tenant keeps no sign-in
+        if tenant.active:  # an offboarded tenant keeps no sign-in
             _demo_user(cloud, tenant)
     cloud.client("s3").create_bucket(Bucket=stack.bucket)
     if stack.stream_mode == "PROVISIONED":

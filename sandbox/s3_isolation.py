@@ -12,12 +12,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sandbox.declared import Tenant
+from functions.dal.directory import TenantRecord
 from sandbox.local_cloud import LocalCloud
 from sandbox.report import IsolationCheck
 
 
-def role_credentials(cloud: LocalCloud, tenant: Tenant) -> dict[str, str]:
+def role_credentials(cloud: LocalCloud, tenant: TenantRecord) -> dict[str, str]:
     assert tenant.role_arn is not None
     credentials = cloud.client("sts").assume_role(RoleArn=tenant.role_arn, RoleSessionName=f"demo-{tenant.tenant_id}")
     return {
@@ -48,7 +48,7 @@ def can_read(s3: Any, bucket: str, key: str) -> bool:
 
 
 def s3_isolation(
-    cloud: LocalCloud, bucket: str, premium: list[Tenant], sample_keys: dict[str, str]
+    cloud: LocalCloud, bucket: str, premium: list[TenantRecord], sample_keys: dict[str, str]
 ) -> list[IsolationCheck]:
     """`sample_keys`: tenant id -> one object under its prefix (landed by the pipeline)."""
     sessions = {tenant.tenant_id: role_credentials(cloud, tenant) for tenant in premium}

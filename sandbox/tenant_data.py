@@ -1,4 +1,4 @@
-"""Tenant microservice traffic through the DAL: each tenant writes its customers and orders, reads
+"""TenantRecord microservice traffic through the DAL: each tenant writes its customers and orders, reads
 them back, and tries to reach every other tenant's data (which the DAL must refuse or not show)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from functions.dal import CrossTenantAccessError, TenantContext, TenantDataAccess, tenant_scope
-from sandbox.declared import Tenant
+from functions.dal.directory import TenantRecord
 from sandbox.report import IsolationCheck
 
 
@@ -16,7 +16,7 @@ def customer_ids(tenant_id: str, count: int) -> list[str]:
     return [f"{tenant_id}-customer-{n}" for n in range(1, count + 1)]
 
 
-def write_orders(dal: TenantDataAccess, tenant: Tenant, customers: int, orders_per_customer: int) -> None:
+def write_orders(dal: TenantDataAccess, tenant: TenantRecord, customers: int, orders_per_customer: int) -> None:
     now = datetime.now(UTC)
     with tenant_scope(TenantContext(tenant.tenant_id, tenant.tier)):
         for customer_id in customer_ids(tenant.tenant_id, customers):
@@ -42,7 +42,7 @@ def write_orders(dal: TenantDataAccess, tenant: Tenant, customers: int, orders_p
                 )
 
 
-def row_counts(dal: TenantDataAccess, tenant: Tenant, customers: int) -> dict[str, int]:
+def row_counts(dal: TenantDataAccess, tenant: TenantRecord, customers: int) -> dict[str, int]:
     """Rows the tenant sees through the DAL, per table."""
     counts = {"customers": 0, "orders": 0}
     with tenant_scope(TenantContext(tenant.tenant_id, tenant.tier)):
@@ -52,7 +52,7 @@ def row_counts(dal: TenantDataAccess, tenant: Tenant, customers: int) -> dict[st
     return counts
 
 
-def reaches(dal: TenantDataAccess, principal: Tenant, target: Tenant) -> bool:
+def reaches(dal: TenantDataAccess, principal: TenantRecord, target: TenantRecord) -> bool:
     """Whether `principal`'s DAL context can read any of `target`'s data, by its keys or by naming it."""
     target_customer = customer_ids(target.tenant_id, 1)[0]
     with tenant_scope(TenantContext(principal.tenant_id, principal.tier)):
@@ -67,7 +67,7 @@ def reaches(dal: TenantDataAccess, principal: Tenant, target: Tenant) -> bool:
         return named is not None
 
 
-def dal_isolation(dal: TenantDataAccess, tenants: list[Tenant]) -> list[IsolationCheck]:
+def dal_isolation(dal: TenantDataAccess, tenants: list[TenantRecord]) -> list[IsolationCheck]:
     return [
         IsolationCheck(principal.tenant_id, target.tenant_id, "dal", reaches(dal, principal, target))
         for principal in tenants

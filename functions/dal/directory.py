@@ -42,6 +42,10 @@ class TenantRecord:
     role_arn: str | None
 
     @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
     def pooled(self) -> bool:
         """Pooled tables (tenant_id leads the partition key) rather than a keyspace of its own."""
         return self.keyspace == POOLED_KEYSPACE

@@ -19,7 +19,7 @@ def stack() -> DeclaredStack:
 
 
 def test_tenants_and_their_api_keys_come_from_the_declaration(stack: DeclaredStack) -> None:
-    served = {t.tenant_id for t in stack.tenants if t.served}
+    served = {t.tenant_id for t in stack.tenants if t.active}
     assert served == {"acme", "globex", "initech", "umbrella-labs", "hooli"}
     assert set(stack.api_keys) == served
     for tenant_id, key in stack.api_keys.items():
