@@ -6,15 +6,15 @@ thousands of them cost no more registrations than one.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.keyspace_tables import KeyspaceTables, declare_tables
+from components.tenant_role import TenantRoleArgs, declare_tenant_role
 from naming import POOLED_KEYSPACE, Namer
-from policies.tenant_access import AccountScope, pooled_tenant_policy, pooled_trust_policy
+from policies.tenant_access import pooled_tenant_policy, pooled_trust_policy
 from schemas.tables import TENANT_TABLES
 from tags import platform_tags
 from tenancy.capacity import table_capacity
@@ -59,29 +59,24 @@ class PooledStorage(pulumi.ComponentResource):
             parent=self,
         )
 
-        child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(
-            namer.logical(name, "role"),
-            name=namer.pooled_tenant_role(),
-            path=namer.tenant_role_path(),
-            assume_role_policy=pulumi.Output.from_input(args.application_role_arn).apply(
-                lambda arn: json.dumps(pooled_trust_policy(arn))
-            ),
-            description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
-            tags=tags,
-            opts=child,
-        )
         table_names = [schema.name for schema in pooled_tables]
-        aws.iam.RolePolicy(
-            namer.logical(name, "role-policy"),
-            role=role.id,
-            name=namer.physical("iam-policy", "tenant-data"),
-            policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
-                lambda values: json.dumps(
-                    pooled_tenant_policy(AccountScope(args.region, values[0]), POOLED_KEYSPACE, table_names, values[1])
-                )
+        role = declare_tenant_role(
+            namer,
+            TenantRoleArgs(
+                owner=name,
+                role_name=namer.pooled_tenant_role(),
+                description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
+                trust_policy=pooled_trust_policy,
+                data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
+                    scope, POOLED_KEYSPACE, table_names, bucket_arn
+                ),
+                region=args.region,
+                account_id=args.account_id,
+                ingest_bucket_arn=args.ingest_bucket_arn,
+                application_role_arn=args.application_role_arn,
+                tags=tags,
             ),
-            opts=child,
+            parent=self,
         )
         self.role_arn = role.arn
         self.keyspace_name = keyspace.name

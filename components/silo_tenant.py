@@ -6,15 +6,15 @@ or goes (delete). Keyspace and tables are protected unless the strategy is delet
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.keyspace_tables import KeyspaceTables, declare_tables
+from components.tenant_role import TenantRoleArgs, declare_tenant_role
 from naming import Namer
-from policies.tenant_access import AccountScope, silo_tenant_policy, tenant_trust_policy
+from policies.tenant_access import silo_tenant_policy, tenant_trust_policy
 from schemas.tables import TENANT_TABLES
 from tags import tenant_tags
 from tenancy.capacity import table_capacity
@@ -65,35 +65,28 @@ class SiloTenant(pulumi.ComponentResource):
 
     def _declare_role(self, name: str, args: SiloTenantArgs, tags: dict[str, str]) -> pulumi.Output[str]:
         namer, plan = args.namer, args.plan
-        child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(
-            namer.logical(name, "role"),
-            name=plan.role_name,
-            path=namer.tenant_role_path(),
-            assume_role_policy=pulumi.Output.from_input(args.application_role_arn).apply(
-                lambda arn: json.dumps(tenant_trust_policy(arn))
-            ),
-            description=f"Tenant {plan.tenant_id}: keyspace {plan.keyspace}, S3 {plan.s3_prefix}",
-            tags=tags,
-            opts=child,
-        )
         tables = [schema.name for schema in TENANT_TABLES]
-        aws.iam.RolePolicy(
-            namer.logical(name, "role-policy"),
-            role=role.id,
-            name=namer.physical("iam-policy", "tenant-data"),
-            policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
-                lambda values: json.dumps(
-                    silo_tenant_policy(
-                        AccountScope(args.region, values[0]),
-                        tenant_id=plan.tenant_id,
-                        keyspace=plan.keyspace,
-                        tables=tables,
-                        bucket_arn=values[1],
-                        s3_prefix=plan.s3_prefix,
-                    )
-                )
+        role = declare_tenant_role(
+            namer,
+            TenantRoleArgs(
+                owner=name,
+                role_name=plan.role_name,
+                description=f"Tenant {plan.tenant_id}: keyspace {plan.keyspace}, S3 {plan.s3_prefix}",
+                trust_policy=tenant_trust_policy,
+                data_policy=lambda scope, bucket_arn: silo_tenant_policy(
+                    scope,
+                    tenant_id=plan.tenant_id,
+                    keyspace=plan.keyspace,
+                    tables=tables,
+                    bucket_arn=bucket_arn,
+                    s3_prefix=plan.s3_prefix,
+                ),
+                region=args.region,
+                account_id=args.account_id,
+                ingest_bucket_arn=args.ingest_bucket_arn,
+                application_role_arn=args.application_role_arn,
+                tags=tags,
             ),
-            opts=child,
+            parent=self,
         )
         return role.arn
