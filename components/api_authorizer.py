@@ -16,6 +16,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.build_artifacts import authorizer_code
+from components.service_role import declare_service_role
 from naming import Namer
 from policies.pipeline import LAMBDA, assume_role_policy, authorizer_policy
 
@@ -82,22 +83,18 @@ class ApiAuthorizer(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        role = aws.iam.Role(
-            f"{name}-role",
+        service = declare_service_role(
+            name,
             name=namer.physical("iam-role", "authorizer"),
             description="The API authorizer Lambda: its logs and the API key secret",
-            assume_role_policy=json.dumps(assume_role_policy(LAMBDA)),
-            tags=tags,
-            opts=child,
-        )
-        role_policy = aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=role.id,
+            trust_policy=json.dumps(assume_role_policy(LAMBDA)),
             policy=pulumi.Output.all(log_group.arn, self.parameter.arn, secrets_key.arn).apply(
                 lambda arns: json.dumps(authorizer_policy(arns[0], arns[1], arns[2], args.region))
             ),
-            opts=child,
+            tags=tags,
+            parent=self,
         )
+        role, role_policy = service.role, service.policy
         self.function = aws.lambda_.Function(
             name,
             name=function_name,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.service_role import declare_service_role
 from ingestion.firehose_partitioning import (
     EVENTS_ERROR_PREFIX,
     EVENTS_PREFIX,
@@ -68,24 +69,20 @@ class DeliveryStreams(pulumi.ComponentResource):
             )
             for stream in ("events", "rejects")
         }
-        role = aws.iam.Role(
-            f"{name}-role",
+        service = declare_service_role(
+            name,
             name=namer.physical("iam-role", "firehose"),
             description="Firehose delivery streams: write the ingest bucket's tenant and error prefixes",
-            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+            trust_policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: json.dumps(assume_role_policy(FIREHOSE, external_id=account))
             ),
-            tags=tags,
-            opts=child,
-        )
-        role_policy = aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=role.id,
             policy=pulumi.Output.all(args.bucket_arn, *(stream.arn for stream in log_streams.values())).apply(
                 lambda arns: json.dumps(firehose_delivery_policy(arns[0], WRITTEN_PREFIXES, arns[1:]))
             ),
-            opts=child,
+            tags=tags,
+            parent=self,
         )
+        role, role_policy = service.role, service.policy
         # Firehose checks the role's access when the stream is created.
         after_policy = pulumi.ResourceOptions(parent=self, depends_on=[role_policy])
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.service_role import declare_service_role
 from ingestion.access_log import access_log_format
 from ingestion.event_model import MODEL_NAME, event_schema_json
 from ingestion.mapping_template import (
@@ -202,44 +203,33 @@ class IngestApi(pulumi.ComponentResource):
 
     def _integration_role(self, name: str, args: IngestApiArgs) -> aws.iam.Role:
         """The role API Gateway assumes to call PutRecord (the integration's credentials)."""
-        role = aws.iam.Role(
-            f"{name}-kinesis-role",
+        return declare_service_role(
+            f"{name}-kinesis",
             name=args.namer.physical("iam-role", "api-put-record"),
             description="API Gateway integration: PutRecord on the event stream",
-            assume_role_policy=json.dumps(assume_role_policy(API_GATEWAY)),
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        aws.iam.RolePolicy(
-            f"{name}-kinesis-policy",
-            role=role.id,
+            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
             policy=pulumi.Output.all(args.stream_arn, args.stream_key_arn).apply(
                 lambda arns: json.dumps(api_gateway_put_record_policy(arns[0], arns[1]))
             ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        return role
+            tags=args.tags,
+            parent=self,
+        ).role
 
     def _logging_account(self, name: str, args: IngestApiArgs) -> aws.apigateway.Account:
         """API Gateway's CloudWatch role: a region-wide account setting, required for access logs."""
-        role = aws.iam.Role(
-            f"{name}-logging-role",
+        service = declare_service_role(
+            f"{name}-logging",
             name=args.namer.physical("iam-role", "apigateway-logs"),
             description="API Gateway account setting: write this project's API access logs",
-            assume_role_policy=json.dumps(assume_role_policy(API_GATEWAY)),
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-logging-policy",
-            role=role.id,
+            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
             policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: json.dumps(api_gateway_logging_policy(args.region, account))
             ),
-            opts=pulumi.ResourceOptions(parent=self),
+            tags=args.tags,
+            parent=self,
         )
         return aws.apigateway.Account(
             f"{name}-account-logging",
-            cloudwatch_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            cloudwatch_role_arn=service.role.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[service.policy]),
         )

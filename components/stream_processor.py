@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.build_artifacts import flink_code
 from components.protected_bucket import ProtectedBucket, ProtectedBucketArgs
+from components.service_role import declare_service_role
 from ingestion.flink_properties import RUNTIME_ENVIRONMENT, flink_property_groups
 from naming import Namer
 from policies.pipeline import FLINK, FlinkAccess, assume_role_policy, flink_policy
@@ -81,16 +82,6 @@ class StreamProcessor(pulumi.ComponentResource):
         )
 
         events, rejects = args.events_delivery_stream, args.rejects_delivery_stream
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=namer.physical("iam-role", "flink"),
-            description="The Flink job: read the event stream, write the delivery streams, load its code",
-            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(assume_role_policy(FLINK, source_account=account))
-            ),
-            tags=tags,
-            opts=child,
-        )
         access = pulumi.Output.all(
             args.stream_arn,
             args.stream_key_arn,
@@ -112,12 +103,18 @@ class StreamProcessor(pulumi.ComponentResource):
                 account_id=values[7],
             )
         )
-        role_policy = aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=role.id,
+        service = declare_service_role(
+            name,
+            name=namer.physical("iam-role", "flink"),
+            description="The Flink job: read the event stream, write the delivery streams, load its code",
+            trust_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(assume_role_policy(FLINK, source_account=account))
+            ),
             policy=access.apply(lambda granted: json.dumps(flink_policy(granted))),
-            opts=child,
+            tags=tags,
+            parent=self,
         )
+        role, role_policy = service.role, service.policy
         property_groups = pulumi.Output.all(args.stream_arn, events.name, rejects.name).apply(
             lambda values: _property_groups(flink_property_groups(values[0], args.region, values[1], values[2]))
         )

@@ -1,0 +1,42 @@
+"""A role an AWS service assumes for the pipeline, with its one inline policy.
+
+Every pipeline role is this pair; the documents come from policies/pipeline.py as JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    role: aws.iam.Role
+    policy: aws.iam.RolePolicy  # depend on it where the service checks its access at creation
+
+
+def declare_service_role(
+    logical: str,
+    *,
+    name: str,
+    description: str,
+    trust_policy: pulumi.Input[str],
+    policy: pulumi.Input[str],
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> ServiceRole:
+    """`<logical>-role` and `<logical>-policy`, children of `parent`."""
+    child = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(
+        f"{logical}-role",
+        name=name,
+        description=description,
+        assume_role_policy=trust_policy,
+        tags=dict(tags),
+        opts=child,
+    )
+    role_policy = aws.iam.RolePolicy(f"{logical}-policy", role=role.id, policy=policy, opts=child)
+    return ServiceRole(role, role_policy)
