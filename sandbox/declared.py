@@ -57,7 +57,7 @@ class DeclaredTable:
 @dataclass(frozen=True)
 class DeclaredStack:
     region: str
-    tenants: list[TenantRecord]
+    directory: TenantDirectory  # the `tenants` output, read as the DAL reads it
     user_pool: dict[str, Any]
     app_client: dict[str, Any]
     stream_name: str
@@ -77,11 +77,9 @@ class DeclaredStack:
     tables: list[DeclaredTable]
     flink_properties: dict[str, dict[str, str]]  # the Flink application's property groups, by id
 
-    def tenant(self, tenant_id: str) -> TenantRecord:
-        for tenant in self.tenants:
-            if tenant.tenant_id == tenant_id:
-                return tenant
-        raise KeyError(f"the stack declares no tenant {tenant_id!r}")
+    @property
+    def tenants(self) -> list[TenantRecord]:
+        return self.directory.records()
 
 
 def _only(declaration: Declaration, type_: str, name_suffix: str = "") -> DeclaredResource:
@@ -144,8 +142,8 @@ def _tenant_roles(declaration: Declaration, tenants: list[TenantRecord]) -> list
 
 def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     outputs = declaration.outputs
-    # The `tenants` output, read as the DAL reads it.
-    tenants = TenantDirectory.from_mapping(outputs["tenants"]).records()
+    directory = TenantDirectory.from_mapping(outputs["tenants"])
+    tenants = directory.records()
     api_keys = {
         r.inputs["tags"]["TenantId"]: plain(r.inputs["value"])
         for r in declaration.of_type("aws:apigateway/apiKey:ApiKey")
@@ -161,7 +159,7 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     }
     return DeclaredStack(
         region=region,
-        tenants=tenants,
+        directory=directory,
         user_pool=_only(declaration, "aws:cognito/userPool:UserPool").inputs,
         app_client=_only(declaration, "aws:cognito/userPoolClient:UserPoolClient").inputs,
         stream_name=outputs["eventStream"],

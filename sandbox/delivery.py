@@ -8,7 +8,6 @@ A record the query cannot partition goes under the declared error prefix, as Fir
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -67,7 +66,3 @@ def deliver(stream: DeliveryStream, records: list[bytes], s3: Any, bucket: str) 
         s3.put_object(Bucket=bucket, Key=key, Body=b"".join(r + delimiter for r in batch))
         delivered.objects[key] = len(batch)
     return delivered
-
-
-def json_lines(data: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in data.splitlines() if line.strip()]

@@ -25,6 +25,8 @@ from rich.console import Console
 
 from devservices.cassandra import CassandraNode
 from devservices.moto_server import LOCAL_CREDENTIALS, MotoServer
+from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from offline.fake_cloud import ACCOUNT_ID
 from offline.run import run_program
 from offline.stack_file import read_stack_config
 from sandbox.declared import DeclaredStack, read_declaration
@@ -162,7 +164,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         with steps.step(f"Sending events through the front door ({settings.events_per_tenant} per tenant)"):
             authorize = authorizer_handler(stack, cloud, run_dir / "authorizer.log")
             door = FrontDoor(
-                method_arn=f"arn:aws:execute-api:{stack.region}:123456789012:local/v1/POST/events",
+                method_arn=f"arn:aws:execute-api:{stack.region}:{ACCOUNT_ID}:local/v1/POST/events",
                 authorize=authorize,
                 limits_by_key=stack.limits_by_key,
                 request_schema=stack.request_schema,
@@ -199,10 +201,12 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             cassandra_thread.join()
             if cassandra_errors:
                 raise cassandra_errors[0]
-            create_schema(node.native_port, stack)
+            with node.cql() as admin:
+                for statement in schema_statements(stack):
+                    admin.execute(statement, timeout=60)
 
         with steps.step("Writing and reading tenant orders through the DAL"):
-            dal = tenant_dal(declaration.outputs["tenants"], node.native_port, stack.region)
+            dal = tenant_dal(stack.directory, node.native_port, stack.region)
             services.callback(dal.close)
             rows = {}
             for tenant in served:
@@ -220,23 +224,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     return DemoResult(outcomes, checks, landed.forged_in_place)
 
 
-def create_schema(port: int, stack: DeclaredStack) -> None:
-    from cassandra.cluster import Cluster
-
-    cluster = Cluster(["127.0.0.1"], port=port)
-    try:
-        session = cluster.connect()
-        for statement in schema_statements(stack):
-            session.execute(statement, timeout=60)
-    finally:
-        cluster.shutdown()
-
-
-def tenant_dal(directory: dict[str, Any], port: int, region: str) -> Any:
-    from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
-
+def tenant_dal(directory: TenantDirectory, port: int, region: str) -> TenantDataAccess:
     # Tenant roles are assumed through moto's STS, as the DAL does on AWS.
-    return TenantDataAccess.local(TenantDirectory.from_mapping(directory), port, roles=RoleAssumer(region))
+    return TenantDataAccess.local(directory, port, roles=RoleAssumer(region))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from offline.fake_cloud import ACCOUNT_ID
 from sandbox.declared import DeclaredStack, DeliveryStream
 from sandbox.local_cloud import LocalCloud
 
@@ -23,7 +24,7 @@ def create_delivery_streams(cloud: LocalCloud, stack: DeclaredStack) -> None:
             DeliveryStreamName=stream.name,
             DeliveryStreamType="DirectPut",
             ExtendedS3DestinationConfiguration={
-                "RoleARN": f"arn:aws:iam::123456789012:role/{stream.name}-sandbox",
+                "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{stream.name}-sandbox",
                 "BucketARN": f"arn:aws:s3:::{BUFFER_BUCKET}",
                 "Prefix": f"{stream.name}/",
             },

@@ -47,10 +47,12 @@ class FlinkJob:
     def __init__(self, declared: dict[str, dict[str, str]], endpoint: str, run_dir: Path):
         self.properties = run_dir / "application_properties.json"
         self.log_path = run_dir / "flink.log"
+        self.log_dir = run_dir / "flink-logs"
         self.properties.write_text(json.dumps(local_property_groups(declared, endpoint), indent=2))
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> FlinkJob:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
         for needed, how in ((FLINK_PYTHON, "make flink-venv"), (CONNECTOR_JAR, "make flink-jars")):
             if not needed.exists():
                 raise FlinkJobError(f"{needed} is missing: run `{how}`")
@@ -58,6 +60,8 @@ class FlinkJob:
             **os.environ,
             "FLINK_APPLICATION_PROPERTIES": str(self.properties),
             "FLINK_CONNECTOR_JAR": str(CONNECTOR_JAR),
+            # The JVM's own log (PyFlink's default is inside the virtualenv, shared by every run).
+            "FLINK_LOG_DIR": str(self.log_dir),
         }
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -73,7 +77,9 @@ class FlinkJob:
 
     def check_alive(self) -> None:
         if self.process is not None and self.process.poll() is not None:
-            raise FlinkJobError(f"the Flink job exited ({self.process.returncode}); see {self.log_path}")
+            raise FlinkJobError(
+                f"the Flink job exited ({self.process.returncode}); see {self.log_path} and {self.log_dir}"
+            )
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from naming import POOLED_KEYSPACE
 from sandbox.declared import DeclaredStack, DeclaredTable
 from schemas import cql
 from schemas.tables import ClusteringColumn, Column, TableSchema
@@ -24,7 +25,15 @@ def table_schema(table: DeclaredTable) -> TableSchema:
 
 
 def schema_statements(stack: DeclaredStack) -> list[str]:
-    """Keyspaces first, then each keyspace's tables; idempotent."""
-    statements = [cql.create_keyspace(keyspace) for keyspace in stack.keyspaces]
-    statements += [cql.create_table(table.keyspace, table_schema(table)) for table in stack.tables]
+    """Keyspaces first (the pooled one, then the others by name), then their tables; idempotent.
+
+    Sorted: the program registers resources concurrently, so declaration order varies between runs.
+    """
+
+    def keyspace_order(keyspace: str) -> tuple[bool, str]:
+        return (keyspace != POOLED_KEYSPACE, keyspace)
+
+    statements = [cql.create_keyspace(keyspace) for keyspace in sorted(stack.keyspaces, key=keyspace_order)]
+    tables = sorted(stack.tables, key=lambda table: (keyspace_order(table.keyspace), table.name))
+    statements += [cql.create_table(table.keyspace, table_schema(table)) for table in tables]
     return statements
