@@ -11,7 +11,7 @@ FLINK_BUILD := build/flink
 FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
 FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
 
-.PHONY: help venv flink-venv plan demo test test-py test-flink test-demo lint fmt clean
+.PHONY: help venv flink-venv plan demo test test-unit test-integration test-flink test-e2e lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,10 +31,10 @@ venv: $(VENV)/.installed ## the Pulumi program's virtualenv (.venv), with test t
 flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
-	@$(PY) -m offline.plan --stack $(STACK)
+	@$(PY) -m local.plan --stack $(STACK)
 
 demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
-	@$(PY) -m sandbox.demo --stack $(STACK)
+	@$(PY) -m local.sandbox.demo --stack $(STACK)
 
 lint: venv ## ruff and mypy
 	$(VENV)/bin/ruff check .
@@ -45,16 +45,19 @@ fmt: venv ## format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-py: venv ## pytest in .venv: config, components (mocks), runtime functions (moto, Cassandra)
-	$(VENV)/bin/pytest --ignore=tests/flink --ignore=tests/demo
+test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
+	$(VENV)/bin/pytest tests/unit
 
-test-flink: flink-venv ## pytest in .venv-flink: the PyFlink job on the local JVM
-	$(FLINK_VENV)/bin/pytest tests/flink
+test-integration: venv ## runtime functions against real local services (moto server, Cassandra)
+	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink
 
-test-demo: venv flink-venv $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
-	$(VENV)/bin/pytest tests/demo
+test-flink: flink-venv $(FLINK_JAR) ## pytest in .venv-flink: the PyFlink job on the local JVM (files, moto)
+	$(FLINK_VENV)/bin/pytest tests/integration/flink
 
-test: lint test-py test-flink test-demo ## everything CI runs
+test-e2e: venv flink-venv $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
+	$(VENV)/bin/pytest tests/e2e
+
+test: lint test-unit test-integration test-flink test-e2e ## everything CI runs
 
 clean: ## remove virtualenvs and build output
 	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
@@ -65,14 +68,12 @@ AUTHORIZER_BUILD := build/authorizer
 LAMBDA_WHEELS := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
 
 .PHONY: authorizer-package
-authorizer-package: venv ## build/authorizer: the authorizer Lambda (its requirements + functions/authorizer), as `pulumi up` deploys it
+authorizer-package: venv ## build/authorizer: the authorizer Lambda (its requirements + functions/authorizer + functions/contracts), as `pulumi up` deploys it
 	rm -rf $(AUTHORIZER_BUILD)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LAMBDA_WHEELS) \
 		--target $(AUTHORIZER_BUILD) -r functions/authorizer/requirements.txt
-	@# The package keeps its path (relative imports): handler functions.authorizer.handler.handler.
-	mkdir -p $(AUTHORIZER_BUILD)/functions/authorizer
-	cp functions/__init__.py $(AUTHORIZER_BUILD)/functions/
-	cp functions/authorizer/*.py $(AUTHORIZER_BUILD)/functions/authorizer/
+	@# The package keeps its path (handler functions.authorizer.handler.handler), with the shared contracts.
+	$(PY) -m functions.authorizer.package $(AUTHORIZER_BUILD)
 
 # --- authorizer benchmark -------------------------------------------------------------------------
 .PHONY: bench-authorizer
@@ -100,8 +101,6 @@ flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Cen
 
 flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
 	$(PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
-
-test-flink: $(FLINK_JAR)  # the moto integration test runs the job with the connector jar
 
 .PHONY: bench-synth
 bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 5,000 tenants -> bench/RESULTS.md

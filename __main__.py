@@ -8,16 +8,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.application_role import ApplicationRole, ApplicationRoleArgs
-from components.ingestion import IngestionPipeline, IngestionPipelineArgs
-from components.pooled_storage import PooledStorage, PooledStorageArgs
-from components.silo_tenant import SiloTenant, SiloTenantArgs
-from naming import POOLED_KEYSPACE, PROJECT, Namer, s3_bucket_arn
-from stackconfig.errors import ConfigError
-from stackconfig.load import CONFIG_KEYS, load_stack_config
-from stackconfig.model import StackConfig
-from tenancy.capacity import pooled_tier
-from tenancy.directory import tenant_entry
+from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
+from components.naming import POOLED_KEYSPACE, PROJECT, Namer, s3_bucket_arn
+from components.storage.application_role import ApplicationRole, ApplicationRoleArgs
+from components.storage.directory import tenant_entry
+from components.storage.pooled_storage import PooledStorage, PooledStorageArgs
+from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
+from tiers.capacity import pooled_tier
+from tiers.errors import ConfigError
+from tiers.load import CONFIG_KEYS, load_stack_config
+from tiers.model import StackConfig
 from tiers.plan import TenantPlan, plan_tenants
 
 

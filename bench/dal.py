@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.dal [--rounds 30] [--ops 1000] [--concurrency 8]     (make bench-dal)
 
-Starts a local Cassandra 5.0 (devservices.cassandra), bootstraps the tenant schema, then runs the
+Starts a local Cassandra 5.0 (local.services.cassandra), bootstraps the tenant schema, then runs the
 same workload both ways: half upserts of an order, half reads of an order by its full key, for one
 premium and one basic tenant (half of the worker threads each). The bare side opens a session per
 tenant as the DAL does, prepares the very statements the DAL prepares (PreparedTable: same text,
@@ -32,14 +32,14 @@ from typing import Any
 from cassandra.cluster import Session
 from cassandra.query import UNSET_VALUE
 
-from devservices.cassandra import HEAP, CassandraNode
+from functions.contracts.tables import ORDERS
 from functions.dal import TenantContext, TenantDataAccess, TenantDirectory, current_tenant, tenant_scope
 from functions.dal.bootstrap import bootstrap
 from functions.dal.connection import LocalCassandra, connect
 from functions.dal.statements import PreparedTable
-from schemas.tables import ORDERS
+from local.paths import PROJECT_ROOT
+from local.services.cassandra import HEAP, CassandraNode
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT = PROJECT_ROOT / "bench" / ".out"
 ROLE = "arn:aws:iam::123456789012:role/bench-{}"
 DIRECTORY = {

@@ -27,8 +27,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from offline.run import PROJECT_ROOT, run_program
-from schemas.tables import TENANT_TABLES
+from functions.contracts.tables import TENANT_TABLES
+from local.paths import PROJECT_ROOT
+from local.program import run_program
 
 RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
 SECTION = "## storage / synth"

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pulumi
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 AUTHORIZER_BUILD = "build/authorizer"  # `make authorizer-package`
 FLINK_ZIP = "build/flink/tenant-pipeline-flink.zip"  # `make flink-package`
 
 
 def _warn_if_missing(relative: str, make_target: str) -> None:
-    if not (PROJECT_ROOT / relative).exists():
+    # The engine resolves these paths from the project directory (where Pulumi.yaml is).
+    if not (Path(pulumi.get_root_directory() or ".") / relative).exists():
         pulumi.log.warn(f"{relative} is not built: run `make {make_target}` before `pulumi up`")
 
 

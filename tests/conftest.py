@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from devservices.moto_server import LOCAL_CREDENTIALS, MotoServer
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from local.paths import PROJECT_ROOT
+from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from stackconfig.errors import ConfigProblem
-from stackconfig.fields import Fields
 from tiers.defaults import DEFAULT_TIERS
+from tiers.errors import ConfigProblem
+from tiers.fields import Fields
 from tiers.policy import (
     CAPACITY_MODES,
     IAM_MODELS,

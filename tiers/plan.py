@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from naming import POOLED_KEYSPACE, Namer, silo_keyspace, tenant_s3_prefix
-from stackconfig.model import TenantSpec, TenantStatus
+from components.naming import POOLED_KEYSPACE, Namer, silo_keyspace, tenant_s3_prefix
+from tiers.model import TenantSpec, TenantStatus
 from tiers.policy import TierPolicy
 
 

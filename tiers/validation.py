@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stackconfig.errors import ConfigProblem
+from tiers.errors import ConfigProblem
 from tiers.policy import TierPolicy
 
 # Application Auto Scaling target tracking for Keyspaces accepts 20-90 percent.

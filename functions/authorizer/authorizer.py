@@ -17,7 +17,8 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.parameters import SSMProvider
 from botocore.config import Config
 
-from .api_keys import tenant_api_key
+from functions.contracts.api_keys import tenant_api_key
+
 from .config import AuthorizerConfig
 from .jwks import SigningKeys, jwks_fetcher
 from .log import logger

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
 from functions.dal.context import TenantContext
 from functions.dal.credentials import RoleAssumer
@@ -23,7 +24,6 @@ from functions.dal.errors import InvalidQueryError
 from functions.dal.retry import OutageRetry
 from functions.dal.sessions import ConnectionPool, TenantConnection
 from functions.dal.tables import TenantTable
-from schemas.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 
 T = TypeVar("T")
 

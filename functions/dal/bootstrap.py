@@ -16,10 +16,10 @@ from pathlib import Path
 
 from cassandra.cluster import Cluster, Session
 
+from components.naming import POOLED_KEYSPACE
+from functions.contracts.tables import TENANT_TABLES, TableSchema
+from functions.dal import cql
 from functions.dal.directory import TenantDirectory
-from naming import POOLED_KEYSPACE
-from schemas import cql
-from schemas.tables import TENANT_TABLES, TableSchema
 
 
 def keyspace_statements(

@@ -13,8 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from components.naming import TENANT_ID_PATTERN
 from functions.dal.errors import InvalidTenantContextError, NoTenantContextError
-from naming import TENANT_ID_PATTERN
 
 # Claim names: the authorizer's context ({tenantId, tier}) and the Cognito ID token's custom attributes.
 _TENANT_CLAIMS = ("tenantId", "custom:tenantId")

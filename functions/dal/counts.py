@@ -15,10 +15,10 @@ from typing import Any
 
 from cassandra.cluster import Session
 
+from components.naming import POOLED_KEYSPACE
+from functions.contracts.tables import TENANT_ID_COLUMN, TENANT_TABLES, TableSchema
+from functions.dal import cql
 from functions.dal.directory import TenantDirectory
-from naming import POOLED_KEYSPACE
-from schemas import cql
-from schemas.tables import TENANT_ID_COLUMN, TENANT_TABLES, TableSchema
 
 TIMEOUT = 60.0
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from components.naming import POOLED_KEYSPACE, TENANT_ID_PATTERN, silo_keyspace
 from functions.dal.context import TenantContext
 from functions.dal.errors import (
     InvalidTenantDirectoryError,
@@ -24,7 +25,6 @@ from functions.dal.errors import (
     TierMismatchError,
     UnknownTenantError,
 )
-from naming import POOLED_KEYSPACE, TENANT_ID_PATTERN, silo_keyspace
 
 ENV_JSON = "TENANT_DIRECTORY"
 ENV_FILE = "TENANT_DIRECTORY_FILE"

@@ -13,8 +13,8 @@ from typing import Any
 
 from cassandra.query import UNSET_VALUE
 
+from functions.contracts.tables import TENANT_ID_COLUMN, TableSchema
 from functions.dal.errors import CrossTenantAccessError, InvalidQueryError
-from schemas.tables import TENANT_ID_COLUMN, TableSchema
 
 MAX_LIMIT = 10_000
 

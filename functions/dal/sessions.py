@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 import boto3
 from cassandra.cluster import Cluster, Session
 
+from functions.contracts.tables import TableSchema
 from functions.dal.directory import TenantRecord
 from functions.dal.statements import PreparedTable
-from schemas.tables import TableSchema
 
 # A closed session may still have requests in flight on other threads: close it after they are done.
 CLOSE_GRACE_SECONDS = 30.0

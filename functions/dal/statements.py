@@ -9,9 +9,9 @@ from __future__ import annotations
 from cassandra.cluster import Session
 from cassandra.query import PreparedStatement
 
+from functions.contracts.tables import TableSchema
+from functions.dal import cql
 from functions.dal.rows import RowShape
-from schemas import cql
-from schemas.tables import TableSchema
 
 
 def prepare(session: Session, statement: str) -> PreparedStatement:

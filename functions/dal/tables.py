@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from functions.contracts.tables import TableSchema
 from functions.dal.context import current_tenant
 from functions.dal.rows import check_limit
-from schemas.tables import TableSchema
 
 if TYPE_CHECKING:
     from functions.dal.access import TenantDataAccess

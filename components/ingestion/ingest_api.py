@@ -1,0 +1,240 @@
+"""The ingest API: REST `POST /events`, Cognito-token authorizer, straight into Kinesis PutRecord.
+
+No Lambda sits in the data path: API Gateway validates the body, the authorizer names the tenant,
+and an AWS-service integration writes the record (ingestion/mapping_template.py) to the stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.ingestion.access_log import access_log_format
+from components.ingestion.event_model import MODEL_NAME, event_schema_json
+from components.ingestion.mapping_template import (
+    ACCEPTED_TEMPLATE,
+    FAILED_SELECTION_PATTERN,
+    FAILED_TEMPLATE,
+    KINESIS_CONTENT_TYPE,
+    REQUEST_CONTENT_TYPE,
+    put_record_template,
+    put_record_uri,
+)
+from components.ingestion.policies import (
+    API_GATEWAY,
+    api_gateway_logging_policy,
+    api_gateway_put_record_policy,
+    assume_role_policy,
+)
+from components.ingestion.service_role import declare_service_role
+from components.naming import Namer
+
+STAGE_NAME = "v1"
+EVENTS_PATH = "events"
+AUTHORIZER_CACHE_SECONDS = 300  # one verification per token and 5 minutes; tokens live 60 minutes
+ACCESS_LOG_RETENTION_DAYS = 90
+
+
+@dataclass
+class IngestApiArgs:
+    namer: Namer
+    region: str
+    account_id: pulumi.Input[str]
+    stream_name: pulumi.Input[str]
+    stream_arn: pulumi.Input[str]
+    stream_key_arn: pulumi.Input[str]
+    authorizer_function: aws.lambda_.Function
+    tags: Mapping[str, str]
+
+
+class IngestApi(pulumi.ComponentResource):
+    rest_api: aws.apigateway.RestApi
+    stage: aws.apigateway.Stage
+    url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: IngestApiArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tenant-pipeline:ingestion:IngestApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        namer, tags = args.namer, dict(args.tags)
+
+        logging_account = self._logging_account(name, args)
+        integration_role = self._integration_role(name, args)
+
+        self.rest_api = aws.apigateway.RestApi(
+            name,
+            name=namer.physical("api", "ingest"),
+            description="Tenant event ingestion: POST /events",
+            endpoint_configuration={"types": "REGIONAL"},
+            # The authorizer returns the tenant's key (usageIdentifierKey): clients send no x-api-key.
+            api_key_source="AUTHORIZER",
+            tags=tags,
+            opts=child,
+        )
+        api = self.rest_api.id
+        events = aws.apigateway.Resource(
+            f"{name}-events", rest_api=api, parent_id=self.rest_api.root_resource_id, path_part=EVENTS_PATH, opts=child
+        )
+        model = aws.apigateway.Model(
+            f"{name}-event-model",
+            rest_api=api,
+            name=MODEL_NAME,
+            content_type=REQUEST_CONTENT_TYPE,
+            schema=event_schema_json(),
+            opts=child,
+        )
+        validator = aws.apigateway.RequestValidator(
+            f"{name}-validator",
+            rest_api=api,
+            name="body-and-parameters",
+            validate_request_body=True,
+            validate_request_parameters=True,
+            opts=child,
+        )
+        function = args.authorizer_function
+        authorizer = aws.apigateway.Authorizer(
+            f"{name}-authorizer",
+            rest_api=api,
+            name="cognito-id-token",
+            type="TOKEN",
+            authorizer_uri=function.invoke_arn,
+            identity_source="method.request.header.Authorization",
+            authorizer_result_ttl_in_seconds=AUTHORIZER_CACHE_SECONDS,
+            opts=child,
+        )
+        aws.lambda_.Permission(
+            f"{name}-invoke-authorizer",
+            function=function.name,
+            action="lambda:InvokeFunction",
+            principal=API_GATEWAY,
+            source_arn=pulumi.Output.concat(self.rest_api.execution_arn, "/authorizers/", authorizer.id),
+            opts=child,
+        )
+        method = aws.apigateway.Method(
+            f"{name}-post-events",
+            rest_api=api,
+            resource_id=events.id,
+            http_method="POST",
+            authorization="CUSTOM",
+            authorizer_id=authorizer.id,
+            api_key_required=True,  # requests count against the tenant's usage plan
+            request_validator_id=validator.id,
+            request_models={REQUEST_CONTENT_TYPE: model.name},
+            opts=child,
+        )
+        template = pulumi.Output.from_input(args.stream_name).apply(put_record_template)
+        integration = aws.apigateway.Integration(
+            f"{name}-put-record",
+            rest_api=api,
+            resource_id=events.id,
+            http_method=method.http_method,
+            type="AWS",
+            integration_http_method="POST",
+            uri=put_record_uri(args.region),
+            credentials=integration_role.arn,
+            passthrough_behavior="NEVER",  # only application/json, through the template
+            request_parameters={"integration.request.header.Content-Type": f"'{KINESIS_CONTENT_TYPE}'"},
+            request_templates={REQUEST_CONTENT_TYPE: template},
+            opts=child,
+        )
+        responses = []
+        for status, pattern, body in (
+            ("200", None, ACCEPTED_TEMPLATE),
+            ("500", FAILED_SELECTION_PATTERN, FAILED_TEMPLATE),
+        ):
+            method_response = aws.apigateway.MethodResponse(
+                f"{name}-response-{status}",
+                rest_api=api,
+                resource_id=events.id,
+                http_method=method.http_method,
+                status_code=status,
+                response_models={REQUEST_CONTENT_TYPE: "Empty"},
+                opts=child,
+            )
+            responses.append(
+                aws.apigateway.IntegrationResponse(
+                    f"{name}-integration-response-{status}",
+                    rest_api=api,
+                    resource_id=events.id,
+                    http_method=method.http_method,
+                    status_code=method_response.status_code,
+                    selection_pattern=pattern,
+                    response_templates={REQUEST_CONTENT_TYPE: body},
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[integration]),
+                )
+            )
+
+        # A deployment is a snapshot: a new one whenever what it publishes changes.
+        fingerprint = pulumi.Output.all(
+            events.id,
+            method.id,
+            integration.id,
+            authorizer.id,
+            validator.id,
+            model.id,
+            template,
+            *(r.id for r in responses),
+        ).apply(lambda parts: hashlib.sha256(json.dumps([*parts, event_schema_json()]).encode()).hexdigest())
+        deployment = aws.apigateway.Deployment(
+            f"{name}-deployment",
+            rest_api=api,
+            description="POST /events",
+            triggers={"redeployment": fingerprint},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[method, integration, *responses]),
+        )
+        access_logs = aws.cloudwatch.LogGroup(
+            f"{name}-access-logs",
+            name=namer.log_group("apigateway", "ingest-access"),
+            retention_in_days=ACCESS_LOG_RETENTION_DAYS,
+            tags=tags,
+            opts=child,
+        )
+        self.stage = aws.apigateway.Stage(
+            f"{name}-stage",
+            rest_api=api,
+            deployment=deployment.id,
+            stage_name=STAGE_NAME,
+            access_log_settings={"destination_arn": access_logs.arn, "format": access_log_format()},
+            tags=tags,
+            # Access logging needs the account's CloudWatch role in place first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logging_account]),
+        )
+        self.url = pulumi.Output.concat(self.stage.invoke_url, "/", EVENTS_PATH)
+        self.register_outputs({"url": self.url, "rest_api_id": api, "stage": self.stage.stage_name})
+
+    def _integration_role(self, name: str, args: IngestApiArgs) -> aws.iam.Role:
+        """The role API Gateway assumes to call PutRecord (the integration's credentials)."""
+        return declare_service_role(
+            f"{name}-kinesis",
+            name=args.namer.physical("iam-role", "api-put-record"),
+            description="API Gateway integration: PutRecord on the event stream",
+            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
+            policy=pulumi.Output.all(args.stream_arn, args.stream_key_arn).apply(
+                lambda arns: json.dumps(api_gateway_put_record_policy(arns[0], arns[1]))
+            ),
+            tags=args.tags,
+            parent=self,
+        ).role
+
+    def _logging_account(self, name: str, args: IngestApiArgs) -> aws.apigateway.Account:
+        """API Gateway's CloudWatch role: a region-wide account setting, required for access logs."""
+        service = declare_service_role(
+            f"{name}-logging",
+            name=args.namer.physical("iam-role", "apigateway-logs"),
+            description="API Gateway account setting: write this project's API access logs",
+            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
+            policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(api_gateway_logging_policy(args.region, account))
+            ),
+            tags=args.tags,
+            parent=self,
+        )
+        return aws.apigateway.Account(
+            f"{name}-account-logging",
+            cloudwatch_role_arn=service.role.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[service.policy]),
+        )

@@ -1,0 +1,50 @@
+"""The application's compute role: what tenant microservices run as; it brokers the tenant roles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import Namer
+from components.storage.policies import application_policy, application_trust_policy
+from components.tags import platform_tags
+
+
+@dataclass
+class ApplicationRoleArgs:
+    namer: Namer
+    account_id: pulumi.Input[str]
+
+
+class ApplicationRole(pulumi.ComponentResource):
+    """ECS tasks and Lambda functions may run as it; it may assume exactly the tenant roles."""
+
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ApplicationRoleArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tenant-pipeline:storage:ApplicationRole", name, None, opts)
+        namer = args.namer
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            namer.logical(name, "role"),
+            name=namer.application_role(),
+            assume_role_policy=json.dumps(application_trust_policy()),
+            description="tenant-pipeline application compute: assumes one tenant's role per request",
+            tags=platform_tags(namer.environment),
+            opts=child,
+        )
+        path = namer.tenant_role_path()
+        aws.iam.RolePolicy(
+            namer.logical(name, "assume-tenant-roles"),
+            role=role.id,
+            name=namer.physical("iam-policy", "assume-tenant-roles"),
+            policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(application_policy(account, path))
+            ),
+            opts=child,
+        )
+        self.arn = role.arn
+        self.register_outputs({"arn": role.arn})

@@ -1,0 +1,207 @@
+"""IAM documents for tenant data access: tenant roles, their trust, and the application role.
+
+A premium tenant's role names its own keyspace, tables and S3 prefix with literal ARNs. The pooled
+role serves every basic tenant: Keyspaces IAM stops at tables, so it names the pooled tables (the
+DAL keys every query by tenant_id), and its S3 access follows the session tag `TenantId`, which
+its trust policy makes the application set on every session.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from components.naming import TENANT_ID_PATTERN, keyspace_arn, keyspace_table_arn, tenant_s3_prefix
+
+VERSION = "2012-10-17"
+TENANT_ID_TAG = "TenantId"
+# The read-only system keyspaces Amazon Keyspaces documents; drivers read them on connect.
+SYSTEM_KEYSPACES = ("system", "system_schema", "system_schema_mcs", "system_multiregion_info")
+DATA_ACTIONS = ("cassandra:Select", "cassandra:Modify")
+ASSUME_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
+APPLICATION_SERVICES = ("ecs-tasks.amazonaws.com", "lambda.amazonaws.com")
+# `tenant=${aws:PrincipalTag/TenantId}/`: resolved by IAM per request, from the session tag.
+TAGGED_TENANT_PREFIX = tenant_s3_prefix(f"${{aws:PrincipalTag/{TENANT_ID_TAG}}}")
+
+_KEYSPACE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
+_BUCKET_ARN = re.compile(r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
+
+
+class PolicyInputError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class AccountScope:
+    """Where the Keyspaces ARNs point: one account, one region."""
+
+    region: str
+    account_id: str
+
+    def __post_init__(self) -> None:
+        if not _ACCOUNT.fullmatch(self.account_id):
+            raise PolicyInputError(f"account id must be 12 digits, got {self.account_id!r}")
+        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", self.region):
+            raise PolicyInputError(f"region must look like us-east-1, got {self.region!r}")
+
+
+def silo_tenant_policy(
+    scope: AccountScope, *, tenant_id: str, keyspace: str, tables: Sequence[str], bucket_arn: str, s3_prefix: str
+) -> dict[str, Any]:
+    """A premium tenant's permissions: its keyspace and tables, its prefix; every ARN literal."""
+    if not TENANT_ID_PATTERN.fullmatch(tenant_id):
+        raise PolicyInputError(f"tenant id {tenant_id!r} does not match {TENANT_ID_PATTERN.pattern}")
+    if s3_prefix != tenant_s3_prefix(tenant_id):
+        raise PolicyInputError(
+            f"tenant {tenant_id}: S3 prefix must be {tenant_s3_prefix(tenant_id)!r}, got {s3_prefix!r}"
+        )
+    return _document(
+        _keyspace_statement("OwnKeyspaceTables", scope, keyspace, tables),
+        _system_keyspaces_statement(scope),
+        *_prefix_statements(_checked_bucket(bucket_arn), s3_prefix),
+    )
+
+
+def pooled_tenant_policy(scope: AccountScope, keyspace: str, tables: Sequence[str], bucket_arn: str) -> dict[str, Any]:
+    """The pooled role's permissions: the pooled tables; the prefix of the session's TenantId tag."""
+    tagged = {"Null": {f"aws:PrincipalTag/{TENANT_ID_TAG}": "false"}}
+    return _document(
+        _keyspace_statement("PooledKeyspaceTables", scope, keyspace, tables),
+        _system_keyspaces_statement(scope),
+        *_prefix_statements(_checked_bucket(bucket_arn), TAGGED_TENANT_PREFIX, condition=tagged),
+    )
+
+
+def tenant_trust_policy(application_role_arn: str) -> dict[str, Any]:
+    """Only the application's role may assume a premium tenant's role (and tag the session)."""
+    return _document(
+        {
+            "Sid": "ApplicationAssumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": _checked_role(application_role_arn)},
+            "Action": list(ASSUME_ACTIONS),
+        }
+    )
+
+
+def pooled_trust_policy(application_role_arn: str) -> dict[str, Any]:
+    """The application assumes the pooled role only with a TenantId session tag, and only that tag.
+
+    The S3 statements resolve `${aws:PrincipalTag/TenantId}`; without the tag a session could not
+    be scoped. A `/` in the value would reach into another prefix's sub-folders, so it is refused.
+    """
+    request_tag = f"aws:RequestTag/{TENANT_ID_TAG}"
+    return _document(
+        {
+            "Sid": "ApplicationAssumesWithTenantTag",
+            "Effect": "Allow",
+            "Principal": {"AWS": _checked_role(application_role_arn)},
+            "Action": list(ASSUME_ACTIONS),
+            "Condition": {
+                "Null": {request_tag: "false"},
+                "StringNotLike": {request_tag: ["*/*"]},
+                "ForAllValues:StringEquals": {"aws:TagKeys": [TENANT_ID_TAG]},
+            },
+        }
+    )
+
+
+def application_trust_policy() -> dict[str, Any]:
+    """The application's compute: ECS tasks and Lambda functions."""
+    return _document(
+        {
+            "Sid": "ApplicationCompute",
+            "Effect": "Allow",
+            "Principal": {"Service": list(APPLICATION_SERVICES)},
+            "Action": "sts:AssumeRole",
+        }
+    )
+
+
+def application_policy(account_id: str, tenant_role_path: str) -> dict[str, Any]:
+    """The application may assume exactly the tenant roles: those under the tenant role path.
+
+    A path, not a list: one fixed-size statement for any number of tenants (IAM caps inline role
+    policies at 10,240 characters). Only this program creates roles under that path.
+    """
+    if not _ACCOUNT.fullmatch(account_id):
+        raise PolicyInputError(f"account id must be 12 digits, got {account_id!r}")
+    if not re.fullmatch(r"/([\x21-\x7e]+/)+", tenant_role_path) or "*" in tenant_role_path:
+        raise PolicyInputError(f"tenant role path must be like /a/b/, without wildcards, got {tenant_role_path!r}")
+    return _document(
+        {
+            "Sid": "AssumeTenantRoles",
+            "Effect": "Allow",
+            "Action": list(ASSUME_ACTIONS),
+            "Resource": f"arn:aws:iam::{account_id}:role{tenant_role_path}*",
+        }
+    )
+
+
+def _document(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": VERSION, "Statement": list(statements)}
+
+
+def _keyspace_statement(sid: str, scope: AccountScope, keyspace: str, tables: Sequence[str]) -> dict[str, Any]:
+    if not _KEYSPACE.fullmatch(keyspace):
+        raise PolicyInputError(f"keyspace {keyspace!r} does not match {_KEYSPACE.pattern}")
+    if not tables:
+        raise PolicyInputError(f"keyspace {keyspace}: no tables to grant")
+    bad = [table for table in tables if not _KEYSPACE.fullmatch(table)]
+    if bad:
+        raise PolicyInputError(f"keyspace {keyspace}: table names {bad} are not Keyspaces names")
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": list(DATA_ACTIONS),
+        "Resource": [
+            keyspace_arn(scope.region, scope.account_id, keyspace),
+            *(keyspace_table_arn(scope.region, scope.account_id, keyspace, table) for table in tables),
+        ],
+    }
+
+
+def _system_keyspaces_statement(scope: AccountScope) -> dict[str, Any]:
+    resources = []
+    for keyspace in SYSTEM_KEYSPACES:
+        resources.append(keyspace_arn(scope.region, scope.account_id, keyspace))
+        resources.append(keyspace_table_arn(scope.region, scope.account_id, keyspace, "*"))
+    return {"Sid": "DriverSystemKeyspaces", "Effect": "Allow", "Action": "cassandra:Select", "Resource": resources}
+
+
+def _prefix_statements(
+    bucket_arn: str, prefix: str, condition: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    read: dict[str, Any] = {
+        "Sid": "ReadOwnPrefix",
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": f"{bucket_arn}/{prefix}*",
+    }
+    listing: dict[str, Any] = {
+        "Sid": "ListOwnPrefix",
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": bucket_arn,
+        "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+    }
+    if condition:
+        read["Condition"] = dict(condition)
+        listing["Condition"] = {**listing["Condition"], **condition}
+    return read, listing
+
+
+def _checked_bucket(bucket_arn: str) -> str:
+    if not _BUCKET_ARN.fullmatch(bucket_arn):
+        raise PolicyInputError(f"bucket ARN must be arn:aws:s3:::<bucket>, got {bucket_arn!r}")
+    return bucket_arn
+
+
+def _checked_role(role_arn: str) -> str:
+    if not _ROLE_ARN.fullmatch(role_arn):
+        raise PolicyInputError(f"role ARN must be arn:aws:iam::<account>:role/<path><name>, got {role_arn!r}")
+    return role_arn

@@ -1,1 +1,0 @@
-"""Real local services the tests and the demo run against (moto server, Apache Cassandra)."""

@@ -1,0 +1,138 @@
+"""Run the Pulumi program under mocks and return everything it declared.
+
+This is how `make plan`, the infrastructure tests, the scale benchmark and `make demo` read the
+stack: the same `__main__.py` that `pulumi up` runs, with Pulumi's documented mock runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.naming import PROJECT
+from local import fake_cloud
+from local.paths import PROJECT_ROOT
+
+PROGRAM = PROJECT_ROOT / "__main__.py"
+
+
+@dataclass
+class DeclaredResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    id: str = ""  # the mocked provider id, which other resources' inputs refer to
+
+
+@dataclass
+class Declaration:
+    """What one run of the program declared, in registration order."""
+
+    resources: list[DeclaredResource]
+    outputs: dict[str, Any]
+
+    def of_type(self, type_: str) -> list[DeclaredResource]:
+        return [resource for resource in self.resources if resource.type == type_]
+
+    def named(self, name: str) -> DeclaredResource:
+        matches = [resource for resource in self.resources if resource.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources are named {name!r}")
+        return matches[0]
+
+    def children_of(self, urn: str, *, deep: bool = True) -> list[DeclaredResource]:
+        direct = [resource for resource in self.resources if resource.parent == urn]
+        if not deep:
+            return direct
+        return direct + [child for resource in direct for child in self.children_of(resource.urn)]
+
+    def count_by_type(self) -> Counter[str]:
+        return Counter(resource.type for resource in self.resources)
+
+
+class _RecordingMocks(pulumi.runtime.Mocks):
+    def __init__(self, region: str):
+        self.region = region
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        return fake_cloud.new_resource(args.typ, args.name, dict(args.inputs), self.region)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return fake_cloud.call(args.token, dict(args.args), self.region), []
+
+
+class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
+    """Pulumi's mock monitor, keeping each registration with its parent and its outputs."""
+
+    def __init__(self, mocks: _RecordingMocks):
+        super().__init__(mocks)
+        self.declared: list[DeclaredResource] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type != "pulumi:pulumi:Stack":
+            registration = self.resources[response.urn]
+            self.declared.append(
+                DeclaredResource(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
+                    outputs=dict(registration.state),
+                    id=response.id or "",
+                )
+            )
+        return response
+
+
+class ProgramStopped(pulumi.RunError):
+    """The program ended itself with pulumi.RunError (e.g. invalid config); `declared` is what it declared first."""
+
+    def __init__(self, message: str, declared: list[DeclaredResource]):
+        super().__init__(message)
+        self.declared = declared
+
+
+def stack_config_values(config: dict[str, Any]) -> dict[str, str]:
+    """Config as the Pulumi engine hands it to a program: structured values as JSON strings."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+
+
+def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> Declaration:
+    """Run `program` for `stack` with `config` (fully qualified keys, e.g. `aws:region`).
+
+    Raises ProgramStopped (a pulumi.RunError) when the program stops itself, e.g. on invalid config.
+    """
+    region = str(config.get("aws:region", "us-east-1"))
+    mocks = _RecordingMocks(region)
+    monitor = _RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(stack_config_values(config))
+    exported: dict[str, Any] = {}
+
+    def body() -> None:
+        runpy.run_path(str(program), run_name="__main__")
+        root = pulumi.runtime.get_root_resource()
+        outputs = getattr(root, "outputs", {}) or {}
+        exported.update(_sync_await(pulumi.Output.from_input(outputs).future()) or {})
+
+    try:
+        _sync_await(run_pulumi_func(body))
+    except pulumi.RunError as error:
+        raise ProgramStopped(str(error), monitor.declared) from error
+    return Declaration(resources=monitor.declared, outputs=exported)

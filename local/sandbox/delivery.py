@@ -1,0 +1,68 @@
+"""The delivery streams' part of the sandbox: Firehose's dynamic partitioning and prefixes, applied to
+the Flink job's output as the declared delivery streams would, landing objects in the ingest bucket.
+
+The declared JQ metadata query (run with the `jq` library) gives each enriched record its partition
+keys; the declared prefix expressions give its S3 prefix; records with equal prefixes share an object.
+A record the query cannot partition goes under the declared error prefix, as Firehose does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import jq
+
+from local.sandbox.declared import DeliveryStream
+from local.sandbox.firehose_prefix import render_prefix
+
+PARTITIONING_FAILED = "partitioning-failed"  # Firehose's error output type for dynamic partitioning
+
+
+@dataclass
+class Delivered:
+    objects: dict[str, int] = field(default_factory=dict)  # S3 key -> records in it
+    failed: int = 0  # records that went to the error prefix
+
+    @property
+    def records(self) -> int:
+        return sum(self.objects.values())
+
+
+def partition_keys(query: Any, record: bytes) -> dict[str, str]:
+    """The metadata query's result for one record; Firehose needs every value to be a string."""
+    keys = query.input_text(record.decode()).first()
+    if not isinstance(keys, dict) or not all(isinstance(v, str) and v for v in keys.values()):
+        raise ValueError(f"the metadata query gave {keys!r}")
+    return keys
+
+
+def object_key(prefix: str, stream: DeliveryStream, arrival: datetime) -> str:
+    # Firehose's object names: <prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>
+    return f"{prefix}{stream.name}-1-{arrival:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}"
+
+
+def deliver(stream: DeliveryStream, records: list[bytes], s3: Any, bucket: str) -> Delivered:
+    """Land `records` in `bucket` as `stream` declares; return what was written where."""
+    arrival = datetime.now(UTC)
+    query = jq.compile(stream.metadata_query) if stream.metadata_query else None
+    batches: dict[str, list[bytes]] = defaultdict(list)
+    failed = 0
+    for record in records:
+        try:
+            keys = partition_keys(query, record) if query else {}
+            prefix = render_prefix(stream.prefix, keys, arrival)
+        except ValueError:
+            prefix = render_prefix(stream.error_prefix, {}, arrival, error_output_type=PARTITIONING_FAILED)
+            failed += 1
+        batches[prefix].append(record)
+    delivered = Delivered(failed=failed)
+    delimiter = b"\n" if stream.append_newline else b""
+    for prefix, batch in batches.items():
+        key = object_key(prefix, stream, arrival)
+        s3.put_object(Bucket=bucket, Key=key, Body=b"".join(r + delimiter for r in batch))
+        delivered.objects[key] = len(batch)
+    return delivered

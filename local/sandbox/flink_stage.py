@@ -1,0 +1,92 @@
+"""The real Flink job, as deployed: Kinesis source -> enrichment -> two Firehose sinks, on moto.
+
+The job runs the way Managed Service for Apache Flink runs it (functions/flink/main.py with the
+application's declared property groups and the connector jar), in its own virtualenv (.venv-flink:
+PyFlink's protobuf pins clash with Pulumi's) and process group. Only what a local emulator needs is
+added to the declared groups: moto's endpoint and its static credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from local.paths import PROJECT_ROOT
+from local.services.moto_server import LOCAL_CREDENTIALS
+
+FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
+CONNECTOR_JAR = PROJECT_ROOT / "build" / "flink" / "lib" / "flink-connectors.jar"
+JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
+SOURCE_AND_SINKS = ("KinesisSource", "EnrichedSink", "RejectedSink")
+
+
+class FlinkJobError(RuntimeError):
+    pass
+
+
+def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) -> dict[str, dict[str, str]]:
+    local = {
+        "aws.endpoint": endpoint,
+        # Static credentials for moto, whatever the JVM's environment holds.
+        "aws.credentials.provider": "BASIC",
+        "aws.credentials.basic.accesskeyid": LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws.credentials.basic.secretkey": LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
+    return {
+        group: {**properties, **local} if group in SOURCE_AND_SINKS else properties
+        for group, properties in declared.items()
+    }
+
+
+class FlinkJob:
+    """The job running against moto until stop(); its output goes to the run directory's flink.log."""
+
+    def __init__(self, declared: dict[str, dict[str, str]], endpoint: str, run_dir: Path):
+        self.properties = run_dir / "application_properties.json"
+        self.log_path = run_dir / "flink.log"
+        self.log_dir = run_dir / "flink-logs"
+        self.properties.write_text(json.dumps(local_property_groups(declared, endpoint), indent=2))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> FlinkJob:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for needed, how in ((FLINK_PYTHON, "make flink-venv"), (CONNECTOR_JAR, "make flink-jars")):
+            if not needed.exists():
+                raise FlinkJobError(f"{needed} is missing: run `{how}`")
+        env = {
+            **os.environ,
+            "FLINK_APPLICATION_PROPERTIES": str(self.properties),
+            "FLINK_CONNECTOR_JAR": str(CONNECTOR_JAR),
+            # The JVM's own log (PyFlink's default is inside the virtualenv, shared by every run).
+            "FLINK_LOG_DIR": str(self.log_dir),
+        }
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(FLINK_PYTHON), str(JOB_ENTRY)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # the Python driver and its JVM: one group, stopped together
+            )
+        return self
+
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise FlinkJobError(
+                f"the Flink job exited ({self.process.returncode}); see {self.log_path} and {self.log_dir}"
+            )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)

@@ -1,1 +1,0 @@
-"""Running the Pulumi program with no cloud account: under Pulumi mocks, recording what it declares."""

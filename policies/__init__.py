@@ -1,1 +1,0 @@
-"""Pure IAM policy builders, one module per area; components only attach what these return."""

@@ -1,1 +1,0 @@
-"""`make demo`: the whole stack live on one machine, brought up from the declared resources."""

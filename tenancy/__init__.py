@@ -1,1 +1,0 @@
-"""What each tenant's storage looks like, as plain data: capacity, offboarding, the tenant directory."""

@@ -1,0 +1,92 @@
+"""A shortened `make demo`, end to end on the real local components, checked from its JSON result."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from local.paths import PROJECT_ROOT
+from local.stack_file import read_stack_config
+
+pytestmark = pytest.mark.demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    run_dir = tmp_path_factory.mktemp("demo")
+    result_file = run_dir / "result.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "local.sandbox.demo",
+            "--events",
+            "4",
+            "--run-dir",
+            str(run_dir),
+            "--json",
+            str(result_file),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    return completed, json.loads(result_file.read_text())
+
+
+def served_tenants() -> dict[str, str]:
+    roster = read_stack_config("dev")["tenant-pipeline:tenants"]
+    return {t["id"]: t["tier"] for t in roster if t.get("status", "active") == "active"}
+
+
+def test_it_ends_with_nothing_lost(demo) -> None:
+    completed, result = demo
+    last = completed.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(r"sent=(\d+) landed=(\d+) rejected=(\d+) lost=0", last)
+    assert match, last
+    sent, landed, rejected = map(int, match.groups())
+    assert sent == landed + rejected and landed > 0 and rejected > 0
+    assert result["totals"] == {"sent": sent, "landed": landed, "rejected": rejected, "lost": 0}
+
+
+def test_every_tenant_lands_what_the_front_door_accepted_under_its_own_prefix(demo) -> None:
+    _, result = demo
+    tenants = served_tenants()
+    assert set(tenants) <= set(result["tenants"])
+    for tenant_id, tier in tenants.items():
+        outcome = result["tenants"][tenant_id]
+        answers = {int(status): count for status, count in outcome["answers"].items()}
+        assert outcome["tier"] == tier
+        assert outcome["landed"] == answers[200] >= 4
+        assert answers[400] == 2 and answers[401] == 1  # not JSON, not an object; a tampered token
+        assert outcome["s3_prefix"] == f"tenant={tenant_id}/"
+        assert outcome["rows"] == {"customers": 3, "orders": 12}
+    assert result["forgedLandedInPlace"] is True
+
+
+def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) -> None:
+    _, result = demo
+    throttled = [o for o in result["tenants"].values() if int(o["answers"].get("429", 0)) > 0]
+    assert [o["tier"] for o in throttled] == ["basic"]
+    direct = [o for o in result["tenants"].values() if o["tier"] == "-"]
+    assert len(direct) == 1 and direct[0]["sent"] == direct[0]["rejected"] == 4
+
+
+def test_isolation_matrices_are_complete_and_hold(demo) -> None:
+    _, result = demo
+    tenants = served_tenants()
+    premium = {t for t, tier in tenants.items() if tier == "premium"}
+    s3 = {(c["principal"], c["target"]): c for c in result["isolation"] if c["kind"] == "s3"}
+    dal = {(c["principal"], c["target"]): c for c in result["isolation"] if c["kind"] == "dal"}
+    assert set(s3) == {(p, t) for p in premium for t in tenants}
+    assert set(dal) == {(p, t) for p in tenants for t in tenants}
+    for (principal, target), check in [*s3.items(), *dal.items()]:
+        assert check["allowed"] == (principal == target), check

@@ -1,0 +1,86 @@
+"""The local job's output for every case: enriched records, rejects with their reasons, nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.naming import TENANT_ID_PATTERN
+from functions.flink import rules
+from tests.integration.flink.cases import CASES, Case
+from tests.integration.flink.conftest import JobRun
+
+pytestmark = pytest.mark.flink
+
+
+def expected_enriched(line: str) -> dict[str, object]:
+    record = json.loads(line)
+    return {field: record.get(field) for field in (*rules.ENVELOPE_FIELDS, "payload")}
+
+
+def check_run(run: JobRun, cases: list[Case] = CASES) -> None:
+    """Every case came out once, where and as it should."""
+    assert [case.line for case in cases] == run.input_lines
+    assert len(run.enriched) + len(run.rejected) == len(run.input_lines)
+
+    good = [case for case in cases if case.reason is None]
+    by_request = {record["requestId"] if record["requestId"] else record["tenantId"]: record for record in run.enriched}
+    assert len(by_request) == len(good) == len(run.enriched)
+    for case in good:
+        wanted = expected_enriched(case.line)
+        out = dict(by_request[str(wanted["requestId"] or wanted["tenantId"])])
+        timestamp = out.pop("timestamp")
+        assert out == wanted, case.name
+        assert list(out) == [*rules.ENVELOPE_FIELDS, "payload"], case.name
+        assert isinstance(timestamp, int)
+        assert run.started_ms <= timestamp <= run.finished_ms, case.name
+
+    bad = [case for case in cases if case.reason is not None]
+    assert len(run.rejected) == len(bad)
+    remaining = list(run.rejected)
+    for case in bad:
+        wanted_record = case.line[: rules.MAX_REJECTED_RECORD_CHARS]
+        match = [reject for reject in remaining if reject["record"] == wanted_record]
+        assert len(match) == 1, case.name
+        reject = match[0]
+        remaining.remove(reject)
+        assert set(reject) == {"reason", "record", "timestamp"}
+        assert reject["reason"] == case.reason, case.name
+        assert isinstance(reject["timestamp"], int)
+        assert run.started_ms <= reject["timestamp"] <= run.finished_ms, case.name
+    assert remaining == []
+
+
+def test_sql_path_routes_every_record(sql_run: JobRun) -> None:
+    check_run(sql_run)
+
+
+def test_rejected_records_fit_firehose(sql_run: JobRun) -> None:
+    for reject in sql_run.rejected:
+        size = len(json.dumps(reject).encode())
+        assert size <= rules.FIREHOSE_MAX_RECORD_BYTES
+
+
+def test_tenant_rule_mirrors_naming() -> None:
+    assert TENANT_ID_PATTERN.pattern == rules.TENANT_ID_REGEX
+
+
+def test_udf_path_routes_every_record_alike(udf_run: JobRun) -> None:
+    check_run(udf_run)
+
+
+def test_sql_path_parses_each_field_once_per_record(tmp_path) -> None:
+    """The planner must not copy the JSON calls into every use of their results (bench/RESULTS.md)."""
+    from functions.flink.pipeline import build_pipeline, create_table_env
+    from functions.flink.tables import FileSink, FileSource
+
+    source = tmp_path / "in.ndjson"
+    source.write_text(CASES[0].line + "\n")
+    statements = build_pipeline(
+        create_table_env(), FileSource(str(source)), FileSink(str(tmp_path / "e")), FileSink(str(tmp_path / "r"))
+    )
+    plan = statements.explain().split("== Optimized Execution Plan ==")[1]
+    assert plan.count("JSON_QUERY(") == len(rules.ENVELOPE_FIELDS) + 1  # the four envelope fields, payload
+    assert plan.count("IS JSON OBJECT(") == 1
+    assert plan.count("Reused(") == 2  # both sinks read the one parsing projection

@@ -1,0 +1,132 @@
+"""Tier defaults, overrides and every tier rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.config import base_config, load, only_problem
+from tiers.defaults import BASIC, PREMIUM
+from tiers.policy import AutoScaling
+
+
+def with_tiers(tiers: dict[str, Any]) -> dict[str, Any]:
+    return base_config(tiers=tiers)
+
+
+def test_without_overrides_the_defaults_apply() -> None:
+    assert load(base_config()).tiers == {"basic": BASIC, "premium": PREMIUM}
+
+
+def test_defaults_differ_as_the_design_says() -> None:
+    assert (BASIC.storage, BASIC.capacity.mode, BASIC.iam) == ("pooled", "ON_DEMAND", "pooled-role")
+    assert (PREMIUM.storage, PREMIUM.capacity.mode, PREMIUM.iam) == ("silo", "PROVISIONED", "dedicated-role")
+    assert PREMIUM.point_in_time_recovery and not BASIC.point_in_time_recovery
+    assert PREMIUM.throttle.rate_limit > BASIC.throttle.rate_limit
+
+
+def test_overrides_merge_field_by_field() -> None:
+    tiers = load(
+        with_tiers(
+            {
+                "premium": {"throttle": {"rateLimit": 800}, "capacity": {"autoScaling": {"readMax": 4000}}},
+                "basic": {"offboarding": "delete", "pointInTimeRecovery": True},
+            }
+        )
+    ).tiers
+    assert tiers["premium"].throttle.rate_limit == 800.0
+    assert tiers["premium"].throttle.burst_limit == PREMIUM.throttle.burst_limit
+    assert tiers["premium"].capacity.auto_scaling == AutoScaling(5, 4000, 5, 1000, 70.0)
+    assert (tiers["basic"].offboarding, tiers["basic"].point_in_time_recovery) == ("delete", True)
+
+
+def test_switching_premium_to_on_demand_drops_auto_scaling() -> None:
+    premium = load(with_tiers({"premium": {"capacity": {"mode": "ON_DEMAND"}}})).tiers["premium"]
+    assert (premium.capacity.mode, premium.capacity.auto_scaling) == ("ON_DEMAND", None)
+
+
+def test_unknown_tier_in_overrides() -> None:
+    message = only_problem(with_tiers({"gold": {"throttle": {"rateLimit": 1}}}))
+    assert message == "tier 'gold': is not a tier of this product (tiers: basic, premium)"
+
+
+def test_overrides_must_be_a_mapping() -> None:
+    assert only_problem(with_tiers(["premium"])) == "tenant-pipeline:tiers: tiers must be a mapping, got list"  # type: ignore[arg-type]
+
+
+def test_unknown_key_in_a_tier() -> None:
+    message = only_problem(with_tiers({"premium": {"throtle": {}}}))
+    assert message.startswith("tier 'premium': unknown key 'throtle' in tiers.premium (allowed: capacity, iam,")
+
+
+def test_unknown_key_in_throttle() -> None:
+    message = only_problem(with_tiers({"basic": {"throttle": {"rps": 5}}}))
+    assert message == (
+        "tier 'basic': unknown key 'rps' in tiers.basic.throttle (allowed: burstLimit, quotaPerDay, rateLimit)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("rateLimit", "fast", "tiers.basic.throttle.rateLimit must be a number, got 'fast'"),
+        ("burstLimit", 2.5, "tiers.basic.throttle.burstLimit must be a whole number, got 2.5"),
+        ("quotaPerDay", True, "tiers.basic.throttle.quotaPerDay must be a whole number, got True"),
+    ],
+)
+def test_throttle_types(field: str, value: object, expected: str) -> None:
+    assert only_problem(with_tiers({"basic": {"throttle": {field: value}}})) == f"tier 'basic': {expected}"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("rateLimit", 0, "throttle.rateLimit must be above 0, got 0.0"),
+        ("burstLimit", 0, "throttle.burstLimit must be at least 1, got 0"),
+        ("quotaPerDay", -5, "throttle.quotaPerDay must be at least 1, got -5"),
+    ],
+)
+def test_throttle_bounds(field: str, value: int, expected: str) -> None:
+    assert only_problem(with_tiers({"basic": {"throttle": {field: value}}})) == f"tier 'basic': {expected}"
+
+
+def test_a_choice_outside_its_set() -> None:
+    message = only_problem(with_tiers({"basic": {"offboarding": "archive"}}))
+    assert message == "tier 'basic': tiers.basic.offboarding must be one of retain, delete, scale-down, got 'archive'"
+
+
+def test_iam_model_must_fit_the_storage_model() -> None:
+    message = only_problem(with_tiers({"basic": {"iam": "dedicated-role"}}))
+    assert message.startswith("tier 'basic': iam 'dedicated-role' does not fit storage 'pooled'")
+
+
+def test_provisioned_needs_auto_scaling_bounds() -> None:
+    message = only_problem(with_tiers({"basic": {"capacity": {"mode": "PROVISIONED"}}}))
+    assert message == "tier 'basic': capacity.mode PROVISIONED needs capacity.autoScaling bounds"
+
+
+def test_on_demand_takes_no_auto_scaling() -> None:
+    message = only_problem(with_tiers({"basic": {"capacity": {"autoScaling": {"readMin": 1}}}}))
+    assert message == "tier 'basic': capacity.autoScaling applies only to capacity.mode PROVISIONED"
+
+
+@pytest.mark.parametrize(
+    ("scaling", "expected"),
+    [
+        ({"readMin": 10, "readMax": 5}, "capacity.autoScaling needs 1 <= readMin <= readMax, got 10 and 5"),
+        ({"writeMin": 0}, "capacity.autoScaling needs 1 <= writeMin <= writeMax, got 0 and 1000"),
+        ({"targetUtilization": 95}, "capacity.autoScaling.targetUtilization must be 20-90 percent, got 95"),
+        ({"targetUtilization": 10}, "capacity.autoScaling.targetUtilization must be 20-90 percent, got 10"),
+    ],
+)
+def test_auto_scaling_bounds(scaling: dict[str, float], expected: str) -> None:
+    assert (
+        only_problem(with_tiers({"premium": {"capacity": {"autoScaling": scaling}}})) == f"tier 'premium': {expected}"
+    )
+
+
+def test_scale_down_needs_a_provisioned_silo() -> None:
+    message = only_problem(with_tiers({"basic": {"offboarding": "scale-down"}}))
+    assert message == "tier 'basic': offboarding 'scale-down' needs silo storage with PROVISIONED capacity"
+    assert load(with_tiers({"premium": {"offboarding": "scale-down"}})).tiers["premium"].offboarding == "scale-down"

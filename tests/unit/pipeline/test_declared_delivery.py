@@ -1,0 +1,124 @@
+"""The delivery streams as declared: the jq query Firehose will run, evaluated here on sample records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import jq
+import pytest
+
+from components.naming import tenant_s3_prefix
+from local.sandbox.firehose_prefix import PrefixError, render_prefix
+from tests.support.declared import DeclaredPipeline, run
+
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+
+LAST_MS_OF_2024 = 1735689599999  # 2024-12-31T23:59:59.999Z
+# What the Flink job writes to the events stream: the envelope, the payload, and `timestamp`.
+ENRICHED: dict[str, Any] = {
+    "tenantId": "initech",
+    "tier": "basic",
+    "requestId": "r-1",
+    "receivedAt": 1763800000000,
+    "payload": {"tenantId": "acme", "timestamp": 0},  # client data: must not steer the partition
+    "timestamp": LAST_MS_OF_2024,
+}
+
+
+def destination(pipeline: DeclaredPipeline, name_part: str) -> dict[str, Any]:
+    stream = pipeline.one(FIREHOSE, name_part)
+    assert stream.inputs["destination"] == "extended_s3"
+    config: dict[str, Any] = stream.inputs["extendedS3Configuration"]
+    return config
+
+
+def declared_query(config: dict[str, Any]) -> tuple[str, str]:
+    """(query, engine) of the MetadataExtraction processor, as declared."""
+    (extraction,) = [p for p in config["processingConfiguration"]["processors"] if p["type"] == "MetadataExtraction"]
+    parameters = {p["parameterName"]: p["parameterValue"] for p in extraction["parameters"]}
+    assert set(parameters) == {"MetadataExtractionQuery", "JsonParsingEngine"}
+    return parameters["MetadataExtractionQuery"], parameters["JsonParsingEngine"]
+
+
+def s3_prefix_of(config: dict[str, Any], record: dict[str, Any]) -> str:
+    """Where Firehose puts `record`: the declared query run by jq, filling the declared prefix."""
+    query, _ = declared_query(config)
+    keys: dict[str, Any] = jq.compile(query).input_value(record).first()
+    return render_prefix(config["prefix"], keys, datetime.now(UTC))  # the prefix uses no arrival time
+
+
+def test_events_are_dynamically_partitioned_by_the_declared_jq_query(dev):
+    config = destination(dev, "delivery-events")
+    assert config["dynamicPartitioningConfiguration"] == {"enabled": True}
+    assert config["processingConfiguration"]["enabled"] is True
+    query, engine = declared_query(config)
+    assert engine == "JQ-1.6"
+    assert jq.compile(query).input_value(ENRICHED).first() == {
+        "tenantId": "initech",
+        "year": "2024",
+        "month": "12",
+        "day": "31",
+    }
+
+
+def test_each_record_lands_under_its_envelope_tenant_and_utc_day(dev):
+    config = destination(dev, "delivery-events")
+    assert s3_prefix_of(config, ENRICHED) == "tenant=initech/year=2024/month=12/day=31/"
+    next_day = {**ENRICHED, "tenantId": "umbrella-labs", "timestamp": LAST_MS_OF_2024 + 1}
+    assert s3_prefix_of(config, next_day) == "tenant=umbrella-labs/year=2025/month=01/day=01/"
+    # The tenant roles' S3 scope (naming.tenant_s3_prefix) is exactly where their events land.
+    for tenant in ("initech", "umbrella-labs"):
+        assert s3_prefix_of(config, {**ENRICHED, "tenantId": tenant}).startswith(tenant_s3_prefix(tenant))
+
+
+def test_a_payload_tenant_id_never_moves_the_record(dev):
+    config = destination(dev, "delivery-events")
+    spoofed = {**ENRICHED, "payload": {"tenantId": "acme"}}
+    assert s3_prefix_of(config, spoofed).startswith("tenant=initech/")
+
+
+def test_a_record_without_tenant_cannot_be_placed(dev):
+    config = destination(dev, "delivery-events")
+    with pytest.raises(PrefixError, match="tenantId"):
+        s3_prefix_of(config, {key: value for key, value in ENRICHED.items() if key != "tenantId"})
+
+
+def test_records_are_newline_delimited_after_extraction(dev):
+    processors = destination(dev, "delivery-events")["processingConfiguration"]["processors"]
+    assert [processor["type"] for processor in processors] == ["MetadataExtraction", "AppendDelimiterToRecord"]
+
+
+def test_failures_go_under_errors_by_error_type_for_both_streams(dev):
+    events, rejects = destination(dev, "delivery-events"), destination(dev, "delivery-rejects")
+    assert events["errorOutputPrefix"].startswith("errors/firehose/events/!{firehose:error-output-type}/")
+    assert rejects["errorOutputPrefix"].startswith("errors/firehose/rejects/!{firehose:error-output-type}/")
+    assert rejects["prefix"].startswith("errors/flink/")
+    assert rejects["dynamicPartitioningConfiguration"] == {"enabled": False}
+    assert [p["type"] for p in rejects["processingConfiguration"]["processors"]] == ["AppendDelimiterToRecord"]
+
+
+def test_both_streams_write_the_ingest_bucket_with_the_firehose_role_and_log_delivery(dev):
+    bucket = dev.one("aws:s3/bucket:Bucket", "ingestion-bucket")
+    role = dev.one("aws:iam/role:Role", "delivery-role")
+    group = dev.one("aws:cloudwatch/logGroup:LogGroup", "delivery-logs")
+    for name_part in ("delivery-events", "delivery-rejects"):
+        config = destination(dev, name_part)
+        assert config["bucketArn"] == bucket.outputs["arn"]
+        assert config["roleArn"] == role.outputs["arn"]
+        logging = config["cloudwatchLoggingOptions"]
+        assert logging["enabled"] is True
+        assert logging["logGroupName"] == group.inputs["name"]
+        stream = dev.one("aws:cloudwatch/logStream:LogStream", f"{name_part.split('-')[1]}-logs")
+        assert logging["logStreamName"] == stream.inputs["name"]
+        assert dev.one(FIREHOSE, name_part).inputs["serverSideEncryption"]["enabled"] is True
+
+
+def test_buffering_comes_from_the_stack_config(dev):
+    for name_part in ("delivery-events", "delivery-rejects"):
+        config = destination(dev, name_part)
+        assert (config["bufferingSize"], config["bufferingInterval"]) == (64, 60)  # Pulumi.dev.yaml
+    resized = run("dev", **{"tenant-pipeline:ingest": {"buffering": {"sizeMb": 128, "intervalSeconds": 300}}})
+    for name_part in ("delivery-events", "delivery-rejects"):
+        config = destination(resized, name_part)
+        assert (config["bufferingSize"], config["bufferingInterval"]) == (128, 300)

@@ -1,0 +1,170 @@
+"""IAM policy builders of the pipeline: exact ARNs in, exact ARNs out, nothing broader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.ingestion.policies import (
+    API_GATEWAY,
+    FIREHOSE,
+    FLINK,
+    Document,
+    FlinkAccess,
+    Statement,
+    api_gateway_logging_policy,
+    api_gateway_put_record_policy,
+    assume_role_policy,
+    authorizer_policy,
+    firehose_delivery_policy,
+    flink_policy,
+    log_stream_arn,
+    tls_only_bucket_policy,
+)
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/tp-dev-events"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1111aaaa-0000-4000-8000-222233334444"
+BUCKET = "arn:aws:s3:::tp-dev-ingest"
+GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/tp-dev-authorizer"
+PARAMETER = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/tp-dev-api-key-secret"
+EVENTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-events"
+REJECTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-rejects"
+
+
+def by_sid(document: Document) -> dict[str, Statement]:
+    return {statement["Sid"]: statement for statement in document["Statement"]}
+
+
+def all_resources(document: Document) -> list[str]:
+    return [resource for statement in document["Statement"] for resource in statement["Resource"]]
+
+
+def test_put_record_policy_names_the_stream_and_its_key_only():
+    statements = by_sid(api_gateway_put_record_policy(STREAM, KEY))
+    assert statements["PutEvents"]["Action"] == ["kinesis:PutRecord"]
+    assert statements["PutEvents"]["Resource"] == [STREAM]
+    assert statements["EncryptEvents"]["Action"] == ["kms:GenerateDataKey"]
+    assert statements["EncryptEvents"]["Resource"] == [KEY]
+
+
+@pytest.mark.parametrize("bad", ["*", "", "arn:aws:kinesis:*", f"arn:aws:s3:::{STREAM}", "stream/tp-dev-events"])
+def test_builders_refuse_anything_but_an_exact_arn_of_the_service(bad):
+    with pytest.raises(ValueError, match="exact kinesis ARN"):
+        api_gateway_put_record_policy(bad, KEY)
+
+
+def test_authorizer_decrypts_its_secret_only_through_ssm_for_that_parameter():
+    statements = by_sid(authorizer_policy(GROUP, PARAMETER, KEY, REGION))
+    assert statements["ReadApiKeySecret"] == {
+        "Sid": "ReadApiKeySecret",
+        "Effect": "Allow",
+        "Action": ["ssm:GetParameter"],
+        "Resource": [PARAMETER],
+    }
+    decrypt = statements["DecryptApiKeySecretViaSsm"]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert decrypt["Resource"] == [KEY]
+    assert decrypt["Condition"]["StringEquals"] == {
+        "kms:ViaService": f"ssm.{REGION}.amazonaws.com",
+        "kms:EncryptionContext:PARAMETER_ARN": PARAMETER,
+    }
+    assert statements["WriteOwnLogs"]["Resource"] == [f"{GROUP}:log-stream:*"]
+
+
+def test_firehose_writes_only_under_the_given_prefixes_of_the_bucket():
+    streams = [log_stream_arn(GROUP, "events"), log_stream_arn(GROUP, "rejects")]
+    statements = by_sid(firehose_delivery_policy(BUCKET, ("tenant=", "errors/"), streams))
+    assert statements["LocateBucket"]["Resource"] == [BUCKET]
+    assert "s3:PutObject" in statements["WriteObjects"]["Action"]
+    assert statements["WriteObjects"]["Resource"] == [f"{BUCKET}/tenant=*", f"{BUCKET}/errors/*"]
+    assert statements["WriteDeliveryLogs"]["Resource"] == streams
+    assert "s3:DeleteObject" not in statements["WriteObjects"]["Action"]
+
+
+@pytest.mark.parametrize("prefixes", [(), ("",), ("tenant=*",)])
+def test_firehose_prefixes_must_be_literal(prefixes):
+    with pytest.raises(ValueError, match="prefix"):
+        firehose_delivery_policy(BUCKET, prefixes, [log_stream_arn(GROUP, "events")])
+
+
+def flink_access(**changes: Any) -> FlinkAccess:
+    values = {
+        "stream_arn": STREAM,
+        "stream_key_arn": KEY,
+        "delivery_stream_arns": (EVENTS, REJECTS),
+        "code_object_arn": "arn:aws:s3:::tp-dev-artifacts/flink/job.zip",
+        "log_group_arn": GROUP,
+        "log_stream_arn": log_stream_arn(GROUP, "application"),
+        "region": REGION,
+        "account_id": ACCOUNT,
+    }
+    return FlinkAccess(**{**values, **changes})
+
+
+def test_flink_reads_the_stream_and_writes_exactly_the_two_delivery_streams():
+    statements = by_sid(flink_policy(flink_access()))
+    assert statements["ReadEvents"]["Resource"] == [STREAM]
+    assert not [action for action in statements["ReadEvents"]["Action"] if not action.startswith("kinesis:")]
+    assert "kinesis:PutRecord" not in statements["ReadEvents"]["Action"]
+    assert statements["DecryptEvents"] == {
+        "Sid": "DecryptEvents",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [KEY],
+    }
+    assert statements["DeliverRecords"]["Action"] == ["firehose:PutRecord", "firehose:PutRecordBatch"]
+    assert statements["DeliverRecords"]["Resource"] == [EVENTS, REJECTS]
+    assert statements["ReadCode"]["Resource"] == ["arn:aws:s3:::tp-dev-artifacts/flink/job.zip"]
+    assert statements["WriteLogs"]["Resource"] == [f"{GROUP}:log-stream:application"]
+
+
+def test_flink_code_must_be_an_object_not_a_bucket():
+    with pytest.raises(ValueError, match="object ARN"):
+        flink_policy(flink_access(code_object_arn="arn:aws:s3:::tp-dev-artifacts"))
+
+
+def test_flink_needs_its_delivery_streams():
+    with pytest.raises(ValueError, match="delivery streams"):
+        flink_policy(flink_access(delivery_stream_arns=()))
+
+
+def test_api_gateway_logging_role_is_limited_to_this_projects_api_log_groups():
+    document = api_gateway_logging_policy(REGION, ACCOUNT)
+    groups = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/tenant-pipeline-*"
+    assert by_sid(document)["WriteApiLogs"]["Resource"] == [groups, f"{groups}:log-stream:*"]
+
+
+def test_no_policy_has_a_bare_wildcard_resource():
+    documents = [
+        api_gateway_put_record_policy(STREAM, KEY),
+        api_gateway_logging_policy(REGION, ACCOUNT),
+        authorizer_policy(GROUP, PARAMETER, KEY, REGION),
+        firehose_delivery_policy(BUCKET, ("tenant=", "errors/"), [log_stream_arn(GROUP, "x")]),
+        flink_policy(flink_access()),
+    ]
+    for document in documents:
+        assert document["Version"] == "2012-10-17"
+        for resource in all_resources(document):
+            assert resource != "*"
+            assert resource.startswith("arn:aws:")
+
+
+def test_trust_policies_name_one_service_with_confused_deputy_guards():
+    firehose = assume_role_policy(FIREHOSE, external_id=ACCOUNT)["Statement"][0]
+    assert firehose["Principal"] == {"Service": "firehose.amazonaws.com"}
+    assert firehose["Condition"] == {"StringEquals": {"sts:ExternalId": ACCOUNT}}
+    flink = assume_role_policy(FLINK, source_account=ACCOUNT)["Statement"][0]
+    assert flink["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    api = assume_role_policy(API_GATEWAY)["Statement"][0]
+    assert api == {"Effect": "Allow", "Principal": {"Service": API_GATEWAY}, "Action": "sts:AssumeRole"}
+
+
+def test_tls_only_bucket_policy_denies_plain_http_on_bucket_and_objects():
+    (statement,) = tls_only_bucket_policy(BUCKET)["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Resource"] == [BUCKET, f"{BUCKET}/*"]
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

@@ -1,0 +1,52 @@
+"""`make plan`: the preview a user reads, and its refusal of a bad stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from local.plan import main
+
+
+def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "acme",
+        "tenant_acme (own)",
+        "tenants_pool (pooled)",
+        "tenant=umbrella-labs/",
+        "tenant-pipeline-dev-tenant-globex",
+        "500/s / 1000 / 5,000,000",
+        "offboarded",
+        "Declared resources by type",
+        "total",
+    ):
+        assert expected in out, expected
+
+
+def write_stack(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "Pulumi.broken.yaml").write_text(body)
+    return tmp_path
+
+
+def test_plan_refuses_bad_config_naming_tenant_and_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_stack(
+        tmp_path,
+        "config:\n  aws:region: us-east-1\n  tenant-pipeline:tenants:\n    - {id: acme, tier: gold}\n",
+    )
+    assert main(["--stack", "broken", "--project-dir", str(root)]) == 2
+    out = capsys.readouterr().out
+    assert "Stack 'broken' cannot be planned" in out
+    assert "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)" in out
+
+
+def test_plan_names_a_missing_stack_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "prod", "--project-dir", str(write_stack(tmp_path, "config: {}\n"))]) == 2
+    assert "no stack file Pulumi.prod.yaml (stacks here: broken)" in capsys.readouterr().out
+
+
+def test_plan_names_invalid_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "broken", "--project-dir", str(write_stack(tmp_path, "config: [unclosed\n"))]) == 2
+    assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().out

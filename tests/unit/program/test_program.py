@@ -1,0 +1,50 @@
+"""The Pulumi program under mocks: structure, and bad config stopping it before any resource."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from local.program import ProgramStopped, run_program
+from local.stack_file import read_stack_config
+
+
+@pytest.fixture(scope="module")
+def dev_config() -> dict[str, Any]:
+    return read_stack_config("dev")
+
+
+def test_dev_roster_is_realistic(dev_config: dict[str, Any]) -> None:
+    tenants = dev_config["tenant-pipeline:tenants"]
+    tiers = [tenant["tier"] for tenant in tenants]
+    assert tiers.count("premium") >= 2 and tiers.count("basic") >= 3
+    assert any("-" in tenant["id"] for tenant in tenants)
+
+
+def test_structure_config_to_platform_to_tenant_components(dev_config: dict[str, Any]) -> None:
+    declaration = run_program("dev", dev_config)
+    counts = declaration.count_by_type()
+    assert counts["tenant-pipeline:ingestion:IngestionPipeline"] == 1
+    assert counts["tenant-pipeline:storage:PooledStorage"] == 1
+    silo = sorted(r.name for r in declaration.of_type("tenant-pipeline:storage:SiloTenant"))
+    assert silo == ["tenant-acme", "tenant-globex"]
+
+
+def test_bad_config_stops_the_program_before_any_resource(dev_config: dict[str, Any]) -> None:
+    config = copy.deepcopy(dev_config)
+    config["tenant-pipeline:tenants"].append({"id": "Bad_Id", "tier": "premium"})
+    config["tenant-pipeline:tenants"].append({"id": "acme", "tier": "basic"})
+    with pytest.raises(ProgramStopped) as stopped:
+        run_program("dev", config)
+    message = str(stopped.value)
+    assert "tenant 'Bad_Id': id must be 1-32 characters" in message
+    assert "tenant 'acme': id is listed more than once" in message
+    assert stopped.value.declared == []
+
+
+def test_a_good_run_after_a_bad_one_is_unaffected(dev_config: dict[str, Any]) -> None:
+    with pytest.raises(ProgramStopped):
+        run_program("dev", {**dev_config, "tenant-pipeline:tenants": []})
+    assert run_program("dev", dev_config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2

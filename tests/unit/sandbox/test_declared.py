@@ -1,0 +1,59 @@
+"""The sandbox reads what the program declares for the dev stack, not a second configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.contracts.api_keys import tenant_api_key
+from functions.contracts.tables import TENANT_TABLES
+from local.program import run_program
+from local.sandbox.declared import DeclaredStack, read_declaration
+from local.sandbox.keyspaces import schema_statements, table_schema
+from local.stack_file import read_stack_config
+from tiers.defaults import BASIC
+
+
+@pytest.fixture(scope="module")
+def stack() -> DeclaredStack:
+    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+
+
+def test_tenants_and_their_api_keys_come_from_the_declaration(stack: DeclaredStack) -> None:
+    served = {t.tenant_id for t in stack.tenants if t.active}
+    assert served == {"acme", "globex", "initech", "umbrella-labs", "hooli"}
+    assert set(stack.api_keys) == served
+    for tenant_id, key in stack.api_keys.items():
+        assert key == tenant_api_key(stack.api_key_secret, tenant_id)  # what the authorizer will compute
+
+
+def test_each_key_carries_its_tiers_usage_plan(stack: DeclaredStack) -> None:
+    basic = stack.limits_by_key[stack.api_keys["initech"]]
+    assert (basic.rate_limit, basic.burst_limit, basic.quota_per_day) == (
+        BASIC.throttle.rate_limit,
+        BASIC.throttle.burst_limit,
+        BASIC.throttle.quota_per_day,
+    )
+    premium = stack.limits_by_key[stack.api_keys["acme"]]
+    assert (premium.rate_limit, premium.burst_limit) == (500, 1000)  # Pulumi.dev.yaml's premium override
+
+
+def test_template_delivery_and_roles(stack: DeclaredStack) -> None:
+    assert '"PartitionKey": "$tenantId"' in stack.mapping_template
+    assert stack.events.metadata_query and stack.events.prefix.startswith("tenant=!{partitionKeyFromQuery:tenantId}/")
+    assert stack.rejects.metadata_query is None and stack.rejects.prefix.startswith("errors/flink/")
+    assert {r.name for r in stack.tenant_roles} == {
+        "tenant-pipeline-dev-tenant-acme",
+        "tenant-pipeline-dev-tenant-globex",
+        "tenant-pipeline-dev-pooled-tenants",
+    }
+    assert all(role.policies for role in stack.tenant_roles)
+
+
+def test_declared_tables_read_back_as_the_schema_module_defines_them(stack: DeclaredStack) -> None:
+    by_name = {schema.name: schema for schema in TENANT_TABLES}
+    for table in stack.tables:
+        expected = by_name[table.name].pooled() if table.keyspace == "tenants_pool" else by_name[table.name]
+        assert table_schema(table) == expected
+    statements = schema_statements(stack)
+    assert statements[0].startswith('CREATE KEYSPACE IF NOT EXISTS "tenants_pool"')
+    assert any('PRIMARY KEY (("tenant_id", "customer_id"), "order_id")' in s for s in statements)

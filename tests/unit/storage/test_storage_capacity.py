@@ -1,0 +1,98 @@
+"""tenancy/: table capacity per tier, auto scaling dimensions, offboarding rules, the tenants output."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from components.naming import Namer
+from components.storage.directory import tenant_entry
+from tiers.capacity import MIN_CAPACITY_UNITS, pooled_tier, scaling_dimensions, table_capacity
+from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM
+from tiers.model import TenantSpec
+from tiers.offboarding import data_protected, scaled_down
+from tiers.plan import plan_tenant
+from tiers.policy import Capacity
+
+NAMER = Namer("dev")
+
+
+def test_basic_tables_are_on_demand_without_point_in_time_recovery():
+    capacity = table_capacity(BASIC)
+    assert (capacity.throughput_mode, capacity.read_units, capacity.write_units) == ("PAY_PER_REQUEST", None, None)
+    assert capacity.auto_scaling is None
+    assert capacity.point_in_time_recovery is False
+
+
+def test_premium_tables_start_at_the_tier_minimum_and_auto_scale():
+    capacity = table_capacity(PREMIUM)
+    assert PREMIUM.capacity.auto_scaling is not None
+    assert capacity.throughput_mode == "PROVISIONED"
+    assert (capacity.read_units, capacity.write_units) == (
+        PREMIUM.capacity.auto_scaling.read_min,
+        PREMIUM.capacity.auto_scaling.write_min,
+    )
+    assert capacity.auto_scaling == PREMIUM.capacity.auto_scaling
+    assert capacity.point_in_time_recovery is True
+
+
+def test_scaled_down_tables_keep_their_data_protection_at_the_smallest_fixed_capacity():
+    capacity = table_capacity(PREMIUM, scaled_down=True)
+    assert (capacity.read_units, capacity.write_units) == (MIN_CAPACITY_UNITS, MIN_CAPACITY_UNITS)
+    assert capacity.auto_scaling is None
+    assert capacity.point_in_time_recovery is True
+
+
+def test_provisioned_without_bounds_is_refused():
+    broken = replace(PREMIUM, capacity=Capacity(mode="PROVISIONED", auto_scaling=None))
+    with pytest.raises(ValueError, match="tier 'premium': PROVISIONED capacity needs auto scaling bounds"):
+        table_capacity(broken)
+
+
+def test_scaling_dimensions_track_read_and_write_utilisation_within_the_tier_bounds():
+    scaling = PREMIUM.capacity.auto_scaling
+    assert scaling is not None
+    read, write = scaling_dimensions(scaling)
+    assert (read.scalable_dimension, read.predefined_metric) == (
+        "cassandra:table:ReadCapacityUnits",
+        "CassandraReadCapacityUtilization",
+    )
+    assert (write.scalable_dimension, write.predefined_metric) == (
+        "cassandra:table:WriteCapacityUnits",
+        "CassandraWriteCapacityUtilization",
+    )
+    assert (read.min_capacity, read.max_capacity) == (scaling.read_min, scaling.read_max)
+    assert (write.min_capacity, write.max_capacity) == (scaling.write_min, scaling.write_max)
+    assert read.target_utilization == write.target_utilization == scaling.target_utilization
+
+
+def test_the_pooled_tier_is_the_tier_without_silo_storage():
+    assert pooled_tier(DEFAULT_TIERS) is BASIC
+    assert pooled_tier({"premium": PREMIUM}) is BASIC  # the pooled keyspace always exists
+
+
+@pytest.mark.parametrize(("strategy", "protected"), [("retain", True), ("scale-down", True), ("delete", False)])
+def test_data_is_protected_unless_the_strategy_deletes_it(strategy, protected):
+    assert data_protected(replace(PREMIUM, offboarding=strategy)) is protected
+
+
+def test_only_an_offboarded_tenant_under_scale_down_is_scaled_down():
+    tier = replace(PREMIUM, offboarding="scale-down")
+    assert scaled_down(plan_tenant(TenantSpec("acme", "premium", "offboarded"), tier, NAMER))
+    assert not scaled_down(plan_tenant(TenantSpec("acme", "premium", "active"), tier, NAMER))
+    assert not scaled_down(plan_tenant(TenantSpec("acme", "premium", "offboarded"), PREMIUM, NAMER))
+
+
+def test_a_tenant_entry_drops_the_role_of_a_tenant_no_longer_served():
+    active = plan_tenant(TenantSpec("acme-corp", "premium"), PREMIUM, NAMER)
+    gone = plan_tenant(TenantSpec("acme-corp", "premium", "offboarded"), PREMIUM, NAMER)
+    assert tenant_entry(active, "arn:aws:iam::123456789012:role/x") == {
+        "tier": "premium",
+        "status": "active",
+        "keyspace": "tenant_acme_corp",
+        "s3Prefix": "tenant=acme-corp/",
+        "roleArn": "arn:aws:iam::123456789012:role/x",
+    }
+    assert tenant_entry(gone, "arn:aws:iam::123456789012:role/x")["roleArn"] is None
+    assert tenant_entry(gone, None)["status"] == "offboarded"

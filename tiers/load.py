@@ -1,0 +1,58 @@
+"""From the raw `tenant-pipeline:*` values to a validated StackConfig, or a ConfigError."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from components.naming import Namer, tenant_names
+from tiers.errors import ConfigError, ConfigProblem
+from tiers.ingest import parse_ingest
+from tiers.model import StackConfig
+from tiers.overrides import resolve_tiers
+from tiers.plan import plan_tenants
+from tiers.quotas import check_quotas, parse_quotas
+from tiers.tenants import TenantNames, check_unique, parse_tenants
+
+CONFIG_KEYS = ("tenants", "tiers", "quotas", "ingest")
+_ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+
+
+def load_stack_config(
+    raw: Mapping[str, Any], environment: str, region: str, names_of: TenantNames | None = None
+) -> StackConfig:
+    """Validate everything, collecting every problem, and raise ConfigError if there is any.
+
+    `raw` holds the project's config values without the `tenant-pipeline:` namespace.
+    """
+    problems: list[ConfigProblem] = []
+    if not _ENVIRONMENT.fullmatch(environment):
+        problems.append(
+            ConfigProblem(
+                f"stack '{environment}'", "name must be 1-16 characters of a-z, 0-9 and '-', starting with a letter"
+            )
+        )
+    namer = Namer(environment)
+    for key in sorted(set(raw) - set(CONFIG_KEYS)):
+        problems.append(
+            ConfigProblem(f"tenant-pipeline:{key}", f"is not a setting of this program ({', '.join(CONFIG_KEYS)})")
+        )
+    tiers = resolve_tiers(raw.get("tiers"), problems)
+    tenants = parse_tenants(raw.get("tenants"), tiers.keys(), problems)
+    check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
+    quotas = parse_quotas(raw.get("quotas"), problems)
+    ingest = parse_ingest(raw.get("ingest"), problems)
+    if not problems:
+        check_quotas(plan_tenants(tuple(tenants), tiers, namer), quotas, problems)
+    if problems:
+        raise ConfigError(problems)
+    return StackConfig(
+        environment=environment,
+        region=region,
+        tenants=tuple(tenants),
+        tiers=tiers,
+        quotas=quotas,
+        ingest=ingest,
+    )

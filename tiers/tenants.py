@@ -1,0 +1,71 @@
+"""The tenant roster: each entry's shape, the id rule, duplicates and AWS-name collisions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from components.naming import TENANT_ID_PATTERN
+from tiers.errors import ConfigProblem
+from tiers.fields import Fields
+from tiers.model import TENANT_STATUSES, TenantSpec
+
+TenantNames = Callable[[str], dict[str, str]]
+
+
+def parse_tenants(raw: Any, tier_names: Collection[str], problems: list[ConfigProblem]) -> list[TenantSpec]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(ConfigProblem("tenant-pipeline:tenants", "is required: a non-empty list of tenants"))
+        return []
+    tenants: list[TenantSpec] = []
+    for position, entry in enumerate(raw, start=1):
+        tenant = _parse_tenant(entry, position, tier_names, problems)
+        if tenant is not None:
+            tenants.append(tenant)
+    return tenants
+
+
+def _parse_tenant(
+    entry: Any, position: int, tier_names: Collection[str], problems: list[ConfigProblem]
+) -> TenantSpec | None:
+    raw_id = entry.get("id") if isinstance(entry, dict) else None
+    subject = f"tenant '{raw_id}'" if isinstance(raw_id, str) else f"tenant #{position}"
+    if not isinstance(entry, dict):
+        problems.append(ConfigProblem(subject, f"must be a mapping with id and tier, got {entry!r}"))
+        return None
+    fields = Fields(entry, subject, f"tenants[{position}]", problems)
+    fields.reject_unknown({"id", "tier", "status"})
+    before = len(problems)
+    if not isinstance(raw_id, str):
+        fields.problem("id is required (a string)")
+    elif not TENANT_ID_PATTERN.fullmatch(raw_id):
+        fields.problem("id must be 1-32 characters of lowercase a-z, 0-9 and '-', starting with a letter")
+    tier = entry.get("tier")
+    if tier is None:
+        fields.problem("tier is required")
+    elif tier not in tier_names:
+        fields.problem(f"tier '{tier}' is not defined (tiers: {', '.join(sorted(tier_names))})")
+    status = fields.choice("status", TENANT_STATUSES, "active")
+    if len(problems) > before:
+        return None
+    return TenantSpec(id=raw_id, tier=tier, status=status)  # type: ignore[arg-type]
+
+
+def check_unique(tenants: list[TenantSpec], names_of: TenantNames, problems: list[ConfigProblem]) -> None:
+    """No two tenants share an id, nor any AWS name derived from their ids."""
+    seen_ids: set[str] = set()
+    owner_of: dict[tuple[str, str], str] = {}
+    for tenant in tenants:
+        if tenant.id in seen_ids:
+            problems.append(ConfigProblem(f"tenant '{tenant.id}'", "id is listed more than once"))
+            continue
+        seen_ids.add(tenant.id)
+        for kind, name in names_of(tenant.id).items():
+            other = owner_of.setdefault((kind, name), tenant.id)
+            if other != tenant.id:
+                problems.append(
+                    ConfigProblem(
+                        f"tenant '{tenant.id}'",
+                        f"its {kind} name '{name}' is the same as tenant '{other}''s; pick another id",
+                    )
+                )
