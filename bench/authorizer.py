@@ -36,8 +36,9 @@ from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.config import load_config
 from functions.authorizer.jwks import SigningKeys
 from functions.authorizer.refusal import RefusedError
-from functions.authorizer.tenancy import TENANT_ID_PATTERN, TIERS
 from functions.authorizer.tokens import TokenVerifier
+from functions.contracts.tenant_id import TENANT_ID_REGEX
+from functions.contracts.tiers import TIER_NAMES
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / ".out"
@@ -159,8 +160,8 @@ def run_node(fixture: Fixture, iterations: int, cpu: int) -> Result:
                 "tampered": fixture.tampered,
                 "iterations": iterations,
                 "warmup": len(fixture.tokens) * 3,
-                "tenantIdPattern": TENANT_ID_PATTERN.pattern,
-                "tiers": sorted(TIERS),
+                "tenantIdPattern": f"^{TENANT_ID_REGEX}$",  # JavaScript test(): anchored
+                "tiers": sorted(TIER_NAMES),
             }
         )
     )

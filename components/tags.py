@@ -1,8 +1,12 @@
-"""Cost-attribution tags: every tenant resource says whose it is, in which tier and environment."""
+"""Cost-attribution tags: every resource says which platform and environment it belongs to, and a tenant's
+resources whose tenant and tier. The one way tags travel: a component gets `tags` in its Args from its
+parent and adds what it knows (a tier, a tenant), never building them from scratch."""
 
 from __future__ import annotations
 
-from components.naming import PROJECT
+from collections.abc import Mapping
+
+from tiers.naming import PROJECT
 from tiers.plan import TenantPlan
 
 
@@ -10,5 +14,9 @@ def platform_tags(environment: str) -> dict[str, str]:
     return {"Project": PROJECT, "Environment": environment}
 
 
-def tenant_tags(plan: TenantPlan, environment: str) -> dict[str, str]:
-    return {**platform_tags(environment), "TenantId": plan.tenant_id, "Tier": plan.tier.name}
+def tier_tags(tags: Mapping[str, str], tier: str) -> dict[str, str]:
+    return {**tags, "Tier": tier}
+
+
+def tenant_tags(tags: Mapping[str, str], plan: TenantPlan) -> dict[str, str]:
+    return {**tier_tags(tags, plan.tier.name), "TenantId": plan.tenant_id}

@@ -14,14 +14,14 @@ import pulumi
 from rich.console import Console
 from rich.table import Table
 
-from components.naming import Namer
 from local.paths import PROJECT_ROOT
 from local.program import Declaration, run_program
 from local.stack_file import StackFileError, project_values, read_stack_config
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
-from tiers.model import StackConfig
+from tiers.naming import Namer
 from tiers.plan import TenantPlan, plan_tenants
+from tiers.stack_config import StackConfig
 
 
 def tenant_table(config: StackConfig, plans: list[TenantPlan]) -> Table:

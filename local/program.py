@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import runpy
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-from components.naming import PROJECT
 from local import fake_cloud
 from local.paths import PROJECT_ROOT
+from tiers.naming import PROJECT
 
 PROGRAM = PROJECT_ROOT / "__main__.py"
 
@@ -35,6 +34,8 @@ class DeclaredResource:
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
     id: str = ""  # the mocked provider id, which other resources' inputs refer to
+    protect: bool = False
+    aliases: list[dict[str, Any]] = field(default_factory=list)  # earlier identities: {noParent, parentUrn, ...}
 
 
 @dataclass
@@ -95,9 +96,23 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     outputs=dict(registration.state),
                     id=response.id or "",
+                    protect=bool(request.protect),
+                    aliases=[_alias(alias) for alias in request.aliases],
                 )
             )
         return response
+
+
+def _alias(alias: Any) -> dict[str, Any]:
+    if alias.HasField("urn"):
+        return {"urn": alias.urn}
+    spec = alias.spec
+    return {
+        "name": spec.name,
+        "type": spec.type,
+        "noParent": spec.noParent,
+        "parentUrn": spec.parentUrn,
+    }
 
 
 class ProgramStopped(pulumi.RunError):
@@ -125,14 +140,15 @@ def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> 
     pulumi.runtime.set_all_config(stack_config_values(config))
     exported: dict[str, Any] = {}
 
-    def body() -> None:
+    def body() -> pulumi.Output[None]:
         runpy.run_path(str(program), run_name="__main__")
         root = pulumi.runtime.get_root_resource()
         outputs = getattr(root, "outputs", {}) or {}
-        exported.update(_sync_await(pulumi.Output.from_input(outputs).future()) or {})
+        return pulumi.Output.from_input(outputs).apply(lambda values: exported.update(values or {}))
 
     try:
-        _sync_await(run_pulumi_func(body))
+        # Pulumi's testing entry point: runs the body and waits for what it returns (here, the outputs).
+        cast(Callable[[], None], pulumi.runtime.test(body))()  # type: ignore[no-untyped-call]
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
     return Declaration(resources=monitor.declared, outputs=exported)

@@ -7,13 +7,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from components.naming import Namer, tenant_names
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.ingest import parse_ingest
-from tiers.model import StackConfig
+from tiers.naming import Namer, tenant_names
 from tiers.overrides import resolve_tiers
 from tiers.plan import plan_tenants
 from tiers.quotas import check_quotas, parse_quotas
+from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
 
 CONFIG_KEYS = ("tenants", "tiers", "quotas", "ingest")
@@ -44,8 +44,8 @@ def load_stack_config(
     check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
     quotas = parse_quotas(raw.get("quotas"), problems)
     ingest = parse_ingest(raw.get("ingest"), problems)
-    if not problems:
-        check_quotas(plan_tenants(tuple(tenants), tiers, namer), quotas, problems)
+    plans = plan_tenants(tuple(tenants), tiers, namer) if not problems else []
+    check_quotas(plans, quotas, problems)
     if problems:
         raise ConfigError(problems)
     return StackConfig(
@@ -55,4 +55,5 @@ def load_stack_config(
         tiers=tiers,
         quotas=quotas,
         ingest=ingest,
+        plans=tuple(plans),
     )

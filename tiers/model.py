@@ -1,14 +1,12 @@
-"""The validated stack config, as the Pulumi program and `make plan` consume it."""
+"""The parts of the stack config: a tenant's roster entry, the quotas, the ingest sizing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from tiers.policy import TierPolicy
+from functions.contracts.directory import TenantStatus
 
-TenantStatus = Literal["active", "offboarded"]
-TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
 StreamMode = Literal["ON_DEMAND", "PROVISIONED"]
 STREAM_MODES: tuple[StreamMode, ...] = ("ON_DEMAND", "PROVISIONED")
 
@@ -37,13 +35,3 @@ class IngestSettings:
     shard_count: int | None = None  # only for PROVISIONED
     buffer_size_mb: int = 64  # Firehose dynamic partitioning needs at least 64 MiB
     buffer_interval_seconds: int = 60
-
-
-@dataclass(frozen=True)
-class StackConfig:
-    environment: str
-    region: str
-    tenants: tuple[TenantSpec, ...]
-    tiers: dict[str, TierPolicy]
-    quotas: Quotas
-    ingest: IngestSettings

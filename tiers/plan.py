@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.naming import POOLED_KEYSPACE, Namer, silo_keyspace, tenant_s3_prefix
-from tiers.model import TenantSpec, TenantStatus
+from functions.contracts.directory import TenantStatus
+from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
+from functions.contracts.s3_layout import tenant_s3_prefix
+from tiers.model import TenantSpec
+from tiers.naming import Namer
 from tiers.policy import TierPolicy
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from components.naming import TENANT_ID_PATTERN
+from functions.contracts.directory import TENANT_STATUSES
+from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
-from tiers.model import TENANT_STATUSES, TenantSpec
+from tiers.model import TenantSpec
 
 TenantNames = Callable[[str], dict[str, str]]
 
@@ -38,8 +39,8 @@ def _parse_tenant(
     before = len(problems)
     if not isinstance(raw_id, str):
         fields.problem("id is required (a string)")
-    elif not TENANT_ID_PATTERN.fullmatch(raw_id):
-        fields.problem("id must be 1-32 characters of lowercase a-z, 0-9 and '-', starting with a letter")
+    elif not is_tenant_id(raw_id):
+        fields.problem(f"id must be {TENANT_ID_RULE}")
     tier = entry.get("tier")
     if tier is None:
         fields.problem("tier is required")

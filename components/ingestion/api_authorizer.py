@@ -18,7 +18,7 @@ import pulumi_random as random
 from components.build_artifacts import authorizer_code
 from components.ingestion.policies import LAMBDA, assume_role_policy, authorizer_policy
 from components.ingestion.service_role import declare_service_role
-from components.naming import Namer
+from tiers.naming import Namer, logical
 
 RUNTIME = "python3.12"
 # functions/authorizer/handler.py, at the same path in build/authorizer: the package uses relative imports.
@@ -49,7 +49,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
         namer, tags = args.namer, dict(args.tags)
 
         secrets_key = aws.kms.Key(
-            f"{name}-secrets-key",
+            logical(name, "secrets-key"),
             description=f"Encrypts the {namer.prefix} API key secret (SSM)",
             enable_key_rotation=True,
             deletion_window_in_days=30,
@@ -57,15 +57,17 @@ class ApiAuthorizer(pulumi.ComponentResource):
             opts=child,
         )
         aws.kms.Alias(
-            f"{name}-secrets-key-alias",
+            logical(name, "secrets-key-alias"),
             name=namer.kms_alias("api-key-secret"),
             target_key_id=secrets_key.key_id,
             opts=child,
         )
-        password = random.RandomPassword(f"{name}-api-key-secret", length=SECRET_LENGTH, special=False, opts=child)
+        password = random.RandomPassword(
+            logical(name, "api-key-secret"), length=SECRET_LENGTH, special=False, opts=child
+        )
         self.secret = pulumi.Output.secret(password.result)
         self.parameter = aws.ssm.Parameter(
-            f"{name}-api-key-secret",
+            logical(name, "api-key-secret"),
             name=namer.physical("ssm-parameter", "authorizer", "api-key-secret"),
             description="Secret from which every tenant's API Gateway key value is derived",
             type="SecureString",
@@ -77,7 +79,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
 
         function_name = namer.physical("lambda", "authorizer")
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs",
+            logical(name, "logs"),
             name=f"/aws/lambda/{function_name}",
             retention_in_days=LOG_RETENTION_DAYS,
             tags=tags,

@@ -25,8 +25,8 @@ from components.ingestion.firehose_partitioning import (
 )
 from components.ingestion.policies import FIREHOSE, assume_role_policy, firehose_delivery_policy
 from components.ingestion.service_role import declare_service_role
-from components.naming import Namer
 from tiers.model import IngestSettings
+from tiers.naming import Namer, logical
 
 LOG_RETENTION_DAYS = 30
 DELIVERY_LOG_STREAM = "DestinationDelivery"
@@ -54,7 +54,7 @@ class DeliveryStreams(pulumi.ComponentResource):
         namer, tags = args.namer, dict(args.tags)
 
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs",
+            logical(name, "logs"),
             name=namer.log_group("kinesisfirehose", "delivery"),
             retention_in_days=LOG_RETENTION_DAYS,
             tags=tags,
@@ -62,7 +62,7 @@ class DeliveryStreams(pulumi.ComponentResource):
         )
         log_streams = {
             stream: aws.cloudwatch.LogStream(
-                f"{name}-{stream}-logs",
+                logical(name, stream, "logs"),
                 log_group_name=log_group.name,
                 name=f"{stream}-{DELIVERY_LOG_STREAM}",
                 opts=child,
@@ -114,7 +114,7 @@ class DeliveryStreams(pulumi.ComponentResource):
             ],
         }
         self.events = aws.kinesis.FirehoseDeliveryStream(
-            f"{name}-events",
+            logical(name, "events"),
             name=namer.physical("firehose", "delivery", "events"),
             destination="extended_s3",
             server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},
@@ -129,7 +129,7 @@ class DeliveryStreams(pulumi.ComponentResource):
             opts=after_policy,
         )
         self.rejects = aws.kinesis.FirehoseDeliveryStream(
-            f"{name}-rejects",
+            logical(name, "rejects"),
             name=namer.physical("firehose", "delivery", "rejects"),
             destination="extended_s3",
             server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
 from tiers.model import IngestSettings
+from tiers.naming import Namer, logical
 
 RETENTION_HOURS = 24  # Kinesis' minimum: Flink checkpoints its position, replays come from there
 KEY_DELETION_WINDOW_DAYS = 30
@@ -33,7 +33,7 @@ class EventStream(pulumi.ComponentResource):
 
         # A key of its own: producers (API Gateway) and the consumer (Flink) get grants on exactly it.
         self.key = aws.kms.Key(
-            f"{name}-key",
+            logical(name, "key"),
             description=f"Encrypts the {args.namer.prefix} event stream",
             enable_key_rotation=True,
             deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
@@ -41,7 +41,7 @@ class EventStream(pulumi.ComponentResource):
             opts=child,
         )
         aws.kms.Alias(
-            f"{name}-key-alias", name=args.namer.kms_alias("events"), target_key_id=self.key.key_id, opts=child
+            logical(name, "key-alias"), name=args.namer.kms_alias("events"), target_key_id=self.key.key_id, opts=child
         )
         provisioned = settings.stream_mode == "PROVISIONED"
         self.stream = aws.kinesis.Stream(

@@ -9,6 +9,15 @@ Firehose's own failures (a record it cannot partition or deliver) go under `erro
 
 from __future__ import annotations
 
+from functions.contracts.s3_layout import (
+    ERRORS_PREFIX,
+    FIREHOSE_ERRORS_PREFIX,
+    FLINK_REJECTS_PREFIX,
+    TENANT_DATA_PREFIX,
+)
+
+__all__ = ["ERRORS_PREFIX", "FIREHOSE_ERRORS_PREFIX", "FLINK_REJECTS_PREFIX", "TENANT_DATA_PREFIX"]
+
 JSON_PARSING_ENGINE = "JQ-1.6"
 PARTITION_KEYS = ("tenantId", "year", "month", "day")
 
@@ -24,13 +33,9 @@ METADATA_EXTRACTION_QUERY = (
 # Firehose processor parameter values are at most 512 characters.
 MAX_PARAMETER_LENGTH = 512
 
-ERRORS_PREFIX = "errors/"
-FIREHOSE_ERRORS_PREFIX = f"{ERRORS_PREFIX}firehose/"
-FLINK_REJECTS_PREFIX = f"{ERRORS_PREFIX}flink/"
-TENANT_DATA_PREFIX = "tenant="
 
 EVENTS_PREFIX = (
-    "tenant=!{partitionKeyFromQuery:tenantId}/"
+    f"{TENANT_DATA_PREFIX}!{{partitionKeyFromQuery:tenantId}}/"
     "year=!{partitionKeyFromQuery:year}/"
     "month=!{partitionKeyFromQuery:month}/"
     "day=!{partitionKeyFromQuery:day}/"

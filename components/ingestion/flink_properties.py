@@ -1,20 +1,24 @@
-"""The Flink application's runtime properties: the contract between the declared application and the job.
-
-The PyFlink job reads these property groups (Managed Service for Apache Flink hands them to the job;
-locally the job reads the same groups from a file). Group ids and keys are fixed by the lead.
-"""
+"""The Flink application's runtime properties, as the program declares them (ids and keys: the contracts)."""
 
 from __future__ import annotations
 
-RUNTIME_ENVIRONMENT = "FLINK-1_20"  # the job is built against Flink 1.20 (requirements-flink.txt)
-RUN_OPTIONS_GROUP = "kinesis.analytics.flink.run.options"
-SOURCE_GROUP = "KinesisSource"
-ENRICHED_SINK_GROUP = "EnrichedSink"
-REJECTED_SINK_GROUP = "RejectedSink"
+from functions.contracts.flink_properties import (
+    CONNECTORS_JAR,
+    DELIVERY_STREAM_KEY,
+    ENRICHED_SINK_GROUP,
+    INITIAL_POSITION,
+    INITIAL_POSITION_KEY,
+    JARFILE_KEY,
+    PYTHON_ENTRY_POINT,
+    PYTHON_KEY,
+    REGION_KEY,
+    REJECTED_SINK_GROUP,
+    RUN_OPTIONS_GROUP,
+    SOURCE_GROUP,
+    STREAM_ARN_KEY,
+)
 
-PYTHON_ENTRY_POINT = "main.py"
-CONNECTORS_JAR = "lib/flink-connectors.jar"
-INITIAL_POSITION = "TRIM_HORIZON"
+RUNTIME_ENVIRONMENT = "FLINK-1_20"  # the job is built against Flink 1.20 (requirements-flink.txt)
 
 
 def flink_property_groups(
@@ -32,8 +36,8 @@ def flink_property_groups(
     if not stream_arn.startswith("arn:aws:kinesis:"):
         raise ValueError(f"not a Kinesis stream ARN: {stream_arn!r}")
     return {
-        RUN_OPTIONS_GROUP: {"python": PYTHON_ENTRY_POINT, "jarfile": CONNECTORS_JAR},
-        SOURCE_GROUP: {"stream.arn": stream_arn, "aws.region": region, "initial.position": INITIAL_POSITION},
-        ENRICHED_SINK_GROUP: {"delivery.stream.name": enriched_delivery_stream, "aws.region": region},
-        REJECTED_SINK_GROUP: {"delivery.stream.name": rejected_delivery_stream, "aws.region": region},
+        RUN_OPTIONS_GROUP: {PYTHON_KEY: PYTHON_ENTRY_POINT, JARFILE_KEY: CONNECTORS_JAR},
+        SOURCE_GROUP: {STREAM_ARN_KEY: stream_arn, REGION_KEY: region, INITIAL_POSITION_KEY: INITIAL_POSITION},
+        ENRICHED_SINK_GROUP: {DELIVERY_STREAM_KEY: enriched_delivery_stream, REGION_KEY: region},
+        REJECTED_SINK_GROUP: {DELIVERY_STREAM_KEY: rejected_delivery_stream, REGION_KEY: region},
     }

@@ -8,13 +8,18 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
-from functions.contracts.identity import APP_AUTH_FLOWS, APP_READ_ATTRIBUTES, APP_WRITE_ATTRIBUTES, TENANT_ATTRIBUTES
+from functions.contracts.identity import TENANT_ATTRIBUTES
+from tiers.naming import Namer, logical
 
 MIN_PASSWORD_LENGTH = 12
 TEMPORARY_PASSWORD_DAYS = 3
 ID_TOKEN_MINUTES = 60
 REFRESH_TOKEN_DAYS = 30
+# What tenant apps may read and write on their own users; never the tenant attributes.
+APP_READ_ATTRIBUTES = ("email", "email_verified", *(attribute.claim for attribute in TENANT_ATTRIBUTES))
+APP_WRITE_ATTRIBUTES = ("email",)
+# Secure Remote Password sign-in and refresh only: no password is ever sent to Cognito in clear.
+APP_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 
 
 @dataclass
@@ -33,7 +38,7 @@ class TenantIdentity(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.user_pool = aws.cognito.UserPool(
-            f"{name}-users",
+            logical(name, "users"),
             name=args.namer.physical("cognito-pool", "tenant-users"),
             username_attributes=["email"],
             auto_verified_attributes=["email"],
@@ -70,7 +75,7 @@ class TenantIdentity(pulumi.ComponentResource):
             opts=child,
         )
         self.app_client = aws.cognito.UserPoolClient(
-            f"{name}-app-client",
+            logical(name, "app-client"),
             name=args.namer.physical("cognito-client", "tenant-apps"),
             user_pool_id=self.user_pool.id,
             generate_secret=False,  # tenant apps are public clients (browser, mobile)

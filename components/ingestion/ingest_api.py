@@ -32,7 +32,7 @@ from components.ingestion.policies import (
     assume_role_policy,
 )
 from components.ingestion.service_role import declare_service_role
-from components.naming import Namer
+from tiers.naming import Namer, logical
 
 STAGE_NAME = "v1"
 EVENTS_PATH = "events"
@@ -77,10 +77,14 @@ class IngestApi(pulumi.ComponentResource):
         )
         api = self.rest_api.id
         events = aws.apigateway.Resource(
-            f"{name}-events", rest_api=api, parent_id=self.rest_api.root_resource_id, path_part=EVENTS_PATH, opts=child
+            logical(name, "events"),
+            rest_api=api,
+            parent_id=self.rest_api.root_resource_id,
+            path_part=EVENTS_PATH,
+            opts=child,
         )
         model = aws.apigateway.Model(
-            f"{name}-event-model",
+            logical(name, "event-model"),
             rest_api=api,
             name=MODEL_NAME,
             content_type=REQUEST_CONTENT_TYPE,
@@ -88,7 +92,7 @@ class IngestApi(pulumi.ComponentResource):
             opts=child,
         )
         validator = aws.apigateway.RequestValidator(
-            f"{name}-validator",
+            logical(name, "validator"),
             rest_api=api,
             name="body-and-parameters",
             validate_request_body=True,
@@ -97,7 +101,7 @@ class IngestApi(pulumi.ComponentResource):
         )
         function = args.authorizer_function
         authorizer = aws.apigateway.Authorizer(
-            f"{name}-authorizer",
+            logical(name, "authorizer"),
             rest_api=api,
             name="cognito-id-token",
             type="TOKEN",
@@ -107,7 +111,7 @@ class IngestApi(pulumi.ComponentResource):
             opts=child,
         )
         aws.lambda_.Permission(
-            f"{name}-invoke-authorizer",
+            logical(name, "invoke-authorizer"),
             function=function.name,
             action="lambda:InvokeFunction",
             principal=API_GATEWAY,
@@ -115,7 +119,7 @@ class IngestApi(pulumi.ComponentResource):
             opts=child,
         )
         method = aws.apigateway.Method(
-            f"{name}-post-events",
+            logical(name, "post-events"),
             rest_api=api,
             resource_id=events.id,
             http_method="POST",
@@ -128,7 +132,7 @@ class IngestApi(pulumi.ComponentResource):
         )
         template = pulumi.Output.from_input(args.stream_name).apply(put_record_template)
         integration = aws.apigateway.Integration(
-            f"{name}-put-record",
+            logical(name, "put-record"),
             rest_api=api,
             resource_id=events.id,
             http_method=method.http_method,
@@ -147,7 +151,7 @@ class IngestApi(pulumi.ComponentResource):
             ("500", FAILED_SELECTION_PATTERN, FAILED_TEMPLATE),
         ):
             method_response = aws.apigateway.MethodResponse(
-                f"{name}-response-{status}",
+                logical(name, "response", status),
                 rest_api=api,
                 resource_id=events.id,
                 http_method=method.http_method,
@@ -157,7 +161,7 @@ class IngestApi(pulumi.ComponentResource):
             )
             responses.append(
                 aws.apigateway.IntegrationResponse(
-                    f"{name}-integration-response-{status}",
+                    logical(name, "integration-response", status),
                     rest_api=api,
                     resource_id=events.id,
                     http_method=method.http_method,
@@ -180,21 +184,21 @@ class IngestApi(pulumi.ComponentResource):
             *(r.id for r in responses),
         ).apply(lambda parts: hashlib.sha256(json.dumps([*parts, event_schema_json()]).encode()).hexdigest())
         deployment = aws.apigateway.Deployment(
-            f"{name}-deployment",
+            logical(name, "deployment"),
             rest_api=api,
             description="POST /events",
             triggers={"redeployment": fingerprint},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[method, integration, *responses]),
         )
         access_logs = aws.cloudwatch.LogGroup(
-            f"{name}-access-logs",
+            logical(name, "access-logs"),
             name=namer.log_group("apigateway", "ingest-access"),
             retention_in_days=ACCESS_LOG_RETENTION_DAYS,
             tags=tags,
             opts=child,
         )
         self.stage = aws.apigateway.Stage(
-            f"{name}-stage",
+            logical(name, "stage"),
             rest_api=api,
             deployment=deployment.id,
             stage_name=STAGE_NAME,
@@ -209,7 +213,7 @@ class IngestApi(pulumi.ComponentResource):
     def _integration_role(self, name: str, args: IngestApiArgs) -> aws.iam.Role:
         """The role API Gateway assumes to call PutRecord (the integration's credentials)."""
         return declare_service_role(
-            f"{name}-kinesis",
+            logical(name, "kinesis"),
             name=args.namer.physical("iam-role", "api-put-record"),
             description="API Gateway integration: PutRecord on the event stream",
             trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
@@ -223,7 +227,7 @@ class IngestApi(pulumi.ComponentResource):
     def _logging_account(self, name: str, args: IngestApiArgs) -> aws.apigateway.Account:
         """API Gateway's CloudWatch role: a region-wide account setting, required for access logs."""
         service = declare_service_role(
-            f"{name}-logging",
+            logical(name, "logging"),
             name=args.namer.physical("iam-role", "apigateway-logs"),
             description="API Gateway account setting: write this project's API access logs",
             trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
@@ -234,7 +238,7 @@ class IngestApi(pulumi.ComponentResource):
             parent=self,
         )
         return aws.apigateway.Account(
-            f"{name}-account-logging",
+            logical(name, "account-logging"),
             cloudwatch_role_arn=service.role.arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[service.policy]),
         )

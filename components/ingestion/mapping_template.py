@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 
+from functions.contracts.kinesis_record import RECORD_FIELDS
+
+__all__ = ["RECORD_FIELDS"]
+
 REQUEST_CONTENT_TYPE = "application/json"
 # PutRecord is a JSON 1.1 AWS API; API Gateway sends the rendered template with this content type.
 KINESIS_CONTENT_TYPE = "application/x-amz-json-1.1"
-RECORD_FIELDS = ("tenantId", "tier", "requestId", "receivedAt", "payload")
 
 _STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _STREAM_PLACEHOLDER = "__STREAM_NAME__"

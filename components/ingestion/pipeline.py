@@ -6,7 +6,7 @@ Per tenant only an API key and its usage-plan membership are declared (TenantApi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -21,10 +21,9 @@ from components.ingestion.ingest_api import IngestApi, IngestApiArgs
 from components.ingestion.protected_bucket import ExpiringPrefix, ProtectedBucket, ProtectedBucketArgs
 from components.ingestion.stream_processor import StreamProcessor, StreamProcessorArgs
 from components.ingestion.tenant_api_keys import TenantApiKeys, TenantApiKeysArgs
-from components.naming import Namer
-from components.tags import platform_tags
-from tiers.model import StackConfig
+from tiers.naming import Namer, logical
 from tiers.plan import TenantPlan
+from tiers.stack_config import StackConfig
 
 DEV_ENVIRONMENT = "dev"
 # Rejected and undeliverable records are for investigation, not for keeping.
@@ -36,7 +35,8 @@ class IngestionPipelineArgs:
     config: StackConfig
     namer: Namer
     tenants: Sequence[TenantPlan]
-    bucket_name: pulumi.Input[str]  # naming.Namer.ingest_bucket
+    bucket_name: pulumi.Input[str]  # tiers.naming.Namer.ingest_bucket
+    tags: Mapping[str, str]
 
 
 class IngestionPipeline(pulumi.ComponentResource):
@@ -45,18 +45,18 @@ class IngestionPipeline(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         config, namer = args.config, args.namer
         region = config.region
-        tags = platform_tags(config.environment)
+        tags = args.tags
         # Outside dev, nothing holding tenants' identities or data goes away with a careless destroy.
         disposable = config.environment == DEV_ENVIRONMENT
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         self.identity = TenantIdentity(
-            f"{name}-identity",
+            logical(name, "identity"),
             TenantIdentityArgs(namer=namer, deletion_protection=not disposable, tags=tags),
             opts=child,
         )
         self.bucket = ProtectedBucket(
-            f"{name}-bucket",
+            logical(name, "bucket"),
             ProtectedBucketArgs(
                 bucket_name=args.bucket_name,
                 tags=tags,
@@ -66,10 +66,10 @@ class IngestionPipeline(pulumi.ComponentResource):
             opts=child,
         )
         self.stream = EventStream(
-            f"{name}-stream", EventStreamArgs(namer=namer, settings=config.ingest, tags=tags), opts=child
+            logical(name, "stream"), EventStreamArgs(namer=namer, settings=config.ingest, tags=tags), opts=child
         )
         self.authorizer = ApiAuthorizer(
-            f"{name}-authorizer",
+            logical(name, "authorizer"),
             ApiAuthorizerArgs(
                 namer=namer,
                 region=region,
@@ -80,7 +80,7 @@ class IngestionPipeline(pulumi.ComponentResource):
             opts=child,
         )
         self.api = IngestApi(
-            f"{name}-api",
+            logical(name, "api"),
             IngestApiArgs(
                 namer=namer,
                 region=region,
@@ -94,27 +94,27 @@ class IngestionPipeline(pulumi.ComponentResource):
             opts=child,
         )
         self.api_keys = TenantApiKeys(
-            f"{name}-api-keys",
+            logical(name, "api-keys"),
             TenantApiKeysArgs(
                 namer=namer,
-                environment=config.environment,
                 tiers=config.tiers,
                 tenants=args.tenants,
                 rest_api_id=self.api.rest_api.id,
                 stage_name=self.api.stage.stage_name,
                 secret=self.authorizer.secret,
+                tags=tags,
             ),
             opts=child,
         )
         self.delivery = DeliveryStreams(
-            f"{name}-delivery",
+            logical(name, "delivery"),
             DeliveryStreamsArgs(
                 namer=namer, account_id=account_id, bucket_arn=self.bucket.bucket.arn, settings=config.ingest, tags=tags
             ),
             opts=child,
         )
         self.processor = StreamProcessor(
-            f"{name}-processor",
+            logical(name, "processor"),
             StreamProcessorArgs(
                 namer=namer,
                 region=region,

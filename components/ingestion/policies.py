@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.naming import project_log_groups
+from tiers.naming import project_log_groups
 
 Document = dict[str, Any]
 Statement = dict[str, Any]

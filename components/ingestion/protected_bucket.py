@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.ingestion.policies import tls_only_bucket_policy
+from tiers.naming import logical
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,26 @@ class ProtectedBucket(pulumi.ComponentResource):
         )
         # ACLs off: the bucket owner owns every object, access is by policy only.
         aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
+            logical(name, "ownership"),
             bucket=self.bucket.id,
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=child,
         )
         # SSE-S3: readers (tenant roles) need no KMS grant, and Firehose writes without one.
         aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
+            logical(name, "encryption"),
             bucket=self.bucket.id,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
             opts=child,
         )
         aws.s3.BucketVersioning(
-            f"{name}-versioning",
+            logical(name, "versioning"),
             bucket=self.bucket.id,
             versioning_configuration={"status": "Enabled"},
             opts=child,
         )
         public_access = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
+            logical(name, "public-access"),
             bucket=self.bucket.id,
             block_public_acls=True,
             block_public_policy=True,
@@ -75,7 +76,7 @@ class ProtectedBucket(pulumi.ComponentResource):
             opts=child,
         )
         aws.s3.BucketPolicy(
-            f"{name}-tls-only",
+            logical(name, "tls-only"),
             bucket=self.bucket.id,
             policy=self.bucket.arn.apply(lambda arn: json.dumps(tls_only_bucket_policy(arn))),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
@@ -98,5 +99,5 @@ class ProtectedBucket(pulumi.ComponentResource):
             }
             for rule in args.expiring_prefixes
         )
-        aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=self.bucket.id, rules=rules, opts=child)
+        aws.s3.BucketLifecycleConfiguration(logical(name, "lifecycle"), bucket=self.bucket.id, rules=rules, opts=child)
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})

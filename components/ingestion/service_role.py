@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tiers.naming import logical
+
 
 @dataclass(frozen=True)
 class ServiceRole:
@@ -19,7 +21,7 @@ class ServiceRole:
 
 
 def declare_service_role(
-    logical: str,
+    owner: str,
     *,
     name: str,
     description: str,
@@ -28,15 +30,15 @@ def declare_service_role(
     tags: Mapping[str, str],
     parent: pulumi.Resource,
 ) -> ServiceRole:
-    """`<logical>-role` and `<logical>-policy`, children of `parent`."""
+    """`<owner>-role` and `<owner>-policy`, children of `parent`."""
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
-        f"{logical}-role",
+        logical(owner, "role"),
         name=name,
         description=description,
         assume_role_policy=trust_policy,
         tags=dict(tags),
         opts=child,
     )
-    role_policy = aws.iam.RolePolicy(f"{logical}-policy", role=role.id, policy=policy, opts=child)
+    role_policy = aws.iam.RolePolicy(logical(owner, "policy"), role=role.id, policy=policy, opts=child)
     return ServiceRole(role, role_policy)

@@ -19,7 +19,7 @@ from components.ingestion.flink_properties import RUNTIME_ENVIRONMENT, flink_pro
 from components.ingestion.policies import FLINK, FlinkAccess, assume_role_policy, flink_policy
 from components.ingestion.protected_bucket import ProtectedBucket, ProtectedBucketArgs
 from components.ingestion.service_role import declare_service_role
-from components.naming import Namer
+from tiers.naming import Namer, logical
 
 CODE_KEY = "flink/tenant-pipeline-flink.zip"
 CHECKPOINT_INTERVAL_MS = 60_000
@@ -51,7 +51,7 @@ class StreamProcessor(pulumi.ComponentResource):
         namer, tags = args.namer, dict(args.tags)
 
         artifacts = ProtectedBucket(
-            f"{name}-artifacts",
+            logical(name, "artifacts"),
             ProtectedBucketArgs(
                 bucket_name=pulumi.Output.from_input(args.account_id).apply(
                     lambda account: namer.artifacts_bucket(account, args.region)
@@ -62,7 +62,7 @@ class StreamProcessor(pulumi.ComponentResource):
             opts=child,
         )
         code = aws.s3.BucketObjectv2(
-            f"{name}-code",
+            logical(name, "code"),
             bucket=artifacts.bucket.id,
             key=CODE_KEY,
             source=flink_code(),
@@ -71,14 +71,14 @@ class StreamProcessor(pulumi.ComponentResource):
             opts=child,
         )
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs",
+            logical(name, "logs"),
             name=namer.log_group("kinesis-analytics", "enrich"),
             retention_in_days=LOG_RETENTION_DAYS,
             tags=tags,
             opts=child,
         )
         log_stream = aws.cloudwatch.LogStream(
-            f"{name}-log-stream", log_group_name=log_group.name, name=LOG_STREAM, opts=child
+            logical(name, "log-stream"), log_group_name=log_group.name, name=LOG_STREAM, opts=child
         )
 
         events, rejects = args.events_delivery_stream, args.rejects_delivery_stream

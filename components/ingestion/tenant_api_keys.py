@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
-from components.tags import platform_tags, tenant_tags
+from components.tags import tenant_tags, tier_tags
 from functions.contracts.api_keys import tenant_api_key
+from tiers.naming import Namer, logical
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
 
@@ -23,12 +23,12 @@ from tiers.policy import TierPolicy
 @dataclass
 class TenantApiKeysArgs:
     namer: Namer
-    environment: str
     tiers: Mapping[str, TierPolicy]
     tenants: Sequence[TenantPlan]
     rest_api_id: pulumi.Input[str]
     stage_name: pulumi.Input[str]
     secret: pulumi.Output[str]
+    tags: Mapping[str, str]
 
 
 class TenantApiKeys(pulumi.ComponentResource):
@@ -38,19 +38,19 @@ class TenantApiKeys(pulumi.ComponentResource):
         super().__init__("tenant-pipeline:ingestion:TenantApiKeys", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         namer = args.namer
-        tags = platform_tags(args.environment)
+        tags = args.tags
 
         self.usage_plans = {}
         for tier in args.tiers.values():
             throttle = tier.throttle
             self.usage_plans[tier.name] = aws.apigateway.UsagePlan(
-                namer.logical(name, "plan", tier.name),
+                logical(name, "plan", tier.name),
                 name=namer.physical("api", "plan", tier.name),
                 description=f"Tier {tier.name}: every tenant of the tier gets these limits on its own key",
                 api_stages=[{"api_id": args.rest_api_id, "stage": args.stage_name}],
                 throttle_settings={"rate_limit": throttle.rate_limit, "burst_limit": throttle.burst_limit},
                 quota_settings={"limit": throttle.quota_per_day, "period": "DAY"},
-                tags={**tags, "Tier": tier.name},
+                tags=tier_tags(tags, tier.name),
                 opts=child,
             )
 
@@ -58,17 +58,17 @@ class TenantApiKeys(pulumi.ComponentResource):
             if not plan.served:
                 continue  # offboarded: no key, so the API refuses the tenant even with a valid token
             key = aws.apigateway.ApiKey(
-                namer.logical(name, "key", plan.tenant_id),
+                logical(name, "key", plan.tenant_id),
                 name=namer.physical("api", "key", plan.tenant_id),
                 description=f"Tenant {plan.tenant_id} ({plan.tier.name})",
                 enabled=True,
                 value=_key_value(args.secret, plan.tenant_id),
                 # Tags cost nothing per resource and attribute API usage to the tenant.
-                tags=tenant_tags(plan, args.environment),
+                tags=tenant_tags(tags, plan),
                 opts=child,
             )
             aws.apigateway.UsagePlanKey(
-                namer.logical(name, "plan-key", plan.tenant_id),
+                logical(name, "plan-key", plan.tenant_id),
                 key_id=key.id,
                 key_type="API_KEY",
                 usage_plan_id=self.usage_plans[plan.tier.name].id,

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
 from components.storage.policies import application_policy, application_trust_policy
-from components.tags import platform_tags
+from tiers.naming import Namer, logical
 
 
 @dataclass
 class ApplicationRoleArgs:
     namer: Namer
     account_id: pulumi.Input[str]
+    tags: Mapping[str, str]
 
 
 class ApplicationRole(pulumi.ComponentResource):
@@ -29,16 +30,16 @@ class ApplicationRole(pulumi.ComponentResource):
         namer = args.namer
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
-            namer.logical(name, "role"),
+            logical(name, "role"),
             name=namer.application_role(),
             assume_role_policy=json.dumps(application_trust_policy()),
             description="tenant-pipeline application compute: assumes one tenant's role per request",
-            tags=platform_tags(namer.environment),
+            tags=dict(args.tags),
             opts=child,
         )
         path = namer.tenant_role_path()
         aws.iam.RolePolicy(
-            namer.logical(name, "assume-tenant-roles"),
+            logical(name, "assume-tenant-roles"),
             role=role.id,
             name=namer.physical("iam-policy", "assume-tenant-roles"),
             policy=pulumi.Output.from_input(args.account_id).apply(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer, scalable_table_id
 from components.storage.keyspaces_definition import schema_definition
 from functions.contracts.tables import TableSchema
 from tiers.capacity import TableCapacity, scaling_dimensions
+from tiers.naming import Namer, logical, scalable_table_id
 from tiers.policy import AutoScaling
 
 # Auto scaling moves the provisioned units; Pulumi must not move them back on the next update.
@@ -39,9 +39,9 @@ def declare_tables(namer: Namer, spec: KeyspaceTables, parent: pulumi.Resource) 
     capacity, scaling = spec.capacity, spec.capacity.auto_scaling
     declared = []
     for schema in spec.schemas:
-        logical = namer.logical(spec.owner, schema.name)
+        table_name = logical(spec.owner, schema.name)
         table = aws.keyspaces.Table(
-            logical,
+            table_name,
             keyspace_name=spec.keyspace.name,
             table_name=schema.name,
             schema_definition=aws.keyspaces.TableSchemaDefinitionArgs(**schema_definition(schema)),
@@ -79,10 +79,10 @@ def _declare_auto_scaling(
 
     aws.keyspaces.Table in pulumi-aws 7.51 has no auto scaling settings of its own.
     """
-    logical = namer.logical(spec.owner, table_name)
+    table_logical = logical(spec.owner, table_name)
     for dimension in scaling_dimensions(scaling):
         target = aws.appautoscaling.Target(
-            namer.logical(logical, dimension.kind, "target"),
+            logical(table_logical, dimension.kind, "target"),
             service_namespace="cassandra",
             scalable_dimension=dimension.scalable_dimension,
             resource_id=scalable_table_id(spec.keyspace_name, table_name),
@@ -92,7 +92,7 @@ def _declare_auto_scaling(
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[table]),
         )
         aws.appautoscaling.Policy(
-            namer.logical(logical, dimension.kind, "scaling"),
+            logical(table_logical, dimension.kind, "scaling"),
             name=namer.physical("scaling-policy", spec.keyspace_name, table_name, dimension.kind),
             policy_type="TargetTrackingScaling",
             service_namespace=target.service_namespace,

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.naming import TENANT_ID_PATTERN, keyspace_arn, keyspace_table_arn, tenant_s3_prefix
+from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
+from functions.contracts.s3_layout import TENANT_DATA_PREFIX, tenant_s3_prefix
+from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
+from tiers.naming import keyspace_arn, keyspace_table_arn
 
 VERSION = "2012-10-17"
 TENANT_ID_TAG = "TenantId"
@@ -23,9 +26,8 @@ DATA_ACTIONS = ("cassandra:Select", "cassandra:Modify")
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
 APPLICATION_SERVICES = ("ecs-tasks.amazonaws.com", "lambda.amazonaws.com")
 # `tenant=${aws:PrincipalTag/TenantId}/`: resolved by IAM per request, from the session tag.
-TAGGED_TENANT_PREFIX = tenant_s3_prefix(f"${{aws:PrincipalTag/{TENANT_ID_TAG}}}")
+TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_ID_TAG}}}/"
 
-_KEYSPACE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
 _BUCKET_ARN = re.compile(r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -53,8 +55,8 @@ def silo_tenant_policy(
     scope: AccountScope, *, tenant_id: str, keyspace: str, tables: Sequence[str], bucket_arn: str, s3_prefix: str
 ) -> dict[str, Any]:
     """A premium tenant's permissions: its keyspace and tables, its prefix; every ARN literal."""
-    if not TENANT_ID_PATTERN.fullmatch(tenant_id):
-        raise PolicyInputError(f"tenant id {tenant_id!r} does not match {TENANT_ID_PATTERN.pattern}")
+    if not is_tenant_id(tenant_id):
+        raise PolicyInputError(tenant_id_problem(tenant_id))
     if s3_prefix != tenant_s3_prefix(tenant_id):
         raise PolicyInputError(
             f"tenant {tenant_id}: S3 prefix must be {tenant_s3_prefix(tenant_id)!r}, got {s3_prefix!r}"
@@ -147,11 +149,11 @@ def _document(*statements: dict[str, Any]) -> dict[str, Any]:
 
 
 def _keyspace_statement(sid: str, scope: AccountScope, keyspace: str, tables: Sequence[str]) -> dict[str, Any]:
-    if not _KEYSPACE.fullmatch(keyspace):
-        raise PolicyInputError(f"keyspace {keyspace!r} does not match {_KEYSPACE.pattern}")
+    if not KEYSPACE_NAME_PATTERN.fullmatch(keyspace):
+        raise PolicyInputError(f"keyspace {keyspace!r} does not match {KEYSPACE_NAME_PATTERN.pattern}")
     if not tables:
         raise PolicyInputError(f"keyspace {keyspace}: no tables to grant")
-    bad = [table for table in tables if not _KEYSPACE.fullmatch(table)]
+    bad = [table for table in tables if not KEYSPACE_NAME_PATTERN.fullmatch(table)]
     if bad:
         raise PolicyInputError(f"keyspace {keyspace}: table names {bad} are not Keyspaces names")
     return {

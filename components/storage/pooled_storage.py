@@ -6,18 +6,20 @@ thousands of them cost no more registrations than one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import POOLED_KEYSPACE, Namer
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
 from components.storage.policies import pooled_tenant_policy, pooled_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
-from components.tags import platform_tags
+from components.tags import tier_tags
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import table_capacity
+from tiers.naming import Namer, logical
 from tiers.policy import TierPolicy
 
 
@@ -29,6 +31,7 @@ class PooledStorageArgs:
     region: str
     account_id: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
+    tags: Mapping[str, str]
 
 
 class PooledStorage(pulumi.ComponentResource):
@@ -38,12 +41,10 @@ class PooledStorage(pulumi.ComponentResource):
     def __init__(self, name: str, args: PooledStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:PooledStorage", name, None, opts)
         namer = args.namer
-        tags = {**platform_tags(namer.environment), "Tier": args.tier.name}
+        tags = tier_tags(args.tags, args.tier.name)
         # Shared by every basic tenant: never deleted by a tenant's offboarding strategy.
         stateful = pulumi.ResourceOptions(parent=self, protect=True)
-        keyspace = aws.keyspaces.Keyspace(
-            namer.logical(name, "keyspace"), name=POOLED_KEYSPACE, tags=tags, opts=stateful
-        )
+        keyspace = aws.keyspaces.Keyspace(logical(name, "keyspace"), name=POOLED_KEYSPACE, tags=tags, opts=stateful)
         pooled_tables = [schema.pooled() for schema in TENANT_TABLES]
         declare_tables(
             namer,

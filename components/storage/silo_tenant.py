@@ -6,18 +6,19 @@ or goes (delete). Keyspace and tables are protected unless the strategy is delet
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
 from components.storage.policies import silo_tenant_policy, tenant_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
 from components.tags import tenant_tags
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import table_capacity
+from tiers.naming import Namer, logical
 from tiers.offboarding import data_protected, scaled_down
 from tiers.plan import TenantPlan
 
@@ -30,6 +31,7 @@ class SiloTenantArgs:
     region: str
     account_id: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
+    tags: Mapping[str, str]
 
 
 class SiloTenant(pulumi.ComponentResource):
@@ -38,11 +40,11 @@ class SiloTenant(pulumi.ComponentResource):
     def __init__(self, name: str, args: SiloTenantArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:SiloTenant", name, None, opts)
         namer, plan = args.namer, args.plan
-        tags = tenant_tags(plan, namer.environment)
+        tags = tenant_tags(args.tags, plan)
         if plan.has_own_keyspace:
             protect = data_protected(plan.tier)
             keyspace = aws.keyspaces.Keyspace(
-                namer.logical(name, "keyspace"),
+                logical(name, "keyspace"),
                 name=plan.keyspace,
                 tags=tags,
                 opts=pulumi.ResourceOptions(parent=self, protect=protect),

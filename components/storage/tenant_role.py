@@ -14,8 +14,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Namer
 from components.storage.policies import AccountScope
+from tiers.naming import Namer, logical
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TenantRoleArgs:
 def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resource) -> aws.iam.Role:
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
-        namer.logical(args.owner, "role"),
+        logical(args.owner, "role"),
         name=args.role_name,
         path=namer.tenant_role_path(),
         assume_role_policy=pulumi.Output.from_input(args.application_role_arn).apply(
@@ -46,7 +46,7 @@ def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resou
         opts=child,
     )
     aws.iam.RolePolicy(
-        namer.logical(args.owner, "role-policy"),
+        logical(args.owner, "role-policy"),
         role=role.id,
         name=namer.physical("iam-policy", "tenant-data"),
         policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(

@@ -1,4 +1,4 @@
-"""The tenant identity contract: Cognito custom attributes that the authorizer turns into context.
+"""The tenant identity contract: Cognito custom attributes, and the authorizer context made from them.
 
 Both are immutable and writable by no app client, so a user can never move to another tenant or
 tier; administrators set them when they create the user.
@@ -7,6 +7,8 @@ tier; administrators set them when they create the user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from functions.contracts.tenant_id import TENANT_ID_MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,10 @@ class TenantAttribute:
         return f"custom:{self.name}"
 
 
-TENANT_ID = TenantAttribute("tenantId", 1, 32)  # naming.TENANT_ID_PATTERN: at most 32 characters
+TENANT_ID = TenantAttribute("tenantId", 1, TENANT_ID_MAX_LENGTH)
 TIER = TenantAttribute("tier", 1, 32)
 TENANT_ATTRIBUTES = (TENANT_ID, TIER)
 
-# What tenant apps may read and write on their own users; never the tenant attributes.
-APP_READ_ATTRIBUTES = ("email", "email_verified", *(attribute.claim for attribute in TENANT_ATTRIBUTES))
-APP_WRITE_ATTRIBUTES = ("email",)
-# Secure Remote Password sign-in and refresh only: no password is ever sent to Cognito in clear.
-APP_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+# The authorizer context's keys ($context.authorizer.tenantId / .tier in the mapping template).
+CONTEXT_TENANT_ID = "tenantId"
+CONTEXT_TIER = "tier"

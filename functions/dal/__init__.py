@@ -3,11 +3,12 @@
 Application code uses only what is exported here; see access.py for the flow.
 """
 
+from functions.contracts.directory import TenantRecord
 from functions.dal.access import TenantDataAccess
 from functions.dal.connection import AmazonKeyspaces, LocalCassandra
 from functions.dal.context import TenantContext, current_tenant, tenant_scope
 from functions.dal.credentials import RoleAssumer
-from functions.dal.directory import TenantDirectory, TenantRecord
+from functions.dal.directory import TenantDirectory
 from functions.dal.errors import (
     CredentialsError,
     CrossTenantAccessError,

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from functions.contracts.directory import TenantRecord
 from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
 from functions.dal.context import TenantContext
 from functions.dal.credentials import RoleAssumer
-from functions.dal.directory import TenantDirectory, TenantRecord
+from functions.dal.directory import TenantDirectory
 from functions.dal.errors import InvalidQueryError
 from functions.dal.retry import OutageRetry
 from functions.dal.sessions import ConnectionPool, TenantConnection

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cassandra.cluster import Cluster, Session
 
-from components.naming import POOLED_KEYSPACE
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES, TableSchema
 from functions.dal import cql
 from functions.dal.directory import TenantDirectory

@@ -13,12 +13,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from components.naming import TENANT_ID_PATTERN
+from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT_ID, TIER
+from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
 from functions.dal.errors import InvalidTenantContextError, NoTenantContextError
 
 # Claim names: the authorizer's context ({tenantId, tier}) and the Cognito ID token's custom attributes.
-_TENANT_CLAIMS = ("tenantId", "custom:tenantId")
-_TIER_CLAIMS = ("tier", "custom:tier")
+_TENANT_CLAIMS = (CONTEXT_TENANT_ID, TENANT_ID.claim)
+_TIER_CLAIMS = (CONTEXT_TIER, TIER.claim)
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class TenantContext:
     tier: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.tenant_id, str) or not TENANT_ID_PATTERN.match(self.tenant_id):
-            raise InvalidTenantContextError(f"tenant id {self.tenant_id!r} does not match {TENANT_ID_PATTERN.pattern}")
+        if not is_tenant_id(self.tenant_id):
+            raise InvalidTenantContextError(tenant_id_problem(self.tenant_id))
         if not isinstance(self.tier, str) or not self.tier:
             raise InvalidTenantContextError(f"tenant {self.tenant_id!r}: tier {self.tier!r} is not a tier name")
 

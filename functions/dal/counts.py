@@ -15,7 +15,7 @@ from typing import Any
 
 from cassandra.cluster import Session
 
-from components.naming import POOLED_KEYSPACE
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_ID_COLUMN, TENANT_TABLES, TableSchema
 from functions.dal import cql
 from functions.dal.directory import TenantDirectory

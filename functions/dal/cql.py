@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.tables import TableSchema
 
-# Amazon Keyspaces' rule for keyspace and table names; columns follow CQL's unquoted identifiers.
-_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
-_COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+# Columns follow CQL's unquoted identifiers (keyspace and table names: the contracts' Keyspaces rule).
+_COLUMN = re.compile(r"[a-z][a-z0-9_]{0,47}")
 # A CQL type as TableSchema writes it: `text`, `map<text, int>`, `frozen<list<text>>`.
-_CQL_TYPE = re.compile(r"^[a-z][a-z0-9]*(<[a-z0-9<>, ]+>)?$")
+_CQL_TYPE = re.compile(r"[a-z][a-z0-9]*(<[a-z0-9<>, ]+>)?")
 
 # One local node: replication factor 1. Amazon Keyspaces keyspaces are created by Pulumi, not here.
 LOCAL_REPLICATION: Mapping[str, str | int] = {"class": "SimpleStrategy", "replication_factor": 1}
@@ -24,19 +24,19 @@ LOCAL_REPLICATION: Mapping[str, str | int] = {"class": "SimpleStrategy", "replic
 
 def name(value: str, what: str = "keyspace or table") -> str:
     """A quoted keyspace or table name; refuses anything outside [a-zA-Z0-9][a-zA-Z0-9_]{0,47}."""
-    if not _NAME.match(value):
+    if not KEYSPACE_NAME_PATTERN.fullmatch(value):
         raise ValueError(f"{what} name {value!r} is not [a-zA-Z0-9][a-zA-Z0-9_]{{0,47}}")
     return f'"{value}"'
 
 
 def column(value: str) -> str:
-    if not _COLUMN.match(value):
+    if not _COLUMN.fullmatch(value):
         raise ValueError(f"column name {value!r} is not a lowercase CQL identifier")
     return f'"{value}"'
 
 
 def cql_type(value: str) -> str:
-    if not _CQL_TYPE.match(value):
+    if not _CQL_TYPE.fullmatch(value):
         raise ValueError(f"column type {value!r} is not a CQL type")
     return value
 
@@ -48,7 +48,7 @@ def qualified(keyspace: str, table: str) -> str:
 def _literal(value: str | int) -> str:
     if isinstance(value, int):
         return str(value)
-    if not re.match(r"^[A-Za-z0-9_.-]+$", value):
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
         raise ValueError(f"replication option {value!r} has characters a keyspace option never needs")
     return f"'{value}'"
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.naming import POOLED_KEYSPACE, TENANT_ID_PATTERN, silo_keyspace
+from functions.contracts.directory import TenantRecord
+from functions.contracts.errors import ContractError
 from functions.dal.context import TenantContext
 from functions.dal.errors import (
     InvalidTenantDirectoryError,
@@ -28,27 +27,6 @@ from functions.dal.errors import (
 
 ENV_JSON = "TENANT_DIRECTORY"
 ENV_FILE = "TENANT_DIRECTORY_FILE"
-STATUSES = ("active", "offboarded")
-_ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-
-
-@dataclass(frozen=True)
-class TenantRecord:
-    tenant_id: str
-    tier: str
-    status: str
-    keyspace: str
-    s3_prefix: str
-    role_arn: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-    @property
-    def pooled(self) -> bool:
-        """Pooled tables (tenant_id leads the partition key) rather than a keyspace of its own."""
-        return self.keyspace == POOLED_KEYSPACE
 
 
 class TenantDirectory:
@@ -107,30 +85,7 @@ class TenantDirectory:
 
 
 def _record(tenant_id: Any, entry: Any) -> TenantRecord:
-    def problem(message: str) -> InvalidTenantDirectoryError:
-        return InvalidTenantDirectoryError(f"tenant directory entry {tenant_id!r}: {message}")
-
-    if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.match(tenant_id):
-        raise problem(f"the tenant id does not match {TENANT_ID_PATTERN.pattern}")
-    if not isinstance(entry, Mapping):
-        raise problem("must be an object with tier, status, keyspace, s3Prefix, roleArn")
-    missing = [key for key in ("tier", "status", "keyspace", "s3Prefix", "roleArn") if key not in entry]
-    if missing:
-        raise problem(f"missing {missing}")
-    tier, status, keyspace, s3_prefix, role_arn = (
-        entry[key] for key in ("tier", "status", "keyspace", "s3Prefix", "roleArn")
-    )
-    if not isinstance(tier, str) or not tier:
-        raise problem(f"tier {tier!r} is not a tier name")
-    if status not in STATUSES:
-        raise problem(f"status {status!r} is not one of {STATUSES}")
-    # A keyspace is the pooled one or the tenant's own: never another tenant's.
-    if keyspace not in (POOLED_KEYSPACE, silo_keyspace(tenant_id)):
-        raise problem(f"keyspace {keyspace!r} is neither {POOLED_KEYSPACE!r} nor its own {silo_keyspace(tenant_id)!r}")
-    if not isinstance(s3_prefix, str):
-        raise problem(f"s3Prefix {s3_prefix!r} is not a string")
-    if role_arn is not None and (not isinstance(role_arn, str) or not _ROLE_ARN.match(role_arn)):
-        raise problem(f"roleArn {role_arn!r} is not an IAM role ARN")
-    if status == "active" and role_arn is None:
-        raise problem("an active tenant needs a roleArn to reach its data")
-    return TenantRecord(tenant_id, tier, status, keyspace, s3_prefix, role_arn)
+    try:
+        return TenantRecord.from_entry(tenant_id, entry)
+    except ContractError as error:
+        raise InvalidTenantDirectoryError(str(error)) from error

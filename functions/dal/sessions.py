@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import boto3
 from cassandra.cluster import Cluster, Session
 
+from functions.contracts.directory import TenantRecord
 from functions.contracts.tables import TableSchema
-from functions.dal.directory import TenantRecord
 from functions.dal.statements import PreparedTable
 
 # A closed session may still have requests in flight on other threads: close it after they are done.

@@ -10,19 +10,27 @@ The same calls work for every tier; where the rows live comes from the tenant di
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from functions.contracts.tables import TableSchema
-from functions.dal.context import current_tenant
+from functions.dal.context import TenantContext, current_tenant
 from functions.dal.rows import check_limit
+from functions.dal.sessions import TenantConnection
+from functions.dal.statements import PreparedTable
 
-if TYPE_CHECKING:
-    from functions.dal.access import TenantDataAccess
-    from functions.dal.statements import PreparedTable
+T = TypeVar("T")
+
+
+class TenantRouter(Protocol):
+    """What a table needs of the DAL (TenantDataAccess): the tenant's connection, and the retry."""
+
+    def connection_for(self, context: TenantContext) -> TenantConnection: ...
+
+    def run(self, call: Callable[[], T], idempotent: bool) -> T: ...
 
 
 class TenantTable:
-    def __init__(self, access: TenantDataAccess, schema: TableSchema):
+    def __init__(self, access: TenantRouter, schema: TableSchema):
         self._access = access
         self.schema = schema
 

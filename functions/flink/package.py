@@ -1,7 +1,7 @@
 """Build the zip Managed Service for Apache Flink runs: `python -m functions.flink.package JAR ZIP`.
 
 Layout (run.options: python=main.py, jarfile=lib/flink-connectors.jar):
-  main.py, functions/__init__.py, functions/flink/*.py, lib/flink-connectors.jar
+  main.py, functions/__init__.py, functions/flink/*.py, functions/contracts/*.py, lib/flink-connectors.jar
 No other Python dependencies: the runtime provides PyFlink. Entries carry a fixed date, so the same
 inputs give the same zip (and Pulumi sees no change).
 """
@@ -24,7 +24,9 @@ def package_entries(jar: Path) -> list[tuple[str, Path]]:
     if not jar.is_file():
         raise FileNotFoundError(f"no connector jar at {jar} (make flink-jars)")
     entries = [(ENTRY_POINT, JOB_DIR / "main.py"), ("functions/__init__.py", FUNCTIONS_DIR / "__init__.py")]
-    entries += [(f"functions/flink/{module.name}", module) for module in sorted(JOB_DIR.glob("*.py"))]
+    for package in ("flink", "contracts"):  # the job and the shared contracts it reads
+        modules = sorted((FUNCTIONS_DIR / package).glob("*.py"))
+        entries += [(f"functions/{package}/{module.name}", module) for module in modules]
     entries.append((JAR_ENTRY, jar))
     return entries
 

@@ -2,7 +2,7 @@
 
 The service writes the groups to /etc/flink/application_properties.json as
 [{"PropertyGroupId": ..., "PropertyMap": {...}}, ...]; locally the same file is passed by path
-(env FLINK_APPLICATION_PROPERTIES). Group ids and keys: pipeline/ingestion/flink_properties.py.
+(env FLINK_APPLICATION_PROPERTIES). Group ids and keys: functions/contracts/flink_properties.py.
 """
 
 from __future__ import annotations
@@ -11,16 +11,24 @@ import json
 import os
 from pathlib import Path
 
+from functions.contracts.flink_properties import (
+    DELIVERY_STREAM_KEY,
+    ENDPOINT_KEY,
+    ENRICHED_SINK_GROUP,
+    INITIAL_POSITION,
+    INITIAL_POSITION_KEY,
+    REGION_KEY,
+    REJECTED_SINK_GROUP,
+    SOURCE_GROUP,
+    STREAM_ARN_KEY,
+)
 from functions.flink.tables import FirehoseSink, KinesisSource
+
+__all__ = ["ENRICHED_SINK_GROUP", "REJECTED_SINK_GROUP", "SOURCE_GROUP"]
 
 SERVICE_PROPERTIES_PATH = Path("/etc/flink/application_properties.json")
 PROPERTIES_ENV = "FLINK_APPLICATION_PROPERTIES"
 
-SOURCE_GROUP = "KinesisSource"
-ENRICHED_SINK_GROUP = "EnrichedSink"
-REJECTED_SINK_GROUP = "RejectedSink"
-# Optional in each group: an endpoint override (a local emulator such as moto); absent in AWS.
-ENDPOINT_KEY = "aws.endpoint"
 
 PropertyGroups = dict[str, dict[str, str]]
 
@@ -66,26 +74,26 @@ def _group(groups: PropertyGroups, group_id: str, *keys: str) -> dict[str, str]:
 
 def _connector_options(group: dict[str, str], prefixes: tuple[str, ...]) -> dict[str, str]:
     """Further connector options given in the group as-is (e.g. aws.credentials.provider for moto)."""
-    known = {"aws.region", ENDPOINT_KEY}
+    known = {REGION_KEY, ENDPOINT_KEY}
     return {key: value for key, value in group.items() if key.startswith(prefixes) and key not in known}
 
 
 def kinesis_source(groups: PropertyGroups) -> KinesisSource:
-    group = _group(groups, SOURCE_GROUP, "stream.arn", "aws.region")
+    group = _group(groups, SOURCE_GROUP, STREAM_ARN_KEY, REGION_KEY)
     return KinesisSource(
-        stream_arn=group["stream.arn"],
-        region=group["aws.region"],
-        initial_position=group.get("initial.position") or "TRIM_HORIZON",
+        stream_arn=group[STREAM_ARN_KEY],
+        region=group[REGION_KEY],
+        initial_position=group.get(INITIAL_POSITION_KEY) or INITIAL_POSITION,
         endpoint=group.get(ENDPOINT_KEY),
         extra=_connector_options(group, ("aws.", "scan.")),
     )
 
 
 def firehose_sink(groups: PropertyGroups, group_id: str) -> FirehoseSink:
-    group = _group(groups, group_id, "delivery.stream.name", "aws.region")
+    group = _group(groups, group_id, DELIVERY_STREAM_KEY, REGION_KEY)
     return FirehoseSink(
-        group["delivery.stream.name"],
-        group["aws.region"],
+        group[DELIVERY_STREAM_KEY],
+        group[REGION_KEY],
         endpoint=group.get(ENDPOINT_KEY),
         extra=_connector_options(group, ("aws.", "sink.")),
     )

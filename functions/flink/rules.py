@@ -1,12 +1,14 @@
 """What makes a Kinesis record acceptable, as data both job paths (SQL and Python UDF) share.
 
-The job ships alone in its zip (no repo modules), so the tenant id rule is mirrored from
-naming.TENANT_ID_PATTERN; tests/flink checks the two stay equal.
+The tenant id rule and the record's fields are the shared contracts (the job's zip carries them).
 """
 
 from __future__ import annotations
 
-TENANT_ID_REGEX = r"^[a-z][a-z0-9-]{0,31}$"
+from functions.contracts.kinesis_record import ENVELOPE_FIELDS
+from functions.contracts.tenant_id import TENANT_ID_REGEX
+
+__all__ = ["ENVELOPE_FIELDS", "TENANT_ID_REGEX"]
 
 # Kinesis accepts a data blob of at most 1 MiB, so nothing larger is a real record. Records are
 # measured in UTF-8 bytes.
@@ -28,6 +30,3 @@ PAYLOAD_NOT_OBJECT = "payload is not a JSON object"
 RECORD_TOO_LARGE = f"record is larger than {MAX_RECORD_BYTES} bytes (the Kinesis limit)"
 ENRICHED_TOO_LARGE = f"enriched record is larger than {FIREHOSE_MAX_RECORD_BYTES} bytes (the Firehose limit)"
 TRUNCATED_NOTE = f" (record cut to its first {MAX_REJECTED_RECORD_CHARS} characters)"
-
-# The envelope fields copied to the enriched record, in output order (payload and timestamp follow).
-ENVELOPE_FIELDS = ("tenantId", "tier", "requestId", "receivedAt")

@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from functions.dal.directory import TenantDirectory, TenantRecord
+from functions.contracts.directory import TenantRecord
+from functions.dal.directory import TenantDirectory
 from local.program import Declaration, DeclaredResource
 from local.sandbox.throttle import UsagePlanLimits
 

@@ -14,13 +14,14 @@ import signal
 import subprocess
 from pathlib import Path
 
-from local.paths import PROJECT_ROOT
+from functions.contracts.flink_properties import ENDPOINT_KEY, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP, SOURCE_GROUP
+from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.services.moto_server import LOCAL_CREDENTIALS
 
 FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
-CONNECTOR_JAR = PROJECT_ROOT / "build" / "flink" / "lib" / "flink-connectors.jar"
+CONNECTOR_JAR = BUILD_DIR / "flink" / "lib" / "flink-connectors.jar"
 JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
-SOURCE_AND_SINKS = ("KinesisSource", "EnrichedSink", "RejectedSink")
+SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP)
 
 
 class FlinkJobError(RuntimeError):
@@ -29,7 +30,7 @@ class FlinkJobError(RuntimeError):
 
 def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) -> dict[str, dict[str, str]]:
     local = {
-        "aws.endpoint": endpoint,
+        ENDPOINT_KEY: endpoint,
         # Static credentials for moto, whatever the JVM's environment holds.
         "aws.credentials.provider": "BASIC",
         "aws.credentials.basic.accesskeyid": LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.naming import POOLED_KEYSPACE
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import ClusteringColumn, Column, TableSchema
 from functions.dal import cql
 from local.sandbox.declared import DeclaredStack, DeclaredTable

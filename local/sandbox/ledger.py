@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from functions.dal.directory import TenantRecord
+from functions.contracts.directory import TenantRecord
 from local.sandbox.declared import DeclaredStack
 from local.sandbox.report import TenantOutcome
 from local.sandbox.traffic import TenantTraffic

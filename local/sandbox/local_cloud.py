@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from functions.dal.directory import TenantRecord
+from functions.contracts.directory import TenantRecord
 from local.sandbox.declared import DeclaredStack
 from local.services.moto_server import LOCAL_CREDENTIALS
 

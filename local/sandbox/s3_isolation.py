@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from functions.dal.directory import TenantRecord
+from functions.contracts.directory import TenantRecord
 from local.sandbox.local_cloud import LocalCloud
 from local.sandbox.report import IsolationCheck
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from functions.contracts.directory import TenantRecord
 from functions.dal import CrossTenantAccessError, TenantContext, TenantDataAccess, tenant_scope
-from functions.dal.directory import TenantRecord
 from local.sandbox.report import IsolationCheck
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
-from tiers.model import StackConfig
+from tiers.stack_config import StackConfig
 
 
 def roster(*tenants: tuple[str, str] | dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from components.naming import TENANT_ID_PATTERN
 from functions.flink import rules
 from tests.integration.flink.cases import CASES, Case
 from tests.integration.flink.conftest import JobRun
@@ -60,10 +59,6 @@ def test_rejected_records_fit_firehose(sql_run: JobRun) -> None:
     for reject in sql_run.rejected:
         size = len(json.dumps(reject).encode())
         assert size <= rules.FIREHOSE_MAX_RECORD_BYTES
-
-
-def test_tenant_rule_mirrors_naming() -> None:
-    assert TENANT_ID_PATTERN.pattern == rules.TENANT_ID_REGEX
 
 
 def test_udf_path_routes_every_record_alike(udf_run: JobRun) -> None:

@@ -29,10 +29,10 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from components.naming import Namer
 from local.fake_cloud import ACCOUNT_ID
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
 from tests.support.storage_runs import StorageRun, run_roster
+from tiers.naming import Namer
 
 pytestmark = pytest.mark.moto
 

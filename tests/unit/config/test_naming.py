@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from components.naming import RULES, Namer, fit, silo_keyspace, tenant_s3_prefix
+from functions.contracts.keyspaces import silo_keyspace
+from functions.contracts.s3_layout import tenant_s3_prefix
+from tiers.naming import RULES, Namer, fit
 
 KEYSPACE_RULE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
 ROLE_RULE = re.compile(r"^[\w+=,.@-]{1,64}$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.naming import Namer, tenant_names
 from tests.support.config import base_config, load, only_problem, problems_of, roster
+from tiers.naming import Namer, tenant_names
 
 
 def test_a_valid_roster_loads_with_defaults() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.naming import Namer
 from tests.support.config import base_config, load, roster
+from tiers.naming import Namer
 from tiers.plan import TenantPlan, plan_tenants
 
 

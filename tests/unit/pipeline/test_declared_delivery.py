@@ -8,7 +8,7 @@ from typing import Any
 import jq
 import pytest
 
-from components.naming import tenant_s3_prefix
+from functions.contracts.s3_layout import tenant_s3_prefix
 from local.sandbox.firehose_prefix import PrefixError, render_prefix
 from tests.support.declared import DeclaredPipeline, run
 

@@ -19,7 +19,7 @@ from components.ingestion.firehose_partitioning import (
     REJECTS_PREFIX,
     WRITTEN_PREFIXES,
 )
-from components.naming import tenant_s3_prefix
+from functions.contracts.s3_layout import tenant_s3_prefix
 from local.sandbox.firehose_prefix import PrefixError, render_prefix
 
 ARRIVAL = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # when Firehose receives the record

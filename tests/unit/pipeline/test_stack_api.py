@@ -6,10 +6,10 @@ import json
 
 from components.ingestion.event_model import EVENT_SCHEMA
 from components.ingestion.mapping_template import put_record_template
-from components.naming import Namer
 from functions.contracts.api_keys import tenant_api_key
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import run
+from tiers.naming import Namer
 
 APIGW = "aws:apigateway"
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from components.naming import Namer
 from components.storage.directory import tenant_entry
 from tiers.capacity import MIN_CAPACITY_UNITS, pooled_tier, scaling_dimensions, table_capacity
 from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM
 from tiers.model import TenantSpec
+from tiers.naming import Namer
 from tiers.offboarding import data_protected, scaled_down
 from tiers.plan import plan_tenant
 from tiers.policy import Capacity

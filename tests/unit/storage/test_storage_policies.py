@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from components.naming import Namer, iam_role_arn
 from components.storage.policies import (
     SYSTEM_KEYSPACES,
     AccountScope,
@@ -19,6 +18,7 @@ from components.storage.policies import (
     silo_tenant_policy,
     tenant_trust_policy,
 )
+from tiers.naming import Namer, iam_role_arn
 
 SCOPE = AccountScope("us-east-1", "123456789012")
 BUCKET = "arn:aws:s3:::tenant-pipeline-dev-ingest-123456789012-us-east-1"

@@ -9,11 +9,11 @@ from fnmatch import fnmatchcase
 import pulumi
 import pytest
 
-from components.naming import Namer
 from functions.contracts.tables import TENANT_ID_COLUMN, TENANT_TABLES
 from local.fake_cloud import ACCOUNT_ID
 from local.program import run_program
 from tests.support.storage_runs import STORAGE_COMPONENTS, recording_registrations, run_roster, stack_config
+from tiers.naming import Namer
 
 ROSTER = [
     {"id": "acme", "tier": "premium"},

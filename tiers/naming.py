@@ -10,10 +10,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from functions.contracts.keyspaces import silo_keyspace
+from functions.contracts.s3_layout import tenant_s3_prefix
+
 PROJECT = "tenant-pipeline"
-POOLED_KEYSPACE = "tenants_pool"
-SILO_KEYSPACE_PREFIX = "tenant_"
-TENANT_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,11 @@ def fit(name: str, service: str) -> str:
     return f"{cleaned[:keep].rstrip(rule.separator)}{rule.separator}{digest}"
 
 
+def logical(*parts: str) -> str:
+    """A Pulumi logical name: a child's is its parent's name and its role, so it is unique in the stack."""
+    return "-".join(parts)
+
+
 @dataclass(frozen=True)
 class Namer:
     """Names for one stack (environment)."""
@@ -80,10 +85,6 @@ class Namer:
     @property
     def prefix(self) -> str:
         return f"{PROJECT}-{self.environment}"
-
-    def logical(self, *parts: str) -> str:
-        """A Pulumi logical name; unique within the stack."""
-        return "-".join(parts)
 
     def physical(self, service: str, *parts: str) -> str:
         """An AWS physical name for `service`, prefixed with project and environment."""
@@ -117,16 +118,6 @@ class Namer:
     def application_role(self) -> str:
         """The role the tenant microservices run as (ECS tasks, Lambda); it brokers tenant roles."""
         return self.physical("iam-role", "app")
-
-
-def silo_keyspace(tenant_id: str) -> str:
-    """A premium tenant's own keyspace: `acme-corp` -> `tenant_acme_corp`."""
-    return fit(SILO_KEYSPACE_PREFIX + tenant_id, "keyspace")
-
-
-def tenant_s3_prefix(tenant_id: str) -> str:
-    """Where a tenant's enriched events land in the ingest bucket (Firehose dynamic partitioning)."""
-    return f"tenant={tenant_id}/"
 
 
 def s3_bucket_arn(bucket: str) -> str:

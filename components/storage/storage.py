@@ -1,0 +1,101 @@
+"""Tenant storage and access, the storage area's root component: the application role, the pooled
+keyspace and role (every basic tenant), one SiloTenant per premium tenant, and the tenant directory.
+
+Its children were declared at the stack's root before this component existed: each carries an alias to
+that old parent, so an existing stack keeps every keyspace and table (protected) instead of replacing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components.storage.application_role import ApplicationRole, ApplicationRoleArgs
+from components.storage.directory import tenant_entry
+from components.storage.pooled_storage import PooledStorage, PooledStorageArgs
+from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
+from tiers.naming import Namer, logical
+from tiers.plan import TenantPlan
+from tiers.policy import TierPolicy
+
+
+@dataclass
+class TenantStorageArgs:
+    namer: Namer
+    region: str
+    account_id: pulumi.Input[str]
+    ingest_bucket_arn: pulumi.Input[str]  # tenant roles read their own prefix of it
+    pooled_tier: TierPolicy  # sizes the pooled tables (StackConfig.pooled_tier)
+    tenants: Sequence[TenantPlan]
+    tags: Mapping[str, str]
+
+
+class TenantStorage(pulumi.ComponentResource):
+    application_role_arn: pulumi.Output[str]
+    directory: pulumi.Output[dict[str, Any]]  # the stack output `tenants`
+
+    def __init__(self, name: str, args: TenantStorageArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tenant-pipeline:storage:TenantStorage", name, None, opts)
+        namer = args.namer
+        # Where these children stood before: at the stack's root, under the same names.
+        moved = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)])
+        app = ApplicationRole(
+            "application-role", ApplicationRoleArgs(namer=namer, account_id=args.account_id, tags=args.tags), moved
+        )
+        pooled = PooledStorage(
+            "pooled-storage",
+            PooledStorageArgs(
+                namer=namer,
+                ingest_bucket_arn=args.ingest_bucket_arn,
+                tier=args.pooled_tier,
+                region=args.region,
+                account_id=args.account_id,
+                application_role_arn=app.arn,
+                tags=args.tags,
+            ),
+            moved,
+        )
+        silo_role_arns: dict[str, pulumi.Output[str]] = {}
+        for plan in args.tenants:
+            if not plan.tier.siloed:
+                continue
+            silo = SiloTenant(
+                logical("tenant", plan.tenant_id),
+                SiloTenantArgs(
+                    namer=namer,
+                    plan=plan,
+                    ingest_bucket_arn=args.ingest_bucket_arn,
+                    region=args.region,
+                    account_id=args.account_id,
+                    application_role_arn=app.arn,
+                    tags=args.tags,
+                ),
+                moved,
+            )
+            if silo.role_arn is not None:
+                silo_role_arns[plan.tenant_id] = silo.role_arn
+        self.application_role_arn = app.arn
+        self.directory = tenant_directory(args.tenants, pooled.role_arn, silo_role_arns)
+        self.register_outputs({"applicationRoleArn": app.arn, "tenants": self.directory})
+
+
+def tenant_directory(
+    plans: Sequence[TenantPlan], pooled_role_arn: pulumi.Output[str], silo_role_arns: dict[str, pulumi.Output[str]]
+) -> pulumi.Output[dict[str, Any]]:
+    """The `tenants` output as one Output over the distinct role ARNs.
+
+    An Output per tenant would be thousands more tasks, each merging its dependencies into the
+    map's: work that grows faster than the roster (bench/RESULTS.md).
+    """
+
+    def entries(arns: list[str]) -> dict[str, Any]:
+        pooled_arn, silo_arns = arns[0], dict(zip(silo_role_arns, arns[1:], strict=True))
+        return {
+            plan.tenant_id: tenant_entry(plan, silo_arns.get(plan.tenant_id) if plan.tier.siloed else pooled_arn)
+            for plan in plans
+        }
+
+    return pulumi.Output.all(pooled_role_arn, *silo_role_arns.values()).apply(entries)

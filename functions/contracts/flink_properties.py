@@ -1,0 +1,27 @@
+"""The Flink application's runtime property groups: ids and keys the program declares and the job reads.
+
+Managed Service for Apache Flink hands the groups to the job (/etc/flink/application_properties.json);
+locally the job reads the same groups from a file.
+"""
+
+from __future__ import annotations
+
+RUN_OPTIONS_GROUP = "kinesis.analytics.flink.run.options"
+SOURCE_GROUP = "KinesisSource"
+ENRICHED_SINK_GROUP = "EnrichedSink"
+REJECTED_SINK_GROUP = "RejectedSink"
+
+# Keys of the run options group (the service's own): the Python entry point and the connector jar.
+PYTHON_KEY = "python"
+JARFILE_KEY = "jarfile"
+PYTHON_ENTRY_POINT = "main.py"
+CONNECTORS_JAR = "lib/flink-connectors.jar"
+
+# Keys of the source and sink groups.
+STREAM_ARN_KEY = "stream.arn"
+REGION_KEY = "aws.region"
+INITIAL_POSITION_KEY = "initial.position"
+DELIVERY_STREAM_KEY = "delivery.stream.name"
+# Optional in each group: an endpoint override (a local emulator such as moto); absent on AWS.
+ENDPOINT_KEY = "aws.endpoint"
+INITIAL_POSITION = "TRIM_HORIZON"

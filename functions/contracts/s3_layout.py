@@ -1,0 +1,15 @@
+"""The ingest bucket's layout: tenants' events under `tenant=<id>/`, failures under `errors/`."""
+
+from __future__ import annotations
+
+from functions.contracts.tenant_id import check_tenant_id
+
+TENANT_DATA_PREFIX = "tenant="
+ERRORS_PREFIX = "errors/"
+FIREHOSE_ERRORS_PREFIX = f"{ERRORS_PREFIX}firehose/"
+FLINK_REJECTS_PREFIX = f"{ERRORS_PREFIX}flink/"
+
+
+def tenant_s3_prefix(tenant_id: str) -> str:
+    """Where a tenant's enriched events land (Firehose dynamic partitioning)."""
+    return f"{TENANT_DATA_PREFIX}{check_tenant_id(tenant_id)}/"

@@ -1,0 +1,31 @@
+"""The validated stack config, as the program and `make plan` consume it: settings and tenant plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tiers.capacity import pooled_tier
+from tiers.model import IngestSettings, Quotas, TenantSpec
+from tiers.naming import Namer
+from tiers.plan import TenantPlan
+from tiers.policy import TierPolicy
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    environment: str
+    region: str
+    tenants: tuple[TenantSpec, ...]
+    tiers: dict[str, TierPolicy]
+    quotas: Quotas
+    ingest: IngestSettings
+    plans: tuple[TenantPlan, ...]  # what each tenant gets, in roster order: computed once, when loading
+
+    @property
+    def namer(self) -> Namer:
+        return Namer(self.environment)
+
+    @property
+    def pooled_tier(self) -> TierPolicy:
+        """The tier the pooled keyspace is sized for."""
+        return pooled_tier(self.tiers)
