@@ -19,16 +19,14 @@ from local.program import Declaration, run_program
 from local.stack_file import StackFileError, project_values, read_stack_config
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
-from tiers.naming import Namer
-from tiers.plan import TenantPlan, plan_tenants
 from tiers.stack_config import StackConfig
 
 
-def tenant_table(config: StackConfig, plans: list[TenantPlan]) -> Table:
+def tenant_table(config: StackConfig) -> Table:
     table = Table(title=f"Tenants of stack '{config.environment}' ({config.region})", title_justify="left")
     for column in ("tenant", "tier", "status", "keyspace", "S3 prefix", "IAM role", "API limits (rate/burst/day)"):
         table.add_column(column, no_wrap=True)
-    for plan in plans:
+    for plan in config.plans:
         throttle = plan.tier.throttle
         keyspace = f"{plan.keyspace} (own)" if plan.tier.siloed else f"{plan.keyspace} (pooled)"
         served = plan.served
@@ -71,8 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     except (StackFileError, ConfigError) as error:
         console.print(f"[bold red]Stack '{args.stack}' cannot be planned[/]: {error}", highlight=False)
         return 2
-    plans = plan_tenants(config.tenants, config.tiers, Namer(config.environment))
-    console.print(tenant_table(config, plans))
+    console.print(tenant_table(config))
     try:
         declaration = run_program(args.stack, raw)
     except pulumi.RunError as error:

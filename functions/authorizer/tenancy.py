@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT_ID, TIER
-from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
+from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
 from functions.contracts.tiers import TIER_NAMES
 
 from .refusal import RefusedError
@@ -31,7 +31,8 @@ def tenant_from_claims(claims: Mapping[str, object]) -> Tenant:
     if not isinstance(tenant_id, str):
         raise RefusedError(f"claim {TENANT_ID_CLAIM} is missing or not a string")
     if not is_tenant_id(tenant_id):
-        raise RefusedError(tenant_id_problem(tenant_id, f"claim {TENANT_ID_CLAIM}"))
+        # The value is the caller's: the reason names the rule, never echoes it into the log.
+        raise RefusedError(f"claim {TENANT_ID_CLAIM} does not match the tenant id rule ({TENANT_ID_RULE})")
     tier = claims.get(TIER_CLAIM)
     if not isinstance(tier, str) or tier not in TIER_NAMES:
         raise RefusedError(f"claim {TIER_CLAIM} is missing or not one of {sorted(TIER_NAMES)}")
