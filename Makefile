@@ -36,10 +36,11 @@ plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
 demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
 	@$(PY) -m local.sandbox.demo --stack $(STACK)
 
-lint: venv ## ruff and mypy
+lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 fmt: venv ## format the code
 	$(VENV)/bin/ruff format .

@@ -34,8 +34,8 @@ from jwt import PyJWKSet
 
 from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.config import load_config
+from functions.authorizer.errors import RefusedError
 from functions.authorizer.jwks import SigningKeys
-from functions.authorizer.refusal import RefusedError
 from functions.authorizer.tokens import TokenVerifier
 from functions.contracts.tenant_id import TENANT_ID_REGEX
 from functions.contracts.tiers import TIER_NAMES

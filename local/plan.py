@@ -14,9 +14,10 @@ import pulumi
 from rich.console import Console
 from rich.table import Table
 
+from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
 from local.program import Declaration, run_program
-from local.stack_file import StackFileError, project_values, read_stack_config
+from local.stack_file import project_values, read_stack_config
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
 from tiers.stack_config import StackConfig

@@ -44,6 +44,7 @@ class Declaration:
 
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
+    component_outputs: dict[str, list[str]] = field(default_factory=dict)  # component URN -> output names
 
     def of_type(self, type_: str) -> list[DeclaredResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -81,6 +82,12 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
     def __init__(self, mocks: _RecordingMocks):
         super().__init__(mocks)
         self.declared: list[DeclaredResource] = []
+        self.component_outputs: dict[str, list[str]] = {}
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if "::pulumi:pulumi:Stack::" not in request.urn:  # the stack's outputs are the exports
+            self.component_outputs[request.urn] = list(request.outputs.fields)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -151,4 +158,4 @@ def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> 
         cast(Callable[[], None], pulumi.runtime.test(body))()  # type: ignore[no-untyped-call]
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
-    return Declaration(resources=monitor.declared, outputs=exported)
+    return Declaration(resources=monitor.declared, outputs=exported, component_outputs=monitor.component_outputs)

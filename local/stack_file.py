@@ -7,11 +7,8 @@ from typing import Any
 
 import yaml
 
+from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
-
-
-class StackFileError(ValueError):
-    pass
 
 
 def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:

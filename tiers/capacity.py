@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tiers.defaults import BASIC
+from tiers.errors import ConfigError, ConfigProblem
 from tiers.policy import AutoScaling, TierPolicy
 
 ThroughputMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
@@ -34,7 +35,7 @@ def table_capacity(tier: TierPolicy, *, scaled_down: bool = False) -> TableCapac
         return TableCapacity("PAY_PER_REQUEST", None, None, None, pitr)
     scaling = tier.capacity.auto_scaling
     if scaling is None:
-        raise ValueError(f"tier '{tier.name}': PROVISIONED capacity needs auto scaling bounds")
+        raise ConfigError([ConfigProblem(f"tier '{tier.name}'", "PROVISIONED capacity needs auto scaling bounds")])
     if scaled_down:
         return TableCapacity("PROVISIONED", MIN_CAPACITY_UNITS, MIN_CAPACITY_UNITS, None, pitr)
     return TableCapacity("PROVISIONED", scaling.read_min, scaling.write_min, scaling, pitr)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functions.contracts.directory import TenantStatus
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
+from tiers import offboarding
 from tiers.model import TenantSpec
 from tiers.naming import Namer
 from tiers.policy import TierPolicy
@@ -21,15 +22,22 @@ class TenantPlan:
     s3_prefix: str
     role_name: str  # its own role (silo) or the shared pooled role
 
+    # What offboarding leaves: tiers/offboarding.py.
     @property
     def served(self) -> bool:
-        """An offboarded tenant gets no API key and no role."""
-        return self.status == "active"
+        return offboarding.is_served(self.status)
 
     @property
     def has_own_keyspace(self) -> bool:
-        """A silo keyspace exists while the tenant is served, or after offboarding unless deleted."""
-        return self.tier.siloed and (self.served or self.tier.offboarding != "delete")
+        return offboarding.keeps_own_keyspace(self.tier, self.status)
+
+    @property
+    def data_protected(self) -> bool:
+        return offboarding.data_protected(self.tier)
+
+    @property
+    def scaled_down(self) -> bool:
+        return offboarding.scaled_down(self.tier, self.status)
 
 
 def plan_tenant(tenant: TenantSpec, tier: TierPolicy, namer: Namer) -> TenantPlan:

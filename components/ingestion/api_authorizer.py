@@ -119,4 +119,4 @@ class ApiAuthorizer(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
         )
-        self.register_outputs({"function_name": self.function.name, "secret_parameter": self.parameter.name})
+        self.register_outputs({"functionName": self.function.name, "secretParameter": self.parameter.name})

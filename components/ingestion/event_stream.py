@@ -55,4 +55,4 @@ class EventStream(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child,
         )
-        self.register_outputs({"stream_name": self.stream.name, "stream_arn": self.stream.arn})
+        self.register_outputs({"streamName": self.stream.name, "streamArn": self.stream.arn})

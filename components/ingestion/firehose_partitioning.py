@@ -1,4 +1,4 @@
-"""Where the delivery streams put records in the ingest bucket (DESIGN.md's S3 layout).
+"""Where the delivery streams put records in the ingest bucket (docs/design.md, "The ingest bucket").
 
 `events`: Firehose dynamic partitioning. A MetadataExtraction processor runs the jq 1.6 query below on
 each enriched record, taking `tenantId` and the UTC date of `timestamp` (epoch milliseconds, set by

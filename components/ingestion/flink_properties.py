@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from components.errors import ComponentInputError
 from functions.contracts.flink_properties import (
     CONNECTORS_JAR,
     DELIVERY_STREAM_KEY,
@@ -32,9 +33,9 @@ def flink_property_groups(
         ("rejected delivery stream", rejected_delivery_stream),
     ):
         if not value:
-            raise ValueError(f"the Flink application needs the {what}")
+            raise ComponentInputError(f"the Flink application needs the {what}")
     if not stream_arn.startswith("arn:aws:kinesis:"):
-        raise ValueError(f"not a Kinesis stream ARN: {stream_arn!r}")
+        raise ComponentInputError(f"not a Kinesis stream ARN: {stream_arn!r}")
     return {
         RUN_OPTIONS_GROUP: {PYTHON_KEY: PYTHON_ENTRY_POINT, JARFILE_KEY: CONNECTORS_JAR},
         SOURCE_GROUP: {STREAM_ARN_KEY: stream_arn, REGION_KEY: region, INITIAL_POSITION_KEY: INITIAL_POSITION},

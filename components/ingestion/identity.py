@@ -90,4 +90,4 @@ class TenantIdentity(pulumi.ComponentResource):
             token_validity_units={"id_token": "minutes", "access_token": "minutes", "refresh_token": "days"},
             opts=child,
         )
-        self.register_outputs({"user_pool_id": self.user_pool.id, "app_client_id": self.app_client.id})
+        self.register_outputs({"userPoolId": self.user_pool.id, "appClientId": self.app_client.id})

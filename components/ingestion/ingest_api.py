@@ -208,7 +208,7 @@ class IngestApi(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[logging_account]),
         )
         self.url = pulumi.Output.concat(self.stage.invoke_url, "/", EVENTS_PATH)
-        self.register_outputs({"url": self.url, "rest_api_id": api, "stage": self.stage.stage_name})
+        self.register_outputs({"url": self.url, "restApiId": api, "stage": self.stage.stage_name})
 
     def _integration_role(self, name: str, args: IngestApiArgs) -> aws.iam.Role:
         """The role API Gateway assumes to call PutRecord (the integration's credentials)."""

@@ -1,4 +1,4 @@
-"""API Gateway -> Kinesis PutRecord: the request mapping template that writes DESIGN.md's Kinesis record.
+"""API Gateway -> Kinesis PutRecord: the request mapping template that writes the Kinesis record.
 
 `tenantId` and `tier` come only from the authorizer's context (`$context.authorizer.*`), and the
 partition key is the tenantId from that context: a `tenantId` inside the body stays payload data.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from components.errors import ComponentInputError
 from functions.contracts.kinesis_record import RECORD_FIELDS
 
 __all__ = ["RECORD_FIELDS"]
@@ -22,7 +23,7 @@ _STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _STREAM_PLACEHOLDER = "__STREAM_NAME__"
 
 _PUT_RECORD_TEMPLATE = """\
-## DESIGN.md's Kinesis record. tenantId and tier come from the authorizer only; the body is payload.
+## The Kinesis record (docs/design.md). tenantId and tier come from the authorizer only; the body is payload.
 #set($q = '"')
 #set($tenantId = $util.escapeJavaScript($context.authorizer.tenantId))
 #set($tier = $util.escapeJavaScript($context.authorizer.tier))
@@ -51,12 +52,12 @@ FAILED_SELECTION_PATTERN = r"[45]\d{2}"
 def put_record_template(stream_name: str) -> str:
     """The request template for PutRecord on `stream_name`."""
     if not _STREAM_NAME.fullmatch(stream_name):
-        raise ValueError(f"not a Kinesis stream name ([a-zA-Z0-9_.-]{{1,128}}): {stream_name!r}")
+        raise ComponentInputError(f"not a Kinesis stream name ([a-zA-Z0-9_.-]{{1,128}}): {stream_name!r}")
     return _PUT_RECORD_TEMPLATE.replace(_STREAM_PLACEHOLDER, stream_name)
 
 
 def put_record_uri(region: str) -> str:
     """The AWS-service integration URI of Kinesis PutRecord in `region`."""
     if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
-        raise ValueError(f"not an AWS region: {region!r}")
+        raise ComponentInputError(f"not an AWS region: {region!r}")
     return f"arn:aws:apigateway:{region}:kinesis:action/PutRecord"

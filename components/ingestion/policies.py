@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from components.errors import ComponentInputError
 from tiers.naming import project_log_groups
 
 Document = dict[str, Any]
@@ -44,7 +45,7 @@ def require_arn(value: str, service: str) -> str:
     """`value` if it is an ARN of `service` naming a resource; a clear error otherwise."""
     prefix = f"arn:{PARTITION}:{service}:"
     if not isinstance(value, str) or not value.startswith(prefix) or value.endswith(":") or value.endswith("*"):
-        raise ValueError(f"expected an exact {service} ARN ({prefix}...), got {value!r}")
+        raise ComponentInputError(f"expected an exact {service} ARN ({prefix}...), got {value!r}")
     return value
 
 
@@ -152,10 +153,10 @@ def firehose_delivery_policy(
     """Firehose's S3 destination: the ingest bucket, objects under the pipeline's prefixes only."""
     bucket = require_arn(bucket_arn, "s3")
     if not object_prefixes:
-        raise ValueError("Firehose needs at least one object prefix to write to")
+        raise ComponentInputError("Firehose needs at least one object prefix to write to")
     for prefix in object_prefixes:
         if not prefix or "*" in prefix:
-            raise ValueError(f"object prefix must be a non-empty literal key prefix, got {prefix!r}")
+            raise ComponentInputError(f"object prefix must be a non-empty literal key prefix, got {prefix!r}")
     return document(
         statement(
             "LocateBucket",
@@ -189,10 +190,10 @@ class FlinkAccess:
 def flink_policy(access: FlinkAccess) -> Document:
     """The Flink job: read the event stream, write the two delivery streams, load its code, log."""
     if not access.delivery_stream_arns:
-        raise ValueError("the Flink job needs the delivery streams it writes to")
+        raise ComponentInputError("the Flink job needs the delivery streams it writes to")
     code = require_arn(access.code_object_arn, "s3")
     if "/" not in code.split(":::", 1)[-1]:
-        raise ValueError(f"the code location must be an object ARN (bucket/key), got {code!r}")
+        raise ComponentInputError(f"the code location must be an object ARN (bucket/key), got {code!r}")
     group = require_arn(access.log_group_arn, "logs")
     return document(
         statement("ReadEvents", KINESIS_READ_ACTIONS, [require_arn(access.stream_arn, "kinesis")]),

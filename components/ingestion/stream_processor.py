@@ -168,7 +168,7 @@ class StreamProcessor(pulumi.ComponentResource):
             # The service checks the role (code, logs) when the application is created.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
         )
-        self.register_outputs({"application": self.application.name, "code_bucket": artifacts.bucket.bucket})
+        self.register_outputs({"application": self.application.name, "codeBucket": artifacts.bucket.bucket})
 
 
 PropertyGroup = aws.kinesisanalyticsv2.ApplicationApplicationConfigurationEnvironmentPropertiesPropertyGroupArgsDict

@@ -74,7 +74,7 @@ class TenantApiKeys(pulumi.ComponentResource):
                 usage_plan_id=self.usage_plans[plan.tier.name].id,
                 opts=child,
             )
-        self.register_outputs({tier: usage_plan.id for tier, usage_plan in self.usage_plans.items()})
+        self.register_outputs({"usagePlanIds": {tier: plan.id for tier, plan in self.usage_plans.items()}})
 
 
 def _key_value(secret: pulumi.Output[str], tenant_id: str) -> pulumi.Output[str]:

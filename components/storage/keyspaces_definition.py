@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from components.errors import ComponentInputError
 from functions.contracts.tables import TableSchema
 
 # terraform-provider-aws (aws_keyspaces_table): column name and type validation.
 COLUMN_NAME = re.compile(r"^[0-9a-z_]{1,48}$")
 COLUMN_TYPE = re.compile(r"^[0-9a-z]+(<[0-9a-z]+(, *[0-9a-z]+)?>)?$")
 TABLE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
-
-
-class SchemaDefinitionError(ValueError):
-    pass
 
 
 def schema_definition(table: TableSchema) -> dict[str, Any]:
@@ -35,14 +32,14 @@ def schema_definition(table: TableSchema) -> dict[str, Any]:
 
 def _check(table: TableSchema) -> None:
     if not TABLE_NAME.fullmatch(table.name):
-        raise SchemaDefinitionError(f"table name {table.name!r} does not match {TABLE_NAME.pattern}")
+        raise ComponentInputError(f"table name {table.name!r} does not match {TABLE_NAME.pattern}")
     for column in table.columns:
         if not COLUMN_NAME.fullmatch(column.name):
-            raise SchemaDefinitionError(
+            raise ComponentInputError(
                 f"table {table.name}: column name {column.name!r} does not match {COLUMN_NAME.pattern}"
             )
         if not COLUMN_TYPE.fullmatch(column.cql_type):
-            raise SchemaDefinitionError(
+            raise ComponentInputError(
                 f"table {table.name}: column {column.name} has type {column.cql_type!r}, which Keyspaces "
                 f"tables declared through the AWS provider do not accept ({COLUMN_TYPE.pattern})"
             )

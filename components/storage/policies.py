@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from components.errors import ComponentInputError
 from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.s3_layout import TENANT_DATA_PREFIX, tenant_s3_prefix
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
@@ -33,10 +34,6 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
-class PolicyInputError(ValueError):
-    pass
-
-
 @dataclass(frozen=True)
 class AccountScope:
     """Where the Keyspaces ARNs point: one account, one region."""
@@ -46,9 +43,9 @@ class AccountScope:
 
     def __post_init__(self) -> None:
         if not _ACCOUNT.fullmatch(self.account_id):
-            raise PolicyInputError(f"account id must be 12 digits, got {self.account_id!r}")
+            raise ComponentInputError(f"account id must be 12 digits, got {self.account_id!r}")
         if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", self.region):
-            raise PolicyInputError(f"region must look like us-east-1, got {self.region!r}")
+            raise ComponentInputError(f"region must look like us-east-1, got {self.region!r}")
 
 
 def silo_tenant_policy(
@@ -56,9 +53,9 @@ def silo_tenant_policy(
 ) -> dict[str, Any]:
     """A premium tenant's permissions: its keyspace and tables, its prefix; every ARN literal."""
     if not is_tenant_id(tenant_id):
-        raise PolicyInputError(tenant_id_problem(tenant_id))
+        raise ComponentInputError(tenant_id_problem(tenant_id))
     if s3_prefix != tenant_s3_prefix(tenant_id):
-        raise PolicyInputError(
+        raise ComponentInputError(
             f"tenant {tenant_id}: S3 prefix must be {tenant_s3_prefix(tenant_id)!r}, got {s3_prefix!r}"
         )
     return _document(
@@ -131,9 +128,9 @@ def application_policy(account_id: str, tenant_role_path: str) -> dict[str, Any]
     policies at 10,240 characters). Only this program creates roles under that path.
     """
     if not _ACCOUNT.fullmatch(account_id):
-        raise PolicyInputError(f"account id must be 12 digits, got {account_id!r}")
+        raise ComponentInputError(f"account id must be 12 digits, got {account_id!r}")
     if not re.fullmatch(r"/([\x21-\x7e]+/)+", tenant_role_path) or "*" in tenant_role_path:
-        raise PolicyInputError(f"tenant role path must be like /a/b/, without wildcards, got {tenant_role_path!r}")
+        raise ComponentInputError(f"tenant role path must be like /a/b/, without wildcards, got {tenant_role_path!r}")
     return _document(
         {
             "Sid": "AssumeTenantRoles",
@@ -150,12 +147,12 @@ def _document(*statements: dict[str, Any]) -> dict[str, Any]:
 
 def _keyspace_statement(sid: str, scope: AccountScope, keyspace: str, tables: Sequence[str]) -> dict[str, Any]:
     if not KEYSPACE_NAME_PATTERN.fullmatch(keyspace):
-        raise PolicyInputError(f"keyspace {keyspace!r} does not match {KEYSPACE_NAME_PATTERN.pattern}")
+        raise ComponentInputError(f"keyspace {keyspace!r} does not match {KEYSPACE_NAME_PATTERN.pattern}")
     if not tables:
-        raise PolicyInputError(f"keyspace {keyspace}: no tables to grant")
+        raise ComponentInputError(f"keyspace {keyspace}: no tables to grant")
     bad = [table for table in tables if not KEYSPACE_NAME_PATTERN.fullmatch(table)]
     if bad:
-        raise PolicyInputError(f"keyspace {keyspace}: table names {bad} are not Keyspaces names")
+        raise ComponentInputError(f"keyspace {keyspace}: table names {bad} are not Keyspaces names")
     return {
         "Sid": sid,
         "Effect": "Allow",
@@ -199,11 +196,11 @@ def _prefix_statements(
 
 def _checked_bucket(bucket_arn: str) -> str:
     if not _BUCKET_ARN.fullmatch(bucket_arn):
-        raise PolicyInputError(f"bucket ARN must be arn:aws:s3:::<bucket>, got {bucket_arn!r}")
+        raise ComponentInputError(f"bucket ARN must be arn:aws:s3:::<bucket>, got {bucket_arn!r}")
     return bucket_arn
 
 
 def _checked_role(role_arn: str) -> str:
     if not _ROLE_ARN.fullmatch(role_arn):
-        raise PolicyInputError(f"role ARN must be arn:aws:iam::<account>:role/<path><name>, got {role_arn!r}")
+        raise ComponentInputError(f"role ARN must be arn:aws:iam::<account>:role/<path><name>, got {role_arn!r}")
     return role_arn

@@ -19,7 +19,6 @@ from components.tags import tenant_tags
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import table_capacity
 from tiers.naming import Namer, logical
-from tiers.offboarding import data_protected, scaled_down
 from tiers.plan import TenantPlan
 
 
@@ -42,7 +41,7 @@ class SiloTenant(pulumi.ComponentResource):
         namer, plan = args.namer, args.plan
         tags = tenant_tags(args.tags, plan)
         if plan.has_own_keyspace:
-            protect = data_protected(plan.tier)
+            protect = plan.data_protected
             keyspace = aws.keyspaces.Keyspace(
                 logical(name, "keyspace"),
                 name=plan.keyspace,
@@ -56,7 +55,7 @@ class SiloTenant(pulumi.ComponentResource):
                     keyspace=keyspace,
                     keyspace_name=plan.keyspace,
                     schemas=TENANT_TABLES,
-                    capacity=table_capacity(plan.tier, scaled_down=scaled_down(plan)),
+                    capacity=table_capacity(plan.tier, scaled_down=plan.scaled_down),
                     tags=tags,
                     protect=protect,
                 ),

@@ -20,10 +20,10 @@ from botocore.config import Config
 from functions.contracts.api_keys import tenant_api_key
 
 from .config import AuthorizerConfig
+from .errors import ConfigurationError, RefusedError, UnauthorizedError
 from .jwks import SigningKeys, jwks_fetcher
 from .log import logger
 from .policy import allow_stage
-from .refusal import RefusedError, UnauthorizedError
 from .tokens import TokenVerifier
 
 SECRET_MAX_AGE = 300  # seconds a fetched API key secret is reused (Powertools parameter cache)
@@ -78,7 +78,7 @@ def ssm_secret(parameter: str, region: str) -> Callable[[], str]:
     def secret() -> str:
         value = provider.get(parameter, decrypt=True, max_age=SECRET_MAX_AGE)
         if not isinstance(value, str) or not value:
-            raise RuntimeError(f"SSM parameter {parameter} holds no API key secret")
+            raise ConfigurationError(f"SSM parameter {parameter} holds no API key secret")
         return value
 
     return secret

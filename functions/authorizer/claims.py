@@ -10,7 +10,7 @@ import math
 import time
 from collections.abc import Callable, Collection, Mapping
 
-from .refusal import RefusedError
+from .errors import RefusedError
 
 LEEWAY_SECONDS = 10
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "sub", "token_use")

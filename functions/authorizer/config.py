@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .errors import ConfigurationError
+
+__all__ = ["AuthorizerConfig", "ConfigurationError", "load_config"]
+
 # Cognito API patterns: UserPoolIdType `[\w-]+_[0-9a-zA-Z]+` (its prefix is the pool's region),
 # ClientIdType `[\w+]+` (1-128), SSM ParameterName `[a-zA-Z0-9_.\-/]` (1-2048).
 _USER_POOL_ID = re.compile(r"(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d)_[0-9a-zA-Z]+")
@@ -19,10 +23,6 @@ _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 _REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+-\d")
 _SSM_PARAMETER = re.compile(r"[a-zA-Z0-9_.\-/]{1,2048}")
 _LOOPBACK_NAMES = {"localhost"}
-
-
-class ConfigurationError(Exception):
-    """The environment does not configure the authorizer; the message names every bad variable."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
 """Lambda entry point of the TOKEN authorizer.
 
-In the Lambda package this file sits at the root (handler setting `handler.handler`) next to the
-`functions/authorizer/` package, hence the absolute imports: the same file also works as
-functions.authorizer.handler in the project (tests, the local demo).
+The Lambda package keeps the repository's paths (handler `functions.authorizer.handler.handler`, laid out
+by functions.authorizer.package), so the same module runs there and in the project (tests, the local demo).
 
 Configuration is read at cold start: a missing or malformed variable fails the init with a message
 naming it (callers get API Gateway's 500, nothing more). Keys, secret and verifier live across

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from .refusal import RefusedError
+from .errors import RefusedError
 
 ALGORITHM = "RS256"
 _SEGMENT = re.compile(rb"[A-Za-z0-9_-]+")  # unpadded base64url, as every JWS producer (and Cognito) writes it

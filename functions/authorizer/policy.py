@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     HttpVerb,
 )
 
-from .refusal import RefusedError
+from .errors import RefusedError
 from .tenancy import Tenant
 
 # arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<resource path>

@@ -9,7 +9,7 @@ from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT
 from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
 from functions.contracts.tiers import TIER_NAMES
 
-from .refusal import RefusedError
+from .errors import RefusedError
 
 TENANT_ID_CLAIM = TENANT_ID.claim
 TIER_CLAIM = TIER.claim

@@ -13,8 +13,8 @@ from typing import Any
 from . import jws
 from .claims import check_registered_claims
 from .config import AuthorizerConfig
+from .errors import RefusedError
 from .jwks import SigningKeys
-from .refusal import RefusedError
 from .tenancy import Tenant, tenant_from_claims
 
 # Cognito tokens are 1-4 KB (groups and custom claims make them grow); anything far larger is refused

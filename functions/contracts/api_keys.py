@@ -11,12 +11,14 @@ import base64
 import hashlib
 import hmac
 
+from functions.contracts.errors import ContractError
+
 # API Gateway API key values are 20-128 characters.
 KEY_LENGTH = 40
 
 
 def tenant_api_key(secret: str, tenant_id: str) -> str:
     if not secret:
-        raise ValueError("the API key secret is empty")
+        raise ContractError("the API key secret is empty")
     digest = hmac.new(secret.encode(), f"api-key:{tenant_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:KEY_LENGTH]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from functions.contracts.errors import ContractError
+
 TENANT_ID_COLUMN = "tenant_id"
 
 ClusteringOrder = Literal["ASC", "DESC"]
@@ -37,11 +39,11 @@ class TableSchema:
     def __post_init__(self) -> None:
         names = [column.name for column in self.columns]
         if len(set(names)) != len(names):
-            raise ValueError(f"table {self.name}: duplicate column names")
+            raise ContractError(f"table {self.name}: duplicate column names")
         keys = [*self.partition_key, *(c.name for c in self.clustering)]
         missing = [key for key in keys if key not in names]
         if missing:
-            raise ValueError(f"table {self.name}: key columns {missing} are not columns")
+            raise ContractError(f"table {self.name}: key columns {missing} are not columns")
 
     @property
     def primary_key(self) -> tuple[str, ...]:

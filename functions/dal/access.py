@@ -21,7 +21,7 @@ from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint,
 from functions.dal.context import TenantContext
 from functions.dal.credentials import RoleAssumer
 from functions.dal.directory import TenantDirectory
-from functions.dal.errors import InvalidQueryError
+from functions.dal.errors import DalUsageError, InvalidQueryError
 from functions.dal.retry import OutageRetry
 from functions.dal.sessions import ConnectionPool, TenantConnection
 from functions.dal.tables import TenantTable
@@ -41,7 +41,7 @@ class TenantDataAccess:
         request_timeout: float = REQUEST_TIMEOUT,
     ):
         if isinstance(endpoint, AmazonKeyspaces) and roles is None:
-            raise ValueError("Amazon Keyspaces needs a RoleAssumer: each tenant connects with its own role")
+            raise DalUsageError("Amazon Keyspaces needs a RoleAssumer: each tenant connects with its own role")
         self.directory = directory
         self.endpoint = endpoint
         self.roles = roles

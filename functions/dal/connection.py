@@ -18,6 +18,7 @@ from cassandra.policies import DCAwareRoundRobinPolicy, ExponentialReconnectionP
 from cassandra.query import dict_factory
 from cassandra_sigv4.auth import SigV4AuthProvider
 
+from functions.dal.errors import DalUsageError
 from functions.dal.retry import IdempotentRetryPolicy
 
 KEYSPACES_PORT = 9142
@@ -81,7 +82,7 @@ def cluster_for(
     }
     if isinstance(endpoint, AmazonKeyspaces):
         if aws_session is None:
-            raise ValueError("Amazon Keyspaces needs credentials: pass a RoleAssumer to the DAL")
+            raise DalUsageError("Amazon Keyspaces needs credentials: pass a RoleAssumer to the DAL")
         return Cluster(
             [endpoint.host],
             port=KEYSPACES_PORT,

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.tables import TableSchema
+from functions.dal.errors import InvalidQueryError
 
 # Columns follow CQL's unquoted identifiers (keyspace and table names: the contracts' Keyspaces rule).
 _COLUMN = re.compile(r"[a-z][a-z0-9_]{0,47}")
@@ -25,19 +26,19 @@ LOCAL_REPLICATION: Mapping[str, str | int] = {"class": "SimpleStrategy", "replic
 def name(value: str, what: str = "keyspace or table") -> str:
     """A quoted keyspace or table name; refuses anything outside [a-zA-Z0-9][a-zA-Z0-9_]{0,47}."""
     if not KEYSPACE_NAME_PATTERN.fullmatch(value):
-        raise ValueError(f"{what} name {value!r} is not [a-zA-Z0-9][a-zA-Z0-9_]{{0,47}}")
+        raise InvalidQueryError(f"{what} name {value!r} is not [a-zA-Z0-9][a-zA-Z0-9_]{{0,47}}")
     return f'"{value}"'
 
 
 def column(value: str) -> str:
     if not _COLUMN.fullmatch(value):
-        raise ValueError(f"column name {value!r} is not a lowercase CQL identifier")
+        raise InvalidQueryError(f"column name {value!r} is not a lowercase CQL identifier")
     return f'"{value}"'
 
 
 def cql_type(value: str) -> str:
     if not _CQL_TYPE.fullmatch(value):
-        raise ValueError(f"column type {value!r} is not a CQL type")
+        raise InvalidQueryError(f"column type {value!r} is not a CQL type")
     return value
 
 
@@ -49,7 +50,7 @@ def _literal(value: str | int) -> str:
     if isinstance(value, int):
         return str(value)
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
-        raise ValueError(f"replication option {value!r} has characters a keyspace option never needs")
+        raise InvalidQueryError(f"replication option {value!r} has characters a keyspace option never needs")
     return f"'{value}'"
 
 
@@ -74,7 +75,7 @@ def create_table(keyspace: str, table: TableSchema) -> str:
 # -------------------------------------------------------------------------------------------------- DML
 def _where(keys: Sequence[str]) -> str:
     if not keys:
-        raise ValueError("a statement without key columns would scan every partition")
+        raise InvalidQueryError("a statement without key columns would scan every partition")
     return " AND ".join(f"{column(key)} = ?" for key in keys)
 
 
@@ -102,4 +103,4 @@ def _check_columns(table: TableSchema, names: Sequence[str]) -> None:
     known = {c.name for c in table.columns}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"table {table.name} has no columns {unknown}")
+        raise InvalidQueryError(f"table {table.name} has no columns {unknown}")

@@ -16,7 +16,7 @@ import botocore.session
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
 
-from functions.dal.errors import CredentialsError
+from functions.dal.errors import CredentialsError, DalUsageError
 
 TENANT_TAG = "TenantId"
 DEFAULT_DURATION = 3600
@@ -30,7 +30,7 @@ class RoleAssumer:
 
     def __init__(self, region: str, sts_client: Any = None, duration_seconds: int = DEFAULT_DURATION):
         if not 900 <= duration_seconds <= 43200:
-            raise ValueError(f"STS session duration {duration_seconds}s is outside 900-43200")
+            raise DalUsageError(f"STS session duration {duration_seconds}s is outside 900-43200")
         self.region = region
         self.duration_seconds = duration_seconds
         self._sts = sts_client or boto3.client("sts", region_name=region)

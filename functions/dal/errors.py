@@ -47,9 +47,13 @@ class InvalidTenantDirectoryError(DalError):
     """The tenant directory does not have the shape of the stack output `tenants`."""
 
 
-class InvalidQueryError(DalError):
-    """A row, key or filter that does not fit the table (unknown column, missing key column)."""
+class InvalidQueryError(DalError, ValueError):
+    """A row, key, identifier or filter that does not fit the table (unknown column, missing key column)."""
 
 
 class CredentialsError(DalError):
     """The tenant's role could not be assumed."""
+
+
+class DalUsageError(DalError, ValueError):
+    """The DAL was set up or called wrongly (a bad argument, a closed DAL): a programming error."""

@@ -14,7 +14,7 @@ from typing import Any
 from cassandra.query import UNSET_VALUE
 
 from functions.contracts.tables import TENANT_ID_COLUMN, TableSchema
-from functions.dal.errors import CrossTenantAccessError, InvalidQueryError
+from functions.dal.errors import CrossTenantAccessError, DalUsageError, InvalidQueryError
 
 MAX_LIMIT = 10_000
 
@@ -24,7 +24,7 @@ class RowShape:
 
     def __init__(self, table: TableSchema, pooled: bool):
         if TENANT_ID_COLUMN in {c.name for c in table.columns}:
-            raise ValueError(f"table {table.name}: the base schema must not hold {TENANT_ID_COLUMN}")
+            raise DalUsageError(f"table {table.name}: the base schema must not hold {TENANT_ID_COLUMN}")
         self.table = table
         self.pooled = pooled
         self.columns: tuple[str, ...] = tuple(c.name for c in table.columns)

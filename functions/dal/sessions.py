@@ -21,6 +21,7 @@ from cassandra.cluster import Cluster, Session
 
 from functions.contracts.directory import TenantRecord
 from functions.contracts.tables import TableSchema
+from functions.dal.errors import DalUsageError
 from functions.dal.statements import PreparedTable
 
 # A closed session may still have requests in flight on other threads: close it after they are done.
@@ -62,7 +63,7 @@ class ConnectionPool:
 
     def __init__(self, opener: Opener, max_sessions: int = 64, close_grace: float = CLOSE_GRACE_SECONDS):
         if max_sessions < 1:
-            raise ValueError("max_sessions must be at least 1")
+            raise DalUsageError("max_sessions must be at least 1")
         self._opener = opener
         self.max_sessions = max_sessions
         self.close_grace = close_grace
@@ -81,7 +82,7 @@ class ConnectionPool:
     def _open(self, record: TenantRecord) -> TenantConnection:
         with self._opening:
             if self._closed:
-                raise RuntimeError("the tenant data access layer is closed")
+                raise DalUsageError("the tenant data access layer is closed")
             connection = self._connections.get(record.tenant_id)
             if connection is not None and connection.record == record:
                 return connection

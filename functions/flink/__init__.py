@@ -1,1 +1,1 @@
-"""The PyFlink enrichment job: Kinesis records in, enriched records and rejects out (DESIGN.md)."""
+"""The PyFlink enrichment job: Kinesis records in, enriched records and rejects out (docs/design.md)."""

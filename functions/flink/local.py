@@ -10,6 +10,7 @@ import argparse
 import shutil
 from pathlib import Path
 
+from functions.flink.errors import JobConfigurationError
 from functions.flink.pipeline import Path_, build_pipeline, create_table_env
 from functions.flink.tables import FileSink, FileSource
 
@@ -20,7 +21,7 @@ REJECTED_DIR = "rejected"
 def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql") -> None:
     """Run the job over `input_path` to completion."""
     if not input_path.is_file():
-        raise FileNotFoundError(f"no input file {input_path}")
+        raise JobConfigurationError(f"no input file {input_path}")
     for name in (ENRICHED_DIR, REJECTED_DIR):
         shutil.rmtree(output_dir / name, ignore_errors=True)
         (output_dir / name).mkdir(parents=True)

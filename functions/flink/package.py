@@ -12,6 +12,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from functions.flink.errors import JobConfigurationError
+
 JOB_DIR = Path(__file__).resolve().parent
 FUNCTIONS_DIR = JOB_DIR.parent
 ENTRY_POINT = "main.py"
@@ -22,7 +24,7 @@ _FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 def package_entries(jar: Path) -> list[tuple[str, Path]]:
     """(name in zip, file) for every entry, in order."""
     if not jar.is_file():
-        raise FileNotFoundError(f"no connector jar at {jar} (make flink-jars)")
+        raise JobConfigurationError(f"no connector jar at {jar} (make flink-jars)")
     entries = [(ENTRY_POINT, JOB_DIR / "main.py"), ("functions/__init__.py", FUNCTIONS_DIR / "__init__.py")]
     for package in ("flink", "contracts"):  # the job and the shared contracts it reads
         modules = sorted((FUNCTIONS_DIR / package).glob("*.py"))

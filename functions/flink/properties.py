@@ -22,6 +22,7 @@ from functions.contracts.flink_properties import (
     SOURCE_GROUP,
     STREAM_ARN_KEY,
 )
+from functions.flink.errors import JobConfigurationError
 from functions.flink.tables import FirehoseSink, KinesisSource
 
 __all__ = ["ENRICHED_SINK_GROUP", "REJECTED_SINK_GROUP", "SOURCE_GROUP"]
@@ -44,31 +45,31 @@ def parse_property_groups(document: object) -> PropertyGroups:
     elif isinstance(document, list):
         entries = document
     else:
-        raise ValueError("application properties must be a list of property groups or a mapping")
+        raise JobConfigurationError("application properties must be a list of property groups or a mapping")
     groups: PropertyGroups = {}
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("PropertyMap"), dict):
-            raise ValueError(f"not a property group (PropertyGroupId, PropertyMap): {entry!r}")
+            raise JobConfigurationError(f"not a property group (PropertyGroupId, PropertyMap): {entry!r}")
         group_id = entry.get("PropertyGroupId")
         if not isinstance(group_id, str) or not group_id:
-            raise ValueError(f"property group without a PropertyGroupId: {entry!r}")
+            raise JobConfigurationError(f"property group without a PropertyGroupId: {entry!r}")
         groups[group_id] = {str(key): str(value) for key, value in entry["PropertyMap"].items()}
     return groups
 
 
 def read_property_groups(path: Path) -> PropertyGroups:
     if not path.is_file():
-        raise FileNotFoundError(f"no application properties at {path} (set {PROPERTIES_ENV})")
+        raise JobConfigurationError(f"no application properties at {path} (set {PROPERTIES_ENV})")
     return parse_property_groups(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _group(groups: PropertyGroups, group_id: str, *keys: str) -> dict[str, str]:
     group = groups.get(group_id)
     if group is None:
-        raise ValueError(f"missing property group {group_id!r}")
+        raise JobConfigurationError(f"missing property group {group_id!r}")
     for key in keys:
         if not group.get(key):
-            raise ValueError(f"property group {group_id!r} lacks {key!r}")
+            raise JobConfigurationError(f"property group {group_id!r} lacks {key!r}")
     return group
 
 

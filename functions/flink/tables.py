@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from functions.flink.errors import JobConfigurationError
+
 INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST")
 
 
@@ -26,7 +28,7 @@ def stream_name_from_arn(stream_arn: str) -> str:
     """arn:aws:kinesis:<region>:<account>:stream/<name> -> <name>."""
     prefix, _, name = stream_arn.partition(":stream/")
     if not prefix.startswith("arn:aws:kinesis:") or not name:
-        raise ValueError(f"not a Kinesis stream ARN: {stream_arn!r}")
+        raise JobConfigurationError(f"not a Kinesis stream ARN: {stream_arn!r}")
     return name
 
 
@@ -56,9 +58,11 @@ class KinesisSource:
     def __post_init__(self) -> None:
         stream_name_from_arn(self.stream_arn)
         if not self.region:
-            raise ValueError("the Kinesis source needs aws.region")
+            raise JobConfigurationError("the Kinesis source needs aws.region")
         if self.initial_position not in INITIAL_POSITIONS:
-            raise ValueError(f"initial.position must be one of {INITIAL_POSITIONS}, not {self.initial_position!r}")
+            raise JobConfigurationError(
+                f"initial.position must be one of {INITIAL_POSITIONS}, not {self.initial_position!r}"
+            )
 
     def ddl(self, table: str) -> str:
         return f"CREATE TEMPORARY TABLE {table} (line STRING) WITH ({_with(self.options())})"
@@ -99,9 +103,9 @@ class FirehoseSink:
 
     def __post_init__(self) -> None:
         if not self.delivery_stream:
-            raise ValueError("the Firehose sink needs delivery.stream.name")
+            raise JobConfigurationError("the Firehose sink needs delivery.stream.name")
         if not self.region:
-            raise ValueError("the Firehose sink needs aws.region")
+            raise JobConfigurationError("the Firehose sink needs aws.region")
 
     def ddl(self, table: str) -> str:
         return f"CREATE TEMPORARY TABLE {table} (record STRING) WITH ({_with(self.options())})"

@@ -13,15 +13,12 @@ from typing import Any
 
 from functions.contracts.directory import TenantRecord
 from functions.dal.directory import TenantDirectory
+from local.errors import DeclarationError
 from local.program import Declaration, DeclaredResource
 from local.sandbox.throttle import UsagePlanLimits
 
 # Pulumi marks secret values with this signature key when they cross the RPC boundary.
 _SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
-
-
-class DeclarationError(ValueError):
-    """The stack does not declare something the sandbox needs; the message says what."""
 
 
 def plain(value: Any) -> Any:

@@ -12,13 +12,11 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from local.errors import PrefixError
+
 _EXPRESSION = re.compile(r"!\{([a-zA-Z]+):([^}]*)\}")
 # Java DateTimeFormatter letters Firehose prefixes use, in Python strftime terms.
 _JAVA_TO_STRFTIME = [("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
-
-
-class PrefixError(ValueError):
-    pass
 
 
 def java_time(pattern: str, moment: datetime) -> str:

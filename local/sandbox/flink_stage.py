@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from functions.contracts.flink_properties import ENDPOINT_KEY, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP, SOURCE_GROUP
+from local.errors import FlinkJobError
 from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.services.moto_server import LOCAL_CREDENTIALS
 
@@ -22,10 +23,6 @@ FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
 CONNECTOR_JAR = BUILD_DIR / "flink" / "lib" / "flink-connectors.jar"
 JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
 SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP)
-
-
-class FlinkJobError(RuntimeError):
-    pass
 
 
 def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) -> dict[str, dict[str, str]]:

@@ -20,8 +20,9 @@ from typing import Any
 
 import jsonschema
 
+from local.errors import TemplateError
 from local.sandbox.throttle import Throttler, UsagePlanLimits
-from local.sandbox.vtl import Request, TemplateError, render
+from local.sandbox.vtl import Request, render
 from local.services.ports import LOOPBACK, free_port
 
 EVENTS_PATH = "/events"

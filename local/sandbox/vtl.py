@@ -16,9 +16,7 @@ from typing import Any
 import airspeed
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
-
-class TemplateError(ValueError):
-    """The request body or the template could not be rendered (API Gateway answers 400/500)."""
+from local.errors import TemplateError
 
 
 @dataclass

@@ -34,6 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from local.errors import CassandraError
 from local.paths import BUILD_DIR, RUN_DIR
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 
@@ -44,10 +45,6 @@ SUPPORTED_JAVA = (17, 11)  # Cassandra 5.0 runs on Java 11 and 17; newer JDKs ar
 # The machine is small and shared (other JVMs, CI): keep the node small. CASSANDRA_HEAP overrides it.
 HEAP = os.environ.get("CASSANDRA_HEAP", "512M")
 STARTUP_TIMEOUT = 180.0
-
-
-class CassandraError(RuntimeError):
-    """The local Cassandra could not be installed, started or reached."""
 
 
 # The JDK 17 module options Cassandra 5.0 needs (its conf/jvm17-server.options), and its general JVM flags.

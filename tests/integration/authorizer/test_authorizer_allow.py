@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from functions.authorizer.authorizer import Authorizer
-from functions.authorizer.refusal import UnauthorizedError
+from functions.authorizer.errors import UnauthorizedError
 from functions.contracts.api_keys import tenant_api_key
 from tests.integration.authorizer.conftest import LogLines
 from tests.support.authorizer import (

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from functions.authorizer.authorizer import Authorizer, ssm_secret
 from functions.authorizer.config import load_config
+from functions.authorizer.errors import UnauthorizedError
 from functions.authorizer.jwks import MAX_KEY_AGE, REFETCH_INTERVAL, SigningKeys, jwks_fetcher
-from functions.authorizer.refusal import UnauthorizedError
 from functions.authorizer.tokens import TokenVerifier
 from local.services.moto_server import MotoServer
 from local.services.ports import LOOPBACK, free_port

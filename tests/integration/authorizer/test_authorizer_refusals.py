@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 
 from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.claims import LEEWAY_SECONDS
-from functions.authorizer.refusal import UnauthorizedError
+from functions.authorizer.errors import UnauthorizedError
 from functions.authorizer.tokens import MAX_TOKEN_LENGTH
 from tests.integration.authorizer.conftest import LogLines
 from tests.support.authorizer import (

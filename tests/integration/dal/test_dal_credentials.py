@@ -9,6 +9,7 @@ import pytest
 from botocore.config import Config
 
 from functions.dal import CredentialsError, RoleAssumer
+from functions.dal.errors import DalUsageError
 from local.services.moto_server import MotoServer
 from local.services.ports import free_port
 from tests.support.directory_data import DIRECTORY, POOLED_ROLE
@@ -88,5 +89,5 @@ def test_an_unreachable_sts_is_a_clear_error() -> None:
 
 
 def test_session_durations_outside_sts_limits_are_refused() -> None:
-    with pytest.raises(ValueError, match="outside 900-43200"):
+    with pytest.raises(DalUsageError, match="outside 900-43200"):
         RoleAssumer("us-east-1", sts_client=object(), duration_seconds=60)

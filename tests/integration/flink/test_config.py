@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from functions.flink import properties
+from functions.flink.errors import JobConfigurationError
 from functions.flink.package import ENTRY_POINT, JAR_ENTRY, build_package
 from functions.flink.tables import FileSource, FirehoseSink, KinesisSource, stream_name_from_arn
 
@@ -101,27 +102,27 @@ def test_mapping_form_and_endpoint_override() -> None:
     ],
 )
 def test_bad_property_documents_are_named(document: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(JobConfigurationError, match=message):
         properties.kinesis_source(properties.parse_property_groups(document))
 
 
 def test_missing_keys_and_bad_values_are_named() -> None:
     groups = properties.parse_property_groups(service_groups())
     groups["EnrichedSink"] = {"aws.region": "us-east-1"}
-    with pytest.raises(ValueError, match=re.escape("'EnrichedSink' lacks 'delivery.stream.name'")):
+    with pytest.raises(JobConfigurationError, match=re.escape("'EnrichedSink' lacks 'delivery.stream.name'")):
         properties.firehose_sink(groups, "EnrichedSink")
-    with pytest.raises(ValueError, match=re.escape("initial.position must be one of")):
+    with pytest.raises(JobConfigurationError, match=re.escape("initial.position must be one of")):
         properties.kinesis_source(properties.parse_property_groups(service_groups(**{"initial.position": "EARLIEST"})))
-    with pytest.raises(ValueError, match="not a Kinesis stream ARN"):
+    with pytest.raises(JobConfigurationError, match="not a Kinesis stream ARN"):
         stream_name_from_arn("arn:aws:firehose:us-east-1:123456789012:deliverystream/x")
-    with pytest.raises(ValueError, match=re.escape("needs aws.region")):
+    with pytest.raises(JobConfigurationError, match=re.escape("needs aws.region")):
         FirehoseSink("enriched", "")
-    with pytest.raises(ValueError, match=re.escape("needs aws.region")):
+    with pytest.raises(JobConfigurationError, match=re.escape("needs aws.region")):
         KinesisSource(ARN, "")
 
 
 def test_missing_properties_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="FLINK_APPLICATION_PROPERTIES"):
+    with pytest.raises(JobConfigurationError, match="FLINK_APPLICATION_PROPERTIES"):
         properties.read_property_groups(tmp_path / "absent.json")
 
 
@@ -145,7 +146,7 @@ def test_package_layout_is_what_run_options_name_and_reproducible(tmp_path: Path
         assert archive.read(JAR_ENTRY) == b"PK jar bytes"
         assert {"functions/__init__.py", "functions/flink/sql.py", "functions/flink/job.py"} <= set(names)
         archive.extractall(tmp_path / "unzipped")
-    with pytest.raises(FileNotFoundError, match="make flink-jars"):
+    with pytest.raises(JobConfigurationError, match="make flink-jars"):
         build_package(tmp_path / "absent.jar", tmp_path / "c.zip")
 
     # From the unzipped package alone, main.py imports the job and then asks for its properties.

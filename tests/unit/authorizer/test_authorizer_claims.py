@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.authorizer.claims import LEEWAY_SECONDS, check_registered_claims
-from functions.authorizer.refusal import RefusedError
+from functions.authorizer.errors import RefusedError
 
 NOW = 1_763_800_000.0
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"

@@ -1,4 +1,4 @@
-"""Configuration from the environment: every bad variable is named; defaults follow DESIGN.md."""
+"""Configuration from the environment: every bad variable is named; defaults follow docs/design.md."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from functions.authorizer import jws
-from functions.authorizer.refusal import RefusedError
+from functions.authorizer.errors import RefusedError
 
 ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

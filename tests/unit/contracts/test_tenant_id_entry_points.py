@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from functions.authorizer.refusal import RefusedError
+from functions.authorizer.errors import RefusedError
 from functions.authorizer.tenancy import tenant_from_claims
 from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import silo_keyspace

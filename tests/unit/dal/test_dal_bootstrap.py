@@ -6,6 +6,7 @@ import pytest
 
 from functions.dal import TenantDirectory
 from functions.dal.bootstrap import directory_keyspaces, keyspace_statements, schema_statements
+from functions.dal.errors import InvalidQueryError
 from tests.support.directory_data import DIRECTORY
 
 
@@ -32,5 +33,5 @@ def test_the_directory_names_the_pool_and_each_premium_keyspace() -> None:
 
 
 def test_a_keyspace_name_outside_the_rule_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"keyspace name 'acme; DROP' is not"):
+    with pytest.raises(InvalidQueryError, match=r"keyspace name 'acme; DROP' is not"):
         keyspace_statements(["acme; DROP"])

@@ -6,6 +6,7 @@ import pytest
 
 from functions.contracts.tables import CUSTOMERS, ORDERS, ClusteringColumn, Column, TableSchema
 from functions.dal import cql
+from functions.dal.errors import InvalidQueryError
 
 
 def test_create_keyspace_renders_local_replication() -> None:
@@ -46,25 +47,25 @@ def test_dml_uses_bind_markers_only() -> None:
 
 @pytest.mark.parametrize("keyspace", ['acme"; DROP KEYSPACE x; --', "tenant acme", "_tenant", "t" * 49, ""])
 def test_keyspace_names_outside_the_keyspaces_rule_are_refused(keyspace: str) -> None:
-    with pytest.raises(ValueError, match="keyspace name"):
+    with pytest.raises(InvalidQueryError, match="keyspace name"):
         cql.create_keyspace(keyspace)
-    with pytest.raises(ValueError, match="keyspace name"):
+    with pytest.raises(InvalidQueryError, match="keyspace name"):
         cql.insert(keyspace, CUSTOMERS)
 
 
 def test_bad_column_names_and_types_are_refused() -> None:
     bad_column = TableSchema("t", (Column('id" text, x', "text"),), partition_key=('id" text, x',))
-    with pytest.raises(ValueError, match="column name"):
+    with pytest.raises(InvalidQueryError, match="column name"):
         cql.create_table("ks", bad_column)
     bad_type = TableSchema("t", (Column("id", "text); DROP TABLE t"),), partition_key=("id",))
-    with pytest.raises(ValueError, match="column type"):
+    with pytest.raises(InvalidQueryError, match="column type"):
         cql.create_table("ks", bad_type)
 
 
 def test_statements_name_only_columns_of_the_table() -> None:
-    with pytest.raises(ValueError, match=r"has no columns \['password'\]"):
+    with pytest.raises(InvalidQueryError, match=r"has no columns \['password'\]"):
         cql.select("ks", CUSTOMERS, ("customer_id",), ("password",))
-    with pytest.raises(ValueError, match="scan every partition"):
+    with pytest.raises(InvalidQueryError, match="scan every partition"):
         cql.delete("ks", CUSTOMERS, ())
 
 
@@ -81,5 +82,5 @@ def test_clustering_order_follows_the_schema() -> None:
 
 
 def test_replication_options_are_checked() -> None:
-    with pytest.raises(ValueError, match="replication option"):
+    with pytest.raises(InvalidQueryError, match="replication option"):
         cql.create_keyspace("ks", {"class": "SimpleStrategy'} AND durable_writes = false --"})

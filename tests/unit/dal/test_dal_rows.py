@@ -7,6 +7,7 @@ from cassandra.query import UNSET_VALUE
 
 from functions.contracts.tables import CUSTOMERS, ORDERS
 from functions.dal import CrossTenantAccessError, InvalidQueryError
+from functions.dal.errors import DalUsageError
 from functions.dal.rows import RowShape, check_limit
 
 ROW = {"customer_id": "c1", "name": "Ada", "email": "ada@example.com"}
@@ -64,5 +65,5 @@ def test_limits_outside_the_range_are_refused(limit: object) -> None:
 
 
 def test_a_base_schema_with_tenant_id_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="must not hold tenant_id"):
+    with pytest.raises(DalUsageError, match="must not hold tenant_id"):
         RowShape(CUSTOMERS.pooled(), pooled=True)

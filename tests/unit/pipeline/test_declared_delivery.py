@@ -9,7 +9,8 @@ import jq
 import pytest
 
 from functions.contracts.s3_layout import tenant_s3_prefix
-from local.sandbox.firehose_prefix import PrefixError, render_prefix
+from local.errors import PrefixError
+from local.sandbox.firehose_prefix import render_prefix
 from tests.support.declared import DeclaredPipeline, run
 
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"

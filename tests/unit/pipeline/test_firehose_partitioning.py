@@ -20,7 +20,8 @@ from components.ingestion.firehose_partitioning import (
     WRITTEN_PREFIXES,
 )
 from functions.contracts.s3_layout import tenant_s3_prefix
-from local.sandbox.firehose_prefix import PrefixError, render_prefix
+from local.errors import PrefixError
+from local.sandbox.firehose_prefix import render_prefix
 
 ARRIVAL = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # when Firehose receives the record
 

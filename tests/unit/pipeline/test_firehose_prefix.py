@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from local.sandbox.firehose_prefix import PrefixError, render_prefix
+from local.errors import PrefixError
+from local.sandbox.firehose_prefix import render_prefix
 
 ARRIVAL = datetime(2026, 11, 23, 9, 5, 7, tzinfo=UTC)
 

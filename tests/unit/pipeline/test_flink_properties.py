@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.errors import ComponentInputError
 from components.ingestion.flink_properties import flink_property_groups
 
 STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/tp-dev-events"
@@ -19,10 +20,10 @@ def test_property_groups_are_exactly_the_contract():
 
 
 def test_missing_names_are_refused():
-    with pytest.raises(ValueError, match="rejected delivery stream"):
+    with pytest.raises(ComponentInputError, match="rejected delivery stream"):
         flink_property_groups(STREAM, "us-east-1", "tp-events", "")
 
 
 def test_the_source_must_be_a_stream_arn():
-    with pytest.raises(ValueError, match="not a Kinesis stream ARN"):
+    with pytest.raises(ComponentInputError, match="not a Kinesis stream ARN"):
         flink_property_groups("tp-dev-events", "us-east-1", "tp-events", "tp-rejects")

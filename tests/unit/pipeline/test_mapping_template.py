@@ -14,6 +14,7 @@ from typing import Any
 import airspeed
 import pytest
 
+from components.errors import ComponentInputError
 from components.ingestion.mapping_template import (
     ACCEPTED_TEMPLATE,
     FAILED_SELECTION_PATTERN,
@@ -94,13 +95,13 @@ def test_the_template_reads_tenant_attributes_only_from_the_authorizer_context()
 
 @pytest.mark.parametrize("bad", ["", 'x", "Data": "', "a" * 129, "events stream"])
 def test_stream_names_that_would_break_the_template_are_refused(bad):
-    with pytest.raises(ValueError, match="not a Kinesis stream name"):
+    with pytest.raises(ComponentInputError, match="not a Kinesis stream name"):
         put_record_template(bad)
 
 
 def test_integration_uri_is_kinesis_put_record_in_the_region():
     assert put_record_uri("eu-central-1") == "arn:aws:apigateway:eu-central-1:kinesis:action/PutRecord"
-    with pytest.raises(ValueError, match="not an AWS region"):
+    with pytest.raises(ComponentInputError, match="not an AWS region"):
         put_record_uri("kinesis")
 
 

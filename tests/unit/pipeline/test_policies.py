@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from components.errors import ComponentInputError
 from components.ingestion.policies import (
     API_GATEWAY,
     FIREHOSE,
@@ -52,7 +53,7 @@ def test_put_record_policy_names_the_stream_and_its_key_only():
 
 @pytest.mark.parametrize("bad", ["*", "", "arn:aws:kinesis:*", f"arn:aws:s3:::{STREAM}", "stream/tp-dev-events"])
 def test_builders_refuse_anything_but_an_exact_arn_of_the_service(bad):
-    with pytest.raises(ValueError, match="exact kinesis ARN"):
+    with pytest.raises(ComponentInputError, match="exact kinesis ARN"):
         api_gateway_put_record_policy(bad, KEY)
 
 
@@ -86,7 +87,7 @@ def test_firehose_writes_only_under_the_given_prefixes_of_the_bucket():
 
 @pytest.mark.parametrize("prefixes", [(), ("",), ("tenant=*",)])
 def test_firehose_prefixes_must_be_literal(prefixes):
-    with pytest.raises(ValueError, match="prefix"):
+    with pytest.raises(ComponentInputError, match="prefix"):
         firehose_delivery_policy(BUCKET, prefixes, [log_stream_arn(GROUP, "events")])
 
 
@@ -122,12 +123,12 @@ def test_flink_reads_the_stream_and_writes_exactly_the_two_delivery_streams():
 
 
 def test_flink_code_must_be_an_object_not_a_bucket():
-    with pytest.raises(ValueError, match="object ARN"):
+    with pytest.raises(ComponentInputError, match="object ARN"):
         flink_policy(flink_access(code_object_arn="arn:aws:s3:::tp-dev-artifacts"))
 
 
 def test_flink_needs_its_delivery_streams():
-    with pytest.raises(ValueError, match="delivery streams"):
+    with pytest.raises(ComponentInputError, match="delivery streams"):
         flink_policy(flink_access(delivery_stream_arns=()))
 
 

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from local.sandbox.vtl import Request, TemplateError, render
+from local.errors import TemplateError
+from local.sandbox.vtl import Request, render
 
 CONTEXT = {"authorizer": {"tenantId": "acme", "tier": "premium"}, "requestId": "r-1", "requestTimeEpoch": 1763800000000}
 

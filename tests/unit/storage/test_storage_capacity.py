@@ -9,9 +9,10 @@ import pytest
 from components.storage.directory import tenant_entry
 from tiers.capacity import MIN_CAPACITY_UNITS, pooled_tier, scaling_dimensions, table_capacity
 from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM
+from tiers.errors import ConfigError
 from tiers.model import TenantSpec
 from tiers.naming import Namer
-from tiers.offboarding import data_protected, scaled_down
+from tiers.offboarding import data_protected
 from tiers.plan import plan_tenant
 from tiers.policy import Capacity
 
@@ -46,7 +47,7 @@ def test_scaled_down_tables_keep_their_data_protection_at_the_smallest_fixed_cap
 
 def test_provisioned_without_bounds_is_refused():
     broken = replace(PREMIUM, capacity=Capacity(mode="PROVISIONED", auto_scaling=None))
-    with pytest.raises(ValueError, match="tier 'premium': PROVISIONED capacity needs auto scaling bounds"):
+    with pytest.raises(ConfigError, match="tier 'premium': PROVISIONED capacity needs auto scaling bounds"):
         table_capacity(broken)
 
 
@@ -79,9 +80,9 @@ def test_data_is_protected_unless_the_strategy_deletes_it(strategy, protected):
 
 def test_only_an_offboarded_tenant_under_scale_down_is_scaled_down():
     tier = replace(PREMIUM, offboarding="scale-down")
-    assert scaled_down(plan_tenant(TenantSpec("acme", "premium", "offboarded"), tier, NAMER))
-    assert not scaled_down(plan_tenant(TenantSpec("acme", "premium", "active"), tier, NAMER))
-    assert not scaled_down(plan_tenant(TenantSpec("acme", "premium", "offboarded"), PREMIUM, NAMER))
+    assert plan_tenant(TenantSpec("acme", "premium", "offboarded"), tier, NAMER).scaled_down
+    assert not plan_tenant(TenantSpec("acme", "premium", "active"), tier, NAMER).scaled_down
+    assert not plan_tenant(TenantSpec("acme", "premium", "offboarded"), PREMIUM, NAMER).scaled_down
 
 
 def test_a_tenant_entry_drops_the_role_of_a_tenant_no_longer_served():

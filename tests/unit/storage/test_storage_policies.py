@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from components.errors import ComponentInputError
 from components.storage.policies import (
     SYSTEM_KEYSPACES,
     AccountScope,
-    PolicyInputError,
     application_policy,
     application_trust_policy,
     pooled_tenant_policy,
@@ -91,14 +91,14 @@ def test_bad_input_is_refused_naming_the_problem(change, message):
         "s3_prefix": "tenant=acme/",
         **change,
     }
-    with pytest.raises(PolicyInputError, match=message):
+    with pytest.raises(ComponentInputError, match=message):
         silo_tenant_policy(SCOPE, **arguments)
 
 
 def test_an_account_scope_checks_account_and_region():
-    with pytest.raises(PolicyInputError, match="account id must be 12 digits, got '1234'"):
+    with pytest.raises(ComponentInputError, match="account id must be 12 digits, got '1234'"):
         AccountScope("us-east-1", "1234")
-    with pytest.raises(PolicyInputError, match="region must look like us-east-1, got 'useast1'"):
+    with pytest.raises(ComponentInputError, match="region must look like us-east-1, got 'useast1'"):
         AccountScope("useast1", "123456789012")
 
 
@@ -120,7 +120,7 @@ def test_only_the_application_role_may_assume_a_premium_role():
     (trust,) = tenant_trust_policy(APP_ROLE)["Statement"]
     assert trust["Principal"] == {"AWS": APP_ROLE}
     assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    with pytest.raises(PolicyInputError, match="role ARN must be"):
+    with pytest.raises(ComponentInputError, match="role ARN must be"):
         tenant_trust_policy("*")
 
 
@@ -158,5 +158,5 @@ def test_the_application_may_assume_the_tenant_roles_and_nothing_else():
 
 @pytest.mark.parametrize("path", ["/", "tenants/", "/tenants", "/ten*/"])
 def test_a_tenant_role_path_that_would_widen_the_grant_is_refused(path):
-    with pytest.raises(PolicyInputError, match="tenant role path must be like /a/b/"):
+    with pytest.raises(ComponentInputError, match="tenant role path must be like /a/b/"):
         application_policy("123456789012", path)

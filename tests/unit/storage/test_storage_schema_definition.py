@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.storage.keyspaces_definition import SchemaDefinitionError, schema_definition
+from components.errors import ComponentInputError
+from components.storage.keyspaces_definition import schema_definition
 from functions.contracts.tables import CUSTOMERS, ORDERS, ClusteringColumn, Column, TableSchema
 
 
@@ -28,17 +29,17 @@ def test_the_pooled_variant_leads_the_partition_key_with_tenant_id():
 
 def test_a_type_the_provider_refuses_is_named_with_its_table_and_column():
     frozen = TableSchema("events", (Column("id", "text"), Column("tags", "frozen<list<text>>")), ("id",))
-    with pytest.raises(SchemaDefinitionError, match=r"table events: column tags has type 'frozen<list<text>>'"):
+    with pytest.raises(ComponentInputError, match=r"table events: column tags has type 'frozen<list<text>>'"):
         schema_definition(frozen)
 
 
 def test_an_upper_case_column_name_is_refused():
     table = TableSchema("events", (Column("Id", "text"),), ("Id",))
-    with pytest.raises(SchemaDefinitionError, match=r"table events: column name 'Id'"):
+    with pytest.raises(ComponentInputError, match=r"table events: column name 'Id'"):
         schema_definition(table)
 
 
 def test_a_table_name_keyspaces_cannot_hold_is_refused():
     table = TableSchema("order-items", (Column("id", "text"),), ("id",), (ClusteringColumn("id", "ASC"),))
-    with pytest.raises(SchemaDefinitionError, match=r"table name 'order-items'"):
+    with pytest.raises(ComponentInputError, match=r"table name 'order-items'"):
         schema_definition(table)

@@ -1,9 +1,14 @@
-"""Why a request is refused: the reason is for the log, never for the caller."""
+"""The authorizer's errors, one hierarchy: why a request is refused (for the log, never for the caller),
+the refusal API Gateway reads, and a configuration the function cannot start with."""
 
 from __future__ import annotations
 
 
-class RefusedError(Exception):
+class AuthorizerError(Exception):
+    """Base of every error the authorizer raises on purpose."""
+
+
+class RefusedError(AuthorizerError):
     """A token or request failed a check. `reason` is logged; the caller only ever sees 401."""
 
     def __init__(self, reason: str):
@@ -15,8 +20,12 @@ class RefusedError(Exception):
 UNAUTHORIZED = "Unauthorized"
 
 
-class UnauthorizedError(Exception):
+class UnauthorizedError(AuthorizerError):
     """What every refusal ends in; the message is the only thing API Gateway reads."""
 
     def __init__(self) -> None:
         super().__init__(UNAUTHORIZED)
+
+
+class ConfigurationError(AuthorizerError):
+    """The environment does not configure the authorizer; the message names every bad variable."""
