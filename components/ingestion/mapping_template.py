@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from components.errors import ComponentInputError
+from functions.contracts.aws import is_region
 from functions.contracts.kinesis_record import RECORD_FIELDS
 
 __all__ = ["RECORD_FIELDS"]
@@ -58,6 +59,6 @@ def put_record_template(stream_name: str) -> str:
 
 def put_record_uri(region: str) -> str:
     """The AWS-service integration URI of Kinesis PutRecord in `region`."""
-    if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+    if not is_region(region):
         raise ComponentInputError(f"not an AWS region: {region!r}")
     return f"arn:aws:apigateway:{region}:kinesis:action/PutRecord"

@@ -10,12 +10,13 @@ import re
 from typing import Any
 
 from components.errors import ComponentInputError
+from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.tables import TableSchema
 
 # terraform-provider-aws (aws_keyspaces_table): column name and type validation.
 COLUMN_NAME = re.compile(r"^[0-9a-z_]{1,48}$")
 COLUMN_TYPE = re.compile(r"^[0-9a-z]+(<[0-9a-z]+(, *[0-9a-z]+)?>)?$")
-TABLE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$")
+TABLE_NAME = KEYSPACE_NAME_PATTERN  # CreateTable: the same rule as keyspace names
 
 
 def schema_definition(table: TableSchema) -> dict[str, Any]:

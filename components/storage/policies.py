@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.errors import ComponentInputError
+from functions.contracts.aws import is_account_id, is_region, is_role_arn
 from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.s3_layout import TENANT_DATA_PREFIX, tenant_s3_prefix
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
@@ -30,8 +31,6 @@ APPLICATION_SERVICES = ("ecs-tasks.amazonaws.com", "lambda.amazonaws.com")
 TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_ID_TAG}}}/"
 
 _BUCKET_ARN = re.compile(r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_ACCOUNT = re.compile(r"^\d{12}$")
-_ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,9 @@ class AccountScope:
     account_id: str
 
     def __post_init__(self) -> None:
-        if not _ACCOUNT.fullmatch(self.account_id):
+        if not is_account_id(self.account_id):
             raise ComponentInputError(f"account id must be 12 digits, got {self.account_id!r}")
-        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", self.region):
+        if not is_region(self.region):
             raise ComponentInputError(f"region must look like us-east-1, got {self.region!r}")
 
 
@@ -127,7 +126,7 @@ def application_policy(account_id: str, tenant_role_path: str) -> dict[str, Any]
     A path, not a list: one fixed-size statement for any number of tenants (IAM caps inline role
     policies at 10,240 characters). Only this program creates roles under that path.
     """
-    if not _ACCOUNT.fullmatch(account_id):
+    if not is_account_id(account_id):
         raise ComponentInputError(f"account id must be 12 digits, got {account_id!r}")
     if not re.fullmatch(r"/([\x21-\x7e]+/)+", tenant_role_path) or "*" in tenant_role_path:
         raise ComponentInputError(f"tenant role path must be like /a/b/, without wildcards, got {tenant_role_path!r}")
@@ -201,6 +200,6 @@ def _checked_bucket(bucket_arn: str) -> str:
 
 
 def _checked_role(role_arn: str) -> str:
-    if not _ROLE_ARN.fullmatch(role_arn):
+    if not is_role_arn(role_arn):
         raise ComponentInputError(f"role ARN must be arn:aws:iam::<account>:role/<path><name>, got {role_arn!r}")
     return role_arn

@@ -12,15 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from functions.contracts.aws import REGION_PATTERN, is_region
+
 from .errors import ConfigurationError
 
 __all__ = ["AuthorizerConfig", "ConfigurationError", "load_config"]
 
 # Cognito API patterns: UserPoolIdType `[\w-]+_[0-9a-zA-Z]+` (its prefix is the pool's region),
 # ClientIdType `[\w+]+` (1-128), SSM ParameterName `[a-zA-Z0-9_.\-/]` (1-2048).
-_USER_POOL_ID = re.compile(r"(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d)_[0-9a-zA-Z]+")
+_USER_POOL_ID = re.compile(rf"(?P<region>{REGION_PATTERN.pattern})_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
-_REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+-\d")
 _SSM_PARAMETER = re.compile(r"[a-zA-Z0-9_.\-/]{1,2048}")
 _LOOPBACK_NAMES = {"localhost"}
 
@@ -72,7 +73,7 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
         problems.append(f"APP_CLIENT_IDS has entries that are not app client ids: {bad_clients}")
 
     region = required("AWS_REGION")
-    if region and not _REGION.fullmatch(region):
+    if region and not is_region(region):
         problems.append(f"AWS_REGION {region!r} is not an AWS region")
 
     parameter = required("API_KEY_SECRET_PARAMETER")

@@ -9,11 +9,11 @@ writer and readers cannot drift: `to_entry` writes the JSON form, `from_entry` r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from functions.contracts.aws import is_role_arn
 from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
@@ -21,7 +21,6 @@ from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
 TenantStatus = Literal["active", "offboarded"]
 TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
 ENTRY_KEYS = ("tier", "status", "keyspace", "s3Prefix", "roleArn")  # the JSON form's keys are camelCase
-_ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ class TenantRecord:
             )
         if not isinstance(s3_prefix, str):
             raise problem(f"s3Prefix {s3_prefix!r} is not a string")
-        if role_arn is not None and (not isinstance(role_arn, str) or not _ROLE_ARN.fullmatch(role_arn)):
+        if role_arn is not None and not is_role_arn(role_arn):
             raise problem(f"roleArn {role_arn!r} is not an IAM role ARN")
         if status == "active" and role_arn is None:
             raise problem("an active tenant needs a roleArn to reach its data")
