@@ -73,6 +73,7 @@ class IngestionPipeline(pulumi.ComponentResource):
             ApiAuthorizerArgs(
                 namer=namer,
                 region=region,
+                account_id=account_id,
                 user_pool_id=self.identity.user_pool.id,
                 app_client_ids=pulumi.Output.from_input(self.identity.app_client.id).apply(lambda client: [client]),
                 tags=tags,

@@ -71,16 +71,30 @@ def _log_groups_of_account(region: str, account_id: str) -> str:
     return f"arn:{PARTITION}:logs:{region}:{account_id}:log-group:*"
 
 
-def assume_role_policy(service: str, *, source_account: str | None = None, external_id: str | None = None) -> Document:
-    """Trust policy letting one AWS service assume the role; conditions guard against confused deputies."""
+def assume_role_policy(
+    service: str, *, source_account: str | None = None, source_arn: str | None = None, external_id: str | None = None
+) -> Document:
+    """Trust policy letting one AWS service assume the role; conditions guard against confused deputies.
+
+    Each caller passes the guards its service documents: Flink and Lambda send `aws:SourceAccount`,
+    Firehose the account as `sts:ExternalId`. API Gateway sends neither key when it assumes an
+    integration's credentials role or the account's CloudWatch role (a condition on them makes every
+    call fail with "API Gateway does not have permission to assume the provided role"); those roles
+    are guarded by iam:PassRole instead, which AWS never grants across accounts.
+    """
     trust: Statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-    condition: dict[str, str] = {}
+    equals: dict[str, str] = {}
     if source_account:
-        condition["aws:SourceAccount"] = source_account
+        equals["aws:SourceAccount"] = source_account
     if external_id:
-        condition["sts:ExternalId"] = external_id
+        equals["sts:ExternalId"] = external_id
+    condition: Document = {}
+    if equals:
+        condition["StringEquals"] = equals
+    if source_arn:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
     if condition:
-        trust["Condition"] = {"StringEquals": condition}
+        trust["Condition"] = condition
     return document(trust)
 
 

@@ -9,13 +9,14 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import Namer
-from components.storage.policies import application_policy, application_trust_policy
+from components.storage.policies import AccountScope, application_policy, application_trust_policy
 from components.tags import platform_tags
 
 
 @dataclass
 class ApplicationRoleArgs:
     namer: Namer
+    region: str
     account_id: pulumi.Input[str]
 
 
@@ -31,7 +32,9 @@ class ApplicationRole(pulumi.ComponentResource):
         role = aws.iam.Role(
             namer.logical(name, "role"),
             name=namer.application_role(),
-            assume_role_policy=json.dumps(application_trust_policy()),
+            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(application_trust_policy(AccountScope(args.region, account)))
+            ),
             description="tenant-pipeline application compute: assumes one tenant's role per request",
             tags=platform_tags(namer.environment),
             opts=child,

@@ -91,6 +91,31 @@ def test_one_role_per_service_each_with_one_policy(dev):
         assert trust["Action"] == "sts:AssumeRole"
 
 
+# The confused-deputy guard each service supports on its role's trust policy (policies.assume_role_policy).
+# API Gateway sends neither aws:SourceAccount nor aws:SourceArn when it assumes these roles.
+TRUST_CONDITION_OF_ROLE = {
+    "api-kinesis-role": None,
+    "api-logging-role": None,
+    "authorizer-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+    "delivery-role": {"StringEquals": {"sts:ExternalId": ACCOUNT_ID}},
+    "processor-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+}
+
+
+def test_each_service_role_trusts_only_this_accounts_use_of_the_service(dev):
+    for role in dev.in_pipeline("aws:iam/role:Role"):
+        (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert trust.get("Condition") == TRUST_CONDITION_OF_ROLE[role.name.removeprefix("ingestion-")], role.name
+
+
+def test_the_application_role_trusts_only_this_accounts_compute(dev):
+    (role,) = [r for r in dev.all("aws:iam/role:Role") if r.name.startswith("application-role")]
+    ecs, lambda_ = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert ecs["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+    assert ecs["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:*"}
+    assert lambda_["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+
+
 def test_every_allowed_resource_is_an_exact_arn_of_this_stack(dev):
     documents = pipeline_documents(dev)
     assert documents

@@ -10,6 +10,7 @@ from components.ingestion.policies import (
     API_GATEWAY,
     FIREHOSE,
     FLINK,
+    LAMBDA,
     Document,
     FlinkAccess,
     Statement,
@@ -158,6 +159,11 @@ def test_trust_policies_name_one_service_with_confused_deputy_guards():
     assert firehose["Condition"] == {"StringEquals": {"sts:ExternalId": ACCOUNT}}
     flink = assume_role_policy(FLINK, source_account=ACCOUNT)["Statement"][0]
     assert flink["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    guarded = assume_role_policy(LAMBDA, source_account=ACCOUNT, source_arn=f"arn:aws:lambda:*:{ACCOUNT}:*")
+    assert guarded["Statement"][0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:lambda:*:{ACCOUNT}:*"},
+    }
     api = assume_role_policy(API_GATEWAY)["Statement"][0]
     assert api == {"Effect": "Allow", "Principal": {"Service": API_GATEWAY}, "Action": "sts:AssumeRole"}
 
