@@ -60,7 +60,9 @@ def declare_tenant_storage(
     bucket_arn: pulumi.Output[str],
 ) -> None:
     """Tenant storage and access (README "Tenant storage and access"), and the outputs that name it."""
-    app = ApplicationRole("application-role", ApplicationRoleArgs(namer=namer, region=config.region, account_id=account_id))
+    app = ApplicationRole(
+        "application-role", ApplicationRoleArgs(namer=namer, region=config.region, account_id=account_id)
+    )
     pooled = PooledStorage(
         "pooled-storage",
         PooledStorageArgs(
