@@ -179,7 +179,10 @@ def test_asyncio_tasks_see_only_their_own_scope() -> None:
     async def main() -> list[list[str]]:
         return list(await asyncio.gather(consumer(), scoped(ACME), scoped(GLOBEX)))
 
-    assert asyncio.run(main()) == [["acme", "none", "none", "none", "acme"], ["acme", "acme"], ["globex", "globex"]]
+    # In a thread of its own: asyncio.run leaves the calling thread without an event loop (Pulumi's mocks need one).
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        seen = runner.submit(asyncio.run, main()).result()
+    assert seen == [["acme", "none", "none", "none", "acme"], ["acme", "acme"], ["globex", "globex"]]
 
 
 async def _async_seen() -> str:
