@@ -28,7 +28,7 @@ from components.ingestion.mapping_template import (
 )
 from components.ingestion.policies import (
     API_GATEWAY,
-    api_gateway_logging_policy,
+    API_GATEWAY_CLOUDWATCH_POLICY,
     api_gateway_put_record_policy,
     assume_role_policy,
 )
@@ -67,12 +67,12 @@ class DeploymentSnapshot:
 class IngestApiArgs:
     namer: Namer
     region: str
-    account_id: pulumi.Input[str]
     stream_name: pulumi.Input[str]
     stream_arn: pulumi.Input[str]
     stream_key_arn: pulumi.Input[str]
     authorizer_function: aws.lambda_.Function
     tags: Mapping[str, str]
+    manage_account_logging: bool = False  # tenant-pipeline:ingest manageApiGatewayAccount
 
 
 class IngestApi(pulumi.ComponentResource):
@@ -217,8 +217,8 @@ class IngestApi(pulumi.ComponentResource):
             stage_name=STAGE_NAME,
             access_log_settings={"destination_arn": access_logs.arn, "format": access_log_format()},
             tags=tags,
-            # Access logging needs the account's CloudWatch role in place first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logging_account]),
+            # Access logging needs the region's CloudWatch role in place first (ours, or one set before).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=logging_account),
         )
         self.url = pulumi.Output.concat(self.stage.invoke_url, "/", EVENTS_PATH)
         self.register_outputs({"url": self.url, "rest_api_id": api, "stage": self.stage.stage_name})
@@ -237,21 +237,34 @@ class IngestApi(pulumi.ComponentResource):
             parent=self,
         ).role
 
-    def _logging_account(self, name: str, args: IngestApiArgs) -> aws.apigateway.Account:
-        """API Gateway's CloudWatch role: a region-wide account setting, required for access logs."""
-        service = declare_service_role(
-            f"{name}-logging",
+    def _logging_account(self, name: str, args: IngestApiArgs) -> list[pulumi.Resource]:
+        """The region's API Gateway CloudWatch role, if this stack is the one that manages it.
+
+        It is one setting per account and region, shared by every REST API there: so it is opt-in
+        (`tenant-pipeline:ingest: manageApiGatewayAccount: true`), uses the AWS-managed policy that
+        lets API Gateway write any API's logs, and is retained when the stack is destroyed, so other
+        APIs keep logging. Otherwise the setting must already name such a role (README).
+        """
+        if not args.manage_account_logging:
+            return []
+        retained = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+        role = aws.iam.Role(
+            f"{name}-logging-role",
             name=args.namer.physical("iam-role", "apigateway-logs"),
-            description="API Gateway account setting: write this project's API access logs",
-            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
-            policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(api_gateway_logging_policy(args.region, account))
-            ),
-            tags=args.tags,
-            parent=self,
+            description="API Gateway account setting: push every REST API's logs to CloudWatch Logs",
+            assume_role_policy=json.dumps(assume_role_policy(API_GATEWAY)),
+            tags=dict(args.tags),
+            opts=retained,
         )
-        return aws.apigateway.Account(
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-logging-policy",
+            role=role.name,
+            policy_arn=API_GATEWAY_CLOUDWATCH_POLICY,
+            opts=retained,
+        )
+        account = aws.apigateway.Account(
             f"{name}-account-logging",
-            cloudwatch_role_arn=service.role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[service.policy]),
+            cloudwatch_role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=[attachment]),
         )
+        return [account]

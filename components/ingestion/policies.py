@@ -6,8 +6,7 @@ not an ARN of the expected service, so a wildcard or an empty Output cannot slip
 
 Wildcards appear only where AWS gives no exact ARN to name, each justified where it is built:
 `log-group:*` for logs:DescribeLogGroups (a listing call), `<log group>:log-stream:*` for streams the
-service creates at run time, `<bucket>/<prefix>*` for object keys Firehose generates, and the project's
-API log groups for API Gateway's region-wide logging role. Never a bare "*".
+service creates at run time, and `<bucket>/<prefix>*` for object keys Firehose generates. Never a bare "*".
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from components.naming import project_log_groups
 
 Document = dict[str, Any]
 Statement = dict[str, Any]
@@ -28,6 +25,8 @@ LAMBDA = "lambda.amazonaws.com"
 API_GATEWAY = "apigateway.amazonaws.com"
 FIREHOSE = "firehose.amazonaws.com"
 FLINK = "kinesisanalytics.amazonaws.com"
+# What API Gateway's region-wide CloudWatch role needs, maintained by AWS (it covers every API's logs).
+API_GATEWAY_CLOUDWATCH_POLICY = f"arn:{PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 # What the Flink Kinesis source calls on its stream (polling consumer, no enhanced fan-out).
 KINESIS_READ_ACTIONS = (
@@ -118,23 +117,6 @@ def api_gateway_put_record_policy(stream_arn: str, stream_key_arn: str) -> Docum
     return document(
         statement("PutEvents", ["kinesis:PutRecord"], [require_arn(stream_arn, "kinesis")]),
         statement("EncryptEvents", ["kms:GenerateDataKey"], [require_arn(stream_key_arn, "kms")]),
-    )
-
-
-def api_gateway_logging_policy(region: str, account_id: str) -> Document:
-    """API Gateway's account-wide CloudWatch role: write this project's API log groups only.
-
-    The role is a region-wide account setting, so it covers every stack of the project (each stack's
-    role may be the one in force), never other log groups.
-    """
-    groups = f"arn:{PARTITION}:logs:{region}:{account_id}:log-group:{project_log_groups('apigateway')}"
-    return document(
-        statement("ListLogGroups", ["logs:DescribeLogGroups"], [_log_groups_of_account(region, account_id)]),
-        statement(
-            "WriteApiLogs",
-            ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            [groups, f"{groups}:log-stream:*"],
-        ),
     )
 
 

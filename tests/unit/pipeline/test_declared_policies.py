@@ -21,24 +21,11 @@ REGION = "us-east-1"
 LOG_GROUPS = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:"
 WILDCARDS_AWS_REQUIRES = {
     # DescribeLogGroups lists the account's groups: its only resource form is the account's log-group:*
-    # (AWS's documented policy for Managed Service for Apache Flink and API Gateway logging).
+    # (AWS's documented policy for Managed Service for Apache Flink).
     f"{LOG_GROUPS}*": {"logs:DescribeLogGroups"},
-    # API Gateway's CloudWatch role is one region-wide account setting shared by every stack of the
-    # project, so it names the project's API log groups rather than this stack's.
-    f"{LOG_GROUPS}/aws/apigateway/tenant-pipeline-*": {
-        "logs:CreateLogStream",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-    },
-    f"{LOG_GROUPS}/aws/apigateway/tenant-pipeline-*:log-stream:*": {
-        "logs:CreateLogStream",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-    },
 }
 SERVICE_OF_ROLE = {
     "api-kinesis-role": "apigateway.amazonaws.com",
-    "api-logging-role": "apigateway.amazonaws.com",
     "authorizer-role": "lambda.amazonaws.com",
     "delivery-role": "firehose.amazonaws.com",
     "processor-role": "kinesisanalytics.amazonaws.com",
@@ -95,7 +82,6 @@ def test_one_role_per_service_each_with_one_policy(dev):
 # API Gateway sends neither aws:SourceAccount nor aws:SourceArn when it assumes these roles.
 TRUST_CONDITION_OF_ROLE = {
     "api-kinesis-role": None,
-    "api-logging-role": None,
     "authorizer-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
     "delivery-role": {"StringEquals": {"sts:ExternalId": ACCOUNT_ID}},
     "processor-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},

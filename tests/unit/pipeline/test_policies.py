@@ -14,7 +14,6 @@ from components.ingestion.policies import (
     Document,
     FlinkAccess,
     Statement,
-    api_gateway_logging_policy,
     api_gateway_put_record_policy,
     assume_role_policy,
     authorizer_policy,
@@ -132,16 +131,9 @@ def test_flink_needs_its_delivery_streams():
         flink_policy(flink_access(delivery_stream_arns=()))
 
 
-def test_api_gateway_logging_role_is_limited_to_this_projects_api_log_groups():
-    document = api_gateway_logging_policy(REGION, ACCOUNT)
-    groups = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/tenant-pipeline-*"
-    assert by_sid(document)["WriteApiLogs"]["Resource"] == [groups, f"{groups}:log-stream:*"]
-
-
 def test_no_policy_has_a_bare_wildcard_resource():
     documents = [
         api_gateway_put_record_policy(STREAM, KEY),
-        api_gateway_logging_policy(REGION, ACCOUNT),
         authorizer_policy(GROUP, PARAMETER, KEY, REGION),
         firehose_delivery_policy(BUCKET, ("tenant=", "errors/"), [log_stream_arn(GROUP, "x")]),
         flink_policy(flink_access()),
