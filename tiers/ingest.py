@@ -17,7 +17,7 @@ SHARDS = (1, 500)
 
 def parse_ingest(raw: Any, problems: list[ConfigProblem]) -> IngestSettings:
     fields = Fields(raw, "tenant-pipeline:ingest", "ingest", problems)
-    fields.reject_unknown({"stream", "buffering"})
+    fields.reject_unknown({"stream", "buffering", "manageApiGatewayAccount"})
     stream = fields.sub("stream")
     stream.reject_unknown({"mode", "shards"})
     buffering = fields.sub("buffering")
@@ -28,6 +28,7 @@ def parse_ingest(raw: Any, problems: list[ConfigProblem]) -> IngestSettings:
         shard_count=stream.get("shards", int, 0) or None,
         buffer_size_mb=buffering.get("sizeMb", int, defaults.buffer_size_mb),
         buffer_interval_seconds=buffering.get("intervalSeconds", int, defaults.buffer_interval_seconds),
+        manage_api_gateway_account=fields.get("manageApiGatewayAccount", bool, defaults.manage_api_gateway_account),
     )
     if settings.stream_mode == "PROVISIONED":
         if settings.shard_count is None or not SHARDS[0] <= settings.shard_count <= SHARDS[1]:

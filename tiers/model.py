@@ -35,3 +35,5 @@ class IngestSettings:
     shard_count: int | None = None  # only for PROVISIONED
     buffer_size_mb: int = 64  # Firehose dynamic partitioning needs at least 64 MiB
     buffer_interval_seconds: int = 60
+    # Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting).
+    manage_api_gateway_account: bool = False

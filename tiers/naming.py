@@ -149,8 +149,3 @@ def iam_role_arn(account_id: str, path: str, name: str) -> str:
 def scalable_table_id(keyspace: str, table: str) -> str:
     """Application Auto Scaling's resource id for a Keyspaces table."""
     return f"keyspace/{keyspace}/table/{table}"
-
-
-def project_log_groups(service: str) -> str:
-    """Every stack's log groups of `service` in this project (an IAM resource pattern, not a name)."""
-    return f"/aws/{service}/{PROJECT}-*"

@@ -33,6 +33,7 @@ LOG_RETENTION_DAYS = 30
 class ApiAuthorizerArgs:
     namer: Namer
     region: str
+    account_id: pulumi.Input[str]
     user_pool_id: pulumi.Input[str]
     app_client_ids: pulumi.Input[list[str]]
     tags: Mapping[str, str]
@@ -89,7 +90,10 @@ class ApiAuthorizer(pulumi.ComponentResource):
             name,
             name=namer.physical("iam-role", "authorizer"),
             description="The API authorizer Lambda: its logs and the API key secret",
-            trust_policy=json.dumps(assume_role_policy(LAMBDA)),
+            # Lambda assumes the execution role with the function's account as aws:SourceAccount.
+            trust_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(assume_role_policy(LAMBDA, source_account=account))
+            ),
             policy=pulumi.Output.all(log_group.arn, self.parameter.arn, secrets_key.arn).apply(
                 lambda arns: json.dumps(authorizer_policy(arns[0], arns[1], arns[2], args.region))
             ),

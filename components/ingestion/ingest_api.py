@@ -6,15 +6,16 @@ and an AWS-service integration writes the record (ingestion/mapping_template.py)
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
 
 from components.ingestion.access_log import access_log_format
+from components.ingestion.api_snapshot import deployment_fingerprint
 from components.ingestion.event_model import MODEL_NAME, event_schema_json
 from components.ingestion.mapping_template import (
     ACCEPTED_TEMPLATE,
@@ -27,7 +28,7 @@ from components.ingestion.mapping_template import (
 )
 from components.ingestion.policies import (
     API_GATEWAY,
-    api_gateway_logging_policy,
+    API_GATEWAY_CLOUDWATCH_POLICY,
     api_gateway_put_record_policy,
     assume_role_policy,
 )
@@ -39,17 +40,39 @@ EVENTS_PATH = "events"
 AUTHORIZER_CACHE_SECONDS = 300  # one verification per token and 5 minutes; tokens live 60 minutes
 ACCESS_LOG_RETENTION_DAYS = 90
 
+R = TypeVar("R", bound=pulumi.CustomResource)
+
+
+class DeploymentSnapshot:
+    """Declares the API resources a deployment snapshots and keeps the arguments of each."""
+
+    def __init__(self, parent: pulumi.Resource):
+        self.parent = parent
+        self.arguments: dict[str, dict[str, Any]] = {}
+        self.resources: list[pulumi.Resource] = []
+
+    def declare(
+        self, kind: Callable[..., R], logical: str, depends_on: list[pulumi.Resource] | None = None, **arguments: Any
+    ) -> R:
+        resource = kind(logical, **arguments, opts=pulumi.ResourceOptions(parent=self.parent, depends_on=depends_on))
+        self.arguments[logical] = arguments
+        self.resources.append(resource)
+        return resource
+
+    def fingerprint(self) -> pulumi.Output[str]:
+        return pulumi.Output.from_input(self.arguments).apply(deployment_fingerprint)  # type: ignore[arg-type]
+
 
 @dataclass
 class IngestApiArgs:
     namer: Namer
     region: str
-    account_id: pulumi.Input[str]
     stream_name: pulumi.Input[str]
     stream_arn: pulumi.Input[str]
     stream_key_arn: pulumi.Input[str]
     authorizer_function: aws.lambda_.Function
     tags: Mapping[str, str]
+    manage_account_logging: bool = False  # tenant-pipeline:ingest manageApiGatewayAccount
 
 
 class IngestApi(pulumi.ComponentResource):
@@ -76,31 +99,34 @@ class IngestApi(pulumi.ComponentResource):
             opts=child,
         )
         api = self.rest_api.id
-        events = aws.apigateway.Resource(
+        # Every resource a deployment snapshots is declared through `snapshot`, which keeps its arguments.
+        snapshot = DeploymentSnapshot(self)
+        events = snapshot.declare(
+            aws.apigateway.Resource,
             logical(name, "events"),
             rest_api=api,
             parent_id=self.rest_api.root_resource_id,
             path_part=EVENTS_PATH,
-            opts=child,
         )
-        model = aws.apigateway.Model(
+        model = snapshot.declare(
+            aws.apigateway.Model,
             logical(name, "event-model"),
             rest_api=api,
             name=MODEL_NAME,
             content_type=REQUEST_CONTENT_TYPE,
             schema=event_schema_json(),
-            opts=child,
         )
-        validator = aws.apigateway.RequestValidator(
+        validator = snapshot.declare(
+            aws.apigateway.RequestValidator,
             logical(name, "validator"),
             rest_api=api,
             name="body-and-parameters",
             validate_request_body=True,
             validate_request_parameters=True,
-            opts=child,
         )
         function = args.authorizer_function
-        authorizer = aws.apigateway.Authorizer(
+        authorizer = snapshot.declare(
+            aws.apigateway.Authorizer,
             logical(name, "authorizer"),
             rest_api=api,
             name="cognito-id-token",
@@ -108,7 +134,6 @@ class IngestApi(pulumi.ComponentResource):
             authorizer_uri=function.invoke_arn,
             identity_source="method.request.header.Authorization",
             authorizer_result_ttl_in_seconds=AUTHORIZER_CACHE_SECONDS,
-            opts=child,
         )
         aws.lambda_.Permission(
             logical(name, "invoke-authorizer"),
@@ -118,7 +143,8 @@ class IngestApi(pulumi.ComponentResource):
             source_arn=pulumi.Output.concat(self.rest_api.execution_arn, "/authorizers/", authorizer.id),
             opts=child,
         )
-        method = aws.apigateway.Method(
+        method = snapshot.declare(
+            aws.apigateway.Method,
             logical(name, "post-events"),
             rest_api=api,
             resource_id=events.id,
@@ -128,10 +154,9 @@ class IngestApi(pulumi.ComponentResource):
             api_key_required=True,  # requests count against the tenant's usage plan
             request_validator_id=validator.id,
             request_models={REQUEST_CONTENT_TYPE: model.name},
-            opts=child,
         )
-        template = pulumi.Output.from_input(args.stream_name).apply(put_record_template)
-        integration = aws.apigateway.Integration(
+        integration = snapshot.declare(
+            aws.apigateway.Integration,
             logical(name, "put-record"),
             rest_api=api,
             resource_id=events.id,
@@ -142,53 +167,41 @@ class IngestApi(pulumi.ComponentResource):
             credentials=integration_role.arn,
             passthrough_behavior="NEVER",  # only application/json, through the template
             request_parameters={"integration.request.header.Content-Type": f"'{KINESIS_CONTENT_TYPE}'"},
-            request_templates={REQUEST_CONTENT_TYPE: template},
-            opts=child,
+            request_templates={
+                REQUEST_CONTENT_TYPE: pulumi.Output.from_input(args.stream_name).apply(put_record_template)
+            },
         )
-        responses = []
         for status, pattern, body in (
             ("200", None, ACCEPTED_TEMPLATE),
             ("500", FAILED_SELECTION_PATTERN, FAILED_TEMPLATE),
         ):
-            method_response = aws.apigateway.MethodResponse(
+            method_response = snapshot.declare(
+                aws.apigateway.MethodResponse,
                 logical(name, "response", status),
                 rest_api=api,
                 resource_id=events.id,
                 http_method=method.http_method,
                 status_code=status,
                 response_models={REQUEST_CONTENT_TYPE: "Empty"},
-                opts=child,
             )
-            responses.append(
-                aws.apigateway.IntegrationResponse(
-                    logical(name, "integration-response", status),
-                    rest_api=api,
-                    resource_id=events.id,
-                    http_method=method.http_method,
-                    status_code=method_response.status_code,
-                    selection_pattern=pattern,
-                    response_templates={REQUEST_CONTENT_TYPE: body},
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[integration]),
-                )
+            snapshot.declare(
+                aws.apigateway.IntegrationResponse,
+                logical(name, "integration-response", status),
+                depends_on=[integration],
+                rest_api=api,
+                resource_id=events.id,
+                http_method=method.http_method,
+                status_code=method_response.status_code,
+                selection_pattern=pattern,
+                response_templates={REQUEST_CONTENT_TYPE: body},
             )
 
-        # A deployment is a snapshot: a new one whenever what it publishes changes.
-        fingerprint = pulumi.Output.all(
-            events.id,
-            method.id,
-            integration.id,
-            authorizer.id,
-            validator.id,
-            model.id,
-            template,
-            *(r.id for r in responses),
-        ).apply(lambda parts: hashlib.sha256(json.dumps([*parts, event_schema_json()]).encode()).hexdigest())
         deployment = aws.apigateway.Deployment(
             logical(name, "deployment"),
             rest_api=api,
             description="POST /events",
-            triggers={"redeployment": fingerprint},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[method, integration, *responses]),
+            triggers={"redeployment": snapshot.fingerprint()},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=snapshot.resources),
         )
         access_logs = aws.cloudwatch.LogGroup(
             logical(name, "access-logs"),
@@ -204,8 +217,8 @@ class IngestApi(pulumi.ComponentResource):
             stage_name=STAGE_NAME,
             access_log_settings={"destination_arn": access_logs.arn, "format": access_log_format()},
             tags=tags,
-            # Access logging needs the account's CloudWatch role in place first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logging_account]),
+            # Access logging needs the region's CloudWatch role in place first (ours, or one set before).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=logging_account),
         )
         self.url = pulumi.Output.concat(self.stage.invoke_url, "/", EVENTS_PATH)
         self.register_outputs({"url": self.url, "restApiId": api, "stage": self.stage.stage_name})
@@ -224,21 +237,34 @@ class IngestApi(pulumi.ComponentResource):
             parent=self,
         ).role
 
-    def _logging_account(self, name: str, args: IngestApiArgs) -> aws.apigateway.Account:
-        """API Gateway's CloudWatch role: a region-wide account setting, required for access logs."""
-        service = declare_service_role(
-            logical(name, "logging"),
+    def _logging_account(self, name: str, args: IngestApiArgs) -> list[pulumi.Resource]:
+        """The region's API Gateway CloudWatch role, if this stack is the one that manages it.
+
+        It is one setting per account and region, shared by every REST API there: so it is opt-in
+        (`tenant-pipeline:ingest: manageApiGatewayAccount: true`), uses the AWS-managed policy that
+        lets API Gateway write any API's logs, and is retained when the stack is destroyed, so other
+        APIs keep logging. Otherwise the setting must already name such a role (README).
+        """
+        if not args.manage_account_logging:
+            return []
+        retained = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+        role = aws.iam.Role(
+            logical(name, "logging-role"),
             name=args.namer.physical("iam-role", "apigateway-logs"),
-            description="API Gateway account setting: write this project's API access logs",
-            trust_policy=json.dumps(assume_role_policy(API_GATEWAY)),
-            policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(api_gateway_logging_policy(args.region, account))
-            ),
-            tags=args.tags,
-            parent=self,
+            description="API Gateway account setting: push every REST API's logs to CloudWatch Logs",
+            assume_role_policy=json.dumps(assume_role_policy(API_GATEWAY)),
+            tags=dict(args.tags),
+            opts=retained,
         )
-        return aws.apigateway.Account(
+        attachment = aws.iam.RolePolicyAttachment(
+            logical(name, "logging-policy"),
+            role=role.name,
+            policy_arn=API_GATEWAY_CLOUDWATCH_POLICY,
+            opts=retained,
+        )
+        account = aws.apigateway.Account(
             logical(name, "account-logging"),
-            cloudwatch_role_arn=service.role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[service.policy]),
+            cloudwatch_role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=[attachment]),
         )
+        return [account]

@@ -73,6 +73,7 @@ class IngestionPipeline(pulumi.ComponentResource):
             ApiAuthorizerArgs(
                 namer=namer,
                 region=region,
+                account_id=account_id,
                 user_pool_id=self.identity.user_pool.id,
                 app_client_ids=pulumi.Output.from_input(self.identity.app_client.id).apply(lambda client: [client]),
                 tags=tags,
@@ -84,12 +85,12 @@ class IngestionPipeline(pulumi.ComponentResource):
             IngestApiArgs(
                 namer=namer,
                 region=region,
-                account_id=account_id,
                 stream_name=self.stream.stream.name,
                 stream_arn=self.stream.stream.arn,
                 stream_key_arn=self.stream.key.arn,
                 authorizer_function=self.authorizer.function,
                 tags=tags,
+                manage_account_logging=config.ingest.manage_api_gateway_account,
             ),
             opts=child,
         )

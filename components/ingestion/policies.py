@@ -6,8 +6,7 @@ not an ARN of the expected service, so a wildcard or an empty Output cannot slip
 
 Wildcards appear only where AWS gives no exact ARN to name, each justified where it is built:
 `log-group:*` for logs:DescribeLogGroups (a listing call), `<log group>:log-stream:*` for streams the
-service creates at run time, `<bucket>/<prefix>*` for object keys Firehose generates, and the project's
-API log groups for API Gateway's region-wide logging role. Never a bare "*".
+service creates at run time, and `<bucket>/<prefix>*` for object keys Firehose generates. Never a bare "*".
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.errors import ComponentInputError
-from tiers.naming import project_log_groups
 
 Document = dict[str, Any]
 Statement = dict[str, Any]
@@ -29,6 +27,8 @@ LAMBDA = "lambda.amazonaws.com"
 API_GATEWAY = "apigateway.amazonaws.com"
 FIREHOSE = "firehose.amazonaws.com"
 FLINK = "kinesisanalytics.amazonaws.com"
+# What API Gateway's region-wide CloudWatch role needs, maintained by AWS (it covers every API's logs).
+API_GATEWAY_CLOUDWATCH_POLICY = f"arn:{PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 # What the Flink Kinesis source calls on its stream (polling consumer, no enhanced fan-out).
 KINESIS_READ_ACTIONS = (
@@ -72,16 +72,30 @@ def _log_groups_of_account(region: str, account_id: str) -> str:
     return f"arn:{PARTITION}:logs:{region}:{account_id}:log-group:*"
 
 
-def assume_role_policy(service: str, *, source_account: str | None = None, external_id: str | None = None) -> Document:
-    """Trust policy letting one AWS service assume the role; conditions guard against confused deputies."""
+def assume_role_policy(
+    service: str, *, source_account: str | None = None, source_arn: str | None = None, external_id: str | None = None
+) -> Document:
+    """Trust policy letting one AWS service assume the role; conditions guard against confused deputies.
+
+    Each caller passes the guards its service documents: Flink and Lambda send `aws:SourceAccount`,
+    Firehose the account as `sts:ExternalId`. API Gateway sends neither key when it assumes an
+    integration's credentials role or the account's CloudWatch role (a condition on them makes every
+    call fail with "API Gateway does not have permission to assume the provided role"); those roles
+    are guarded by iam:PassRole instead, which AWS never grants across accounts.
+    """
     trust: Statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-    condition: dict[str, str] = {}
+    equals: dict[str, str] = {}
     if source_account:
-        condition["aws:SourceAccount"] = source_account
+        equals["aws:SourceAccount"] = source_account
     if external_id:
-        condition["sts:ExternalId"] = external_id
+        equals["sts:ExternalId"] = external_id
+    condition: Document = {}
+    if equals:
+        condition["StringEquals"] = equals
+    if source_arn:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
     if condition:
-        trust["Condition"] = {"StringEquals": condition}
+        trust["Condition"] = condition
     return document(trust)
 
 
@@ -105,23 +119,6 @@ def api_gateway_put_record_policy(stream_arn: str, stream_key_arn: str) -> Docum
     return document(
         statement("PutEvents", ["kinesis:PutRecord"], [require_arn(stream_arn, "kinesis")]),
         statement("EncryptEvents", ["kms:GenerateDataKey"], [require_arn(stream_key_arn, "kms")]),
-    )
-
-
-def api_gateway_logging_policy(region: str, account_id: str) -> Document:
-    """API Gateway's account-wide CloudWatch role: write this project's API log groups only.
-
-    The role is a region-wide account setting, so it covers every stack of the project (each stack's
-    role may be the one in force), never other log groups.
-    """
-    groups = f"arn:{PARTITION}:logs:{region}:{account_id}:log-group:{project_log_groups('apigateway')}"
-    return document(
-        statement("ListLogGroups", ["logs:DescribeLogGroups"], [_log_groups_of_account(region, account_id)]),
-        statement(
-            "WriteApiLogs",
-            ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            [groups, f"{groups}:log-stream:*"],
-        ),
     )
 
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.storage.policies import application_policy, application_trust_policy
+from components.storage.policies import AccountScope, application_policy, application_trust_policy
 from tiers.naming import Namer, logical
 
 
 @dataclass
 class ApplicationRoleArgs:
     namer: Namer
+    region: str
     account_id: pulumi.Input[str]
     tags: Mapping[str, str]
 
@@ -32,7 +33,9 @@ class ApplicationRole(pulumi.ComponentResource):
         role = aws.iam.Role(
             logical(name, "role"),
             name=namer.application_role(),
-            assume_role_policy=json.dumps(application_trust_policy()),
+            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(application_trust_policy(AccountScope(args.region, account)))
+            ),
             description="tenant-pipeline application compute: assumes one tenant's role per request",
             tags=dict(args.tags),
             opts=child,

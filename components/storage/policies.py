@@ -26,7 +26,8 @@ TENANT_ID_TAG = "TenantId"
 SYSTEM_KEYSPACES = ("system", "system_schema", "system_schema_mcs", "system_multiregion_info")
 DATA_ACTIONS = ("cassandra:Select", "cassandra:Modify")
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
-APPLICATION_SERVICES = ("ecs-tasks.amazonaws.com", "lambda.amazonaws.com")
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+LAMBDA_FUNCTIONS = "lambda.amazonaws.com"
 # `tenant=${aws:PrincipalTag/TenantId}/`: resolved by IAM per request, from the session tag.
 TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_ID_TAG}}}/"
 
@@ -108,15 +109,31 @@ def pooled_trust_policy(application_role_arn: str) -> dict[str, Any]:
     )
 
 
-def application_trust_policy() -> dict[str, Any]:
-    """The application's compute: ECS tasks and Lambda functions."""
+def application_trust_policy(scope: AccountScope) -> dict[str, Any]:
+    """The application's compute: ECS tasks and Lambda functions of this account only.
+
+    Confused-deputy guards as each service documents them: ECS sends the task's account and ARN
+    (`arn:aws:ecs:<region>:<account>:...`), Lambda the function's account.
+    """
+    account = {"aws:SourceAccount": scope.account_id}
     return _document(
         {
-            "Sid": "ApplicationCompute",
+            "Sid": "ApplicationEcsTasks",
             "Effect": "Allow",
-            "Principal": {"Service": list(APPLICATION_SERVICES)},
+            "Principal": {"Service": ECS_TASKS},
             "Action": "sts:AssumeRole",
-        }
+            "Condition": {
+                "StringEquals": account,
+                "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{scope.region}:{scope.account_id}:*"},
+            },
+        },
+        {
+            "Sid": "ApplicationLambdaFunctions",
+            "Effect": "Allow",
+            "Principal": {"Service": LAMBDA_FUNCTIONS},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": account},
+        },
     )
 
 

@@ -43,7 +43,9 @@ class TenantStorage(pulumi.ComponentResource):
         # Where these children stood before: at the stack's root, under the same names.
         moved = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)])
         app = ApplicationRole(
-            "application-role", ApplicationRoleArgs(namer=namer, account_id=args.account_id, tags=args.tags), moved
+            "application-role",
+            ApplicationRoleArgs(namer=namer, region=args.region, account_id=args.account_id, tags=args.tags),
+            moved,
         )
         pooled = PooledStorage(
             "pooled-storage",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -25,25 +26,40 @@ KEYSPACES_PORT = 9142
 REQUEST_TIMEOUT = 10.0
 
 
+# The roots the Amazon Keyspaces developer guide names (Amazon Root CA 1-4, Starfield Class 2),
+# shipped with the DAL: the system store would also trust every other public CA for this name.
+KEYSPACES_ROOTS = str(Path(__file__).with_name("keyspaces-roots.pem"))
+
+
 @dataclass(frozen=True)
 class AmazonKeyspaces:
-    """The regional Amazon Keyspaces endpoint. TLS is verified against `ca_file` or the system trust store."""
+    """The regional Amazon Keyspaces endpoint: TLS verified against `ca_file` for the name `host`.
+
+    `ca_file` defaults to the roots the Keyspaces guide names. `contact_points` replaces the
+    public DNS name as the address connected to (e.g. an interface VPC endpoint's DNS name); the
+    certificate must name `host` whatever address the driver reaches.
+    """
 
     region: str
     ca_file: str | None = None
+    contact_points: tuple[str, ...] = ()
+    port: int = KEYSPACES_PORT
 
     @property
     def host(self) -> str:
         return f"cassandra.{self.region}.amazonaws.com"
 
     def ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.ca_file)
+        context = ssl.create_default_context(cafile=self.ca_file or KEYSPACES_ROOTS)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
-        # The driver connects to the peers' addresses from system.peers, not to the DNS name on the
-        # certificate; the chain is still verified against the Amazon roots (CERT_REQUIRED).
-        context.check_hostname = False
+        context.check_hostname = True
         context.verify_mode = ssl.CERT_REQUIRED
         return context
+
+    def ssl_options(self) -> dict[str, str]:
+        """The name every connection verifies: the driver reaches peers by their IP addresses
+        (system.peers), and with `check_hostname` it would check those addresses without this."""
+        return {"server_hostname": self.host}
 
 
 @dataclass(frozen=True)
@@ -84,9 +100,10 @@ def cluster_for(
         if aws_session is None:
             raise DalUsageError("Amazon Keyspaces needs credentials: pass a RoleAssumer to the DAL")
         return Cluster(
-            [endpoint.host],
-            port=KEYSPACES_PORT,
+            list(endpoint.contact_points or (endpoint.host,)),
+            port=endpoint.port,
             ssl_context=endpoint.ssl_context(),
+            ssl_options=endpoint.ssl_options(),
             auth_provider=SigV4AuthProvider(aws_session),
             **options,
         )

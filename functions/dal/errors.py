@@ -8,8 +8,9 @@ class DalError(Exception):
 
 
 class NoTenantContextError(DalError):
-    def __init__(self) -> None:
-        super().__init__("no tenant context: tenant data is reached only inside `with tenant_scope(TenantContext...)`")
+    def __init__(self, detail: str = "") -> None:
+        message = "no tenant context: tenant data is reached only inside `with tenant_scope(TenantContext...)`"
+        super().__init__(f"{message}: {detail}" if detail else message)
 
 
 class InvalidTenantContextError(DalError):

@@ -14,6 +14,11 @@ def test_defaults() -> None:
     assert load(base_config()).ingest == IngestSettings()
 
 
+def test_the_api_gateway_account_setting_is_left_alone_unless_the_stack_opts_in() -> None:
+    assert load(base_config()).ingest.manage_api_gateway_account is False
+    assert load(base_config(ingest={"manageApiGatewayAccount": True})).ingest.manage_api_gateway_account is True
+
+
 def test_provisioned_stream_with_shards() -> None:
     ingest = load(base_config(ingest={"stream": {"mode": "PROVISIONED", "shards": 4}})).ingest
     assert (ingest.stream_mode, ingest.shard_count) == ("PROVISIONED", 4)
@@ -31,7 +36,8 @@ def test_provisioned_stream_with_shards() -> None:
         ({"stream": {"mode": "FAST"}}, "ingest.stream.mode must be one of ON_DEMAND, PROVISIONED, got 'FAST'"),
         ({"buffering": {"sizeMb": 32}}, "ingest.buffering.sizeMb must be 64-128, got 32"),
         ({"buffering": {"intervalSeconds": 1000}}, "ingest.buffering.intervalSeconds must be 60-900, got 1000"),
-        ({"buffer": {}}, "unknown key 'buffer' in ingest (allowed: buffering, stream)"),
+        ({"buffer": {}}, "unknown key 'buffer' in ingest (allowed: buffering, manageApiGatewayAccount, stream)"),
+        ({"manageApiGatewayAccount": "yes"}, "ingest.manageApiGatewayAccount must be true or false, got 'yes'"),
     ],
 )
 def test_bad_ingest_settings(ingest: dict[str, Any], expected: str) -> None:

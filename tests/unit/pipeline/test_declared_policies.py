@@ -21,24 +21,11 @@ REGION = "us-east-1"
 LOG_GROUPS = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:"
 WILDCARDS_AWS_REQUIRES = {
     # DescribeLogGroups lists the account's groups: its only resource form is the account's log-group:*
-    # (AWS's documented policy for Managed Service for Apache Flink and API Gateway logging).
+    # (AWS's documented policy for Managed Service for Apache Flink).
     f"{LOG_GROUPS}*": {"logs:DescribeLogGroups"},
-    # API Gateway's CloudWatch role is one region-wide account setting shared by every stack of the
-    # project, so it names the project's API log groups rather than this stack's.
-    f"{LOG_GROUPS}/aws/apigateway/tenant-pipeline-*": {
-        "logs:CreateLogStream",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-    },
-    f"{LOG_GROUPS}/aws/apigateway/tenant-pipeline-*:log-stream:*": {
-        "logs:CreateLogStream",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-    },
 }
 SERVICE_OF_ROLE = {
     "api-kinesis-role": "apigateway.amazonaws.com",
-    "api-logging-role": "apigateway.amazonaws.com",
     "authorizer-role": "lambda.amazonaws.com",
     "delivery-role": "firehose.amazonaws.com",
     "processor-role": "kinesisanalytics.amazonaws.com",
@@ -72,6 +59,15 @@ def unscoped(pipeline: DeclaredPipeline, statement: dict[str, Any]) -> list[str]
     return bad
 
 
+# The region's API Gateway logging role is an account setting the dev stack opts into managing, not one of
+# the pipeline's service roles (test_stack_api covers it).
+ACCOUNT_LOGGING_ROLE = "ingestion-api-logging-role"
+
+
+def service_roles(pipeline: DeclaredPipeline) -> list[Any]:
+    return [role for role in pipeline.in_pipeline("aws:iam/role:Role") if role.name != ACCOUNT_LOGGING_ROLE]
+
+
 def pipeline_documents(pipeline: DeclaredPipeline) -> dict[str, dict[str, Any]]:
     """Every role policy of the pipeline, by the logical name of its role."""
     roles = {role.id: role.name for role in pipeline.in_pipeline("aws:iam/role:Role")}
@@ -82,13 +78,37 @@ def pipeline_documents(pipeline: DeclaredPipeline) -> dict[str, dict[str, Any]]:
 
 
 def test_one_role_per_service_each_with_one_policy(dev):
-    roles = dev.in_pipeline("aws:iam/role:Role")
+    roles = service_roles(dev)
     assert sorted(role.name.removeprefix("ingestion-") for role in roles) == sorted(SERVICE_OF_ROLE)
     assert set(pipeline_documents(dev)) == {role.name for role in roles}
     for role in roles:
         (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert trust["Principal"] == {"Service": SERVICE_OF_ROLE[role.name.removeprefix("ingestion-")]}
         assert trust["Action"] == "sts:AssumeRole"
+
+
+# The confused-deputy guard each service supports on its role's trust policy (policies.assume_role_policy).
+# API Gateway sends neither aws:SourceAccount nor aws:SourceArn when it assumes these roles.
+TRUST_CONDITION_OF_ROLE = {
+    "api-kinesis-role": None,
+    "authorizer-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+    "delivery-role": {"StringEquals": {"sts:ExternalId": ACCOUNT_ID}},
+    "processor-role": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+}
+
+
+def test_each_service_role_trusts_only_this_accounts_use_of_the_service(dev):
+    for role in service_roles(dev):
+        (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert trust.get("Condition") == TRUST_CONDITION_OF_ROLE[role.name.removeprefix("ingestion-")], role.name
+
+
+def test_the_application_role_trusts_only_this_accounts_compute(dev):
+    (role,) = [r for r in dev.all("aws:iam/role:Role") if r.name.startswith("application-role")]
+    ecs, lambda_ = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert ecs["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+    assert ecs["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:*"}
+    assert lambda_["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
 
 
 def test_every_allowed_resource_is_an_exact_arn_of_this_stack(dev):

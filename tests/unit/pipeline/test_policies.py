@@ -11,10 +11,10 @@ from components.ingestion.policies import (
     API_GATEWAY,
     FIREHOSE,
     FLINK,
+    LAMBDA,
     Document,
     FlinkAccess,
     Statement,
-    api_gateway_logging_policy,
     api_gateway_put_record_policy,
     assume_role_policy,
     authorizer_policy,
@@ -132,16 +132,9 @@ def test_flink_needs_its_delivery_streams():
         flink_policy(flink_access(delivery_stream_arns=()))
 
 
-def test_api_gateway_logging_role_is_limited_to_this_projects_api_log_groups():
-    document = api_gateway_logging_policy(REGION, ACCOUNT)
-    groups = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/tenant-pipeline-*"
-    assert by_sid(document)["WriteApiLogs"]["Resource"] == [groups, f"{groups}:log-stream:*"]
-
-
 def test_no_policy_has_a_bare_wildcard_resource():
     documents = [
         api_gateway_put_record_policy(STREAM, KEY),
-        api_gateway_logging_policy(REGION, ACCOUNT),
         authorizer_policy(GROUP, PARAMETER, KEY, REGION),
         firehose_delivery_policy(BUCKET, ("tenant=", "errors/"), [log_stream_arn(GROUP, "x")]),
         flink_policy(flink_access()),
@@ -159,6 +152,11 @@ def test_trust_policies_name_one_service_with_confused_deputy_guards():
     assert firehose["Condition"] == {"StringEquals": {"sts:ExternalId": ACCOUNT}}
     flink = assume_role_policy(FLINK, source_account=ACCOUNT)["Statement"][0]
     assert flink["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    guarded = assume_role_policy(LAMBDA, source_account=ACCOUNT, source_arn=f"arn:aws:lambda:*:{ACCOUNT}:*")
+    assert guarded["Statement"][0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:lambda:*:{ACCOUNT}:*"},
+    }
     api = assume_role_policy(API_GATEWAY)["Statement"][0]
     assert api == {"Effect": "Allow", "Principal": {"Service": API_GATEWAY}, "Action": "sts:AssumeRole"}
 

@@ -80,17 +80,36 @@ def test_integration_writes_the_design_record_to_the_declared_stream(dev):
     assert "#set($tenantId = $util.escapeJavaScript($context.authorizer.tenantId))" in template
 
 
-def test_stage_logs_access_to_its_log_group_and_the_account_can_write_it(dev):
+def test_stage_logs_access_to_its_log_group(dev):
     stage = dev.one(f"{APIGW}/stage:Stage")
     logs = dev.one("aws:cloudwatch/logGroup:LogGroup", "access")
     settings = stage.inputs["accessLogSettings"]
     assert settings["destinationArn"] == logs.outputs["arn"]
     assert "$context.requestId" in settings["format"]
     assert "$context.authorizer.tenantId" in settings["format"]
-    account = dev.one(f"{APIGW}/account:Account")
-    assert account.inputs["cloudwatchRoleArn"] == dev.arn("aws:iam/role:Role", "api-logging-role")
-    written = dev.role_policy("api-logging-role")["Statement"][1]["Resource"][0]
-    assert logs.outputs["arn"].startswith(written.rstrip("*"))
+
+
+def test_the_regions_api_gateway_account_setting_is_left_alone_by_default():
+    """It is one setting for every REST API of the account in the region: not this stack's to own."""
+    default = run("dev", **{"tenant-pipeline:ingest": {}})  # the dev roster without dev's opt-in
+    assert default.all(f"{APIGW}/account:Account") == []
+    assert [role for role in default.all("aws:iam/role:Role") if "logging" in role.name] == []
+
+
+def test_a_stack_that_opts_in_sets_a_role_with_the_aws_managed_logging_policy():
+    managed = run("dev", **{"tenant-pipeline:ingest": {"manageApiGatewayAccount": True}})
+    account = managed.one(f"{APIGW}/account:Account")
+    role = managed.one("aws:iam/role:Role", "api-logging-role")
+    assert account.inputs["cloudwatchRoleArn"] == role.outputs["arn"]
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    (attachment,) = [
+        a for a in managed.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment") if a.inputs["role"] == role.id
+    ]
+    assert attachment.inputs["policyArn"] == (
+        "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    )
+    assert [p for p in managed.all("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.id] == []
 
 
 def test_one_usage_plan_per_tier_with_the_tiers_limits(dev):

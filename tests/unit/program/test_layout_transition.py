@@ -13,6 +13,12 @@ from local.stack_file import read_stack_config
 
 BEFORE = Path(__file__).parent / "data" / "dev-urns-before-layout.txt"
 PREFIX = "urn:pulumi:dev::tenant-pipeline::"
+# Replaced on purpose since, each with its reason; nothing else may go.
+REPLACED_ON_PURPOSE = {
+    f"{PREFIX}tenant-pipeline:ingestion:IngestionPipeline$tenant-pipeline:ingestion:IngestApi$aws:iam/rolePolicy:"
+    "RolePolicy::ingestion-api-logging-policy": "the API Gateway logging role's inline policy became the "
+    "AWS-managed AmazonAPIGatewayPushToCloudWatchLogs, attached (a RolePolicyAttachment of the same name)",
+}
 
 
 def before() -> set[str]:
@@ -49,7 +55,7 @@ def now() -> Declaration:
 
 def test_every_resource_of_the_earlier_layout_is_still_matched(now: Declaration) -> None:
     identities = engine_identities(now)
-    assert sorted(urn for urn in before() if urn not in identities) == []
+    assert sorted(urn for urn in before() if urn not in identities) == sorted(REPLACED_ON_PURPOSE)
 
 
 def test_protected_storage_moved_under_the_root_component_by_alias_only(now: Declaration) -> None:

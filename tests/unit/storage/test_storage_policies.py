@@ -135,10 +135,17 @@ def test_the_pooled_role_can_only_be_assumed_with_exactly_a_tenant_id_tag_and_no
     }
 
 
-def test_the_application_runs_on_ecs_or_lambda():
-    (trust,) = application_trust_policy()["Statement"]
-    assert trust["Principal"] == {"Service": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}
-    assert trust["Action"] == "sts:AssumeRole"
+def test_the_application_runs_on_this_accounts_ecs_tasks_or_lambda_functions():
+    ecs, lambda_ = application_trust_policy(AccountScope("eu-west-1", "123456789012"))["Statement"]
+    assert ecs["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+    assert ecs["Action"] == "sts:AssumeRole"
+    assert ecs["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ecs:eu-west-1:123456789012:*"},
+    }
+    assert lambda_["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert lambda_["Action"] == "sts:AssumeRole"
+    assert lambda_["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 
 
 def test_the_application_may_assume_the_tenant_roles_and_nothing_else():
