@@ -8,6 +8,7 @@ access logging variable reference").
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import urllib.parse
 from dataclasses import dataclass, field
@@ -93,6 +94,14 @@ class UtilVariable:
         return urllib.parse.unquote_plus(str(value))
 
 
+@functools.lru_cache(maxsize=16)
+def _compiled(template: str) -> airspeed.Template:
+    """Parsed once per template: a stage renders the same few templates for every request."""
+    compiled = airspeed.Template(template)
+    compiled.ensure_compiled()
+    return compiled
+
+
 def render(
     template: str, request: Request, context: dict[str, Any], stage_variables: dict[str, str] | None = None
 ) -> str:
@@ -104,7 +113,7 @@ def render(
         "stageVariables": stage_variables or {},
     }
     try:
-        return str(airspeed.Template(template).merge(namespace))
+        return str(_compiled(template).merge(namespace))
     except TemplateError:
         raise
     except Exception as error:  # airspeed raises its own error types and whatever a variable raised
