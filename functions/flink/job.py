@@ -11,6 +11,7 @@ from pathlib import Path
 from pyflink.java_gateway import get_gateway
 from pyflink.table import TableResult
 
+from functions.flink.checkpoints import LocalCheckpoints
 from functions.flink.pipeline import build_pipeline, create_table_env
 from functions.flink.properties import (
     ENRICHED_SINK_GROUP,
@@ -22,12 +23,16 @@ from functions.flink.properties import (
 
 
 def start_kinesis_job(
-    groups: PropertyGroups, jars: Sequence[Path] = (), checkpoint_interval_ms: int | None = None
+    groups: PropertyGroups,
+    jars: Sequence[Path] = (),
+    checkpoint_interval_ms: int | None = None,
+    checkpoints: LocalCheckpoints | None = None,
 ) -> TableResult:
     """Submit the job; it runs until cancelled (result.get_job_client().cancel()).
 
-    On the service: no jars (the runtime loads run.options' jarfile) and no checkpoint interval (the
-    application's checkpoint configuration applies). Elsewhere: pass the connector jar and an interval.
+    On the service: no jars (the runtime loads run.options' jarfile) and no checkpoint settings (the
+    application's checkpoint configuration applies). Elsewhere: pass the connector jar and an interval,
+    or `checkpoints` to keep them in a directory and resume from one.
     """
     source = kinesis_source(groups)
     if source.endpoint:
@@ -35,6 +40,9 @@ def start_kinesis_job(
     enriched = firehose_sink(groups, ENRICHED_SINK_GROUP)
     rejected = firehose_sink(groups, REJECTED_SINK_GROUP)
     t_env = create_table_env(jars, checkpoint_interval_ms, parallelism=None, restart=True)
+    if checkpoints is not None:
+        for key, value in checkpoints.options().items():
+            t_env.get_config().set(key, value)
     return build_pipeline(t_env, source, enriched, rejected, "sql").execute()
 
 

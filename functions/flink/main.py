@@ -14,6 +14,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(_HERE if (_HERE / "functions").is_dir() else _HERE.parent.parent))
 
+from functions.flink.checkpoints import LocalCheckpoints  # noqa: E402
 from functions.flink.job import start_kinesis_job  # noqa: E402
 from functions.flink.properties import properties_path, read_property_groups  # noqa: E402
 
@@ -24,7 +25,9 @@ def main() -> None:
     groups = read_property_groups(properties_path())
     jar = os.environ.get(CONNECTOR_JAR_ENV)
     if jar:  # not on the service: load the connectors and checkpoint as the service would
-        start_kinesis_job(groups, [Path(jar)], checkpoint_interval_ms=60_000).wait()
+        # Outside the service, checkpoints may be kept in a directory and resumed from (functions/flink/checkpoints.py).
+        checkpoints = LocalCheckpoints.from_environment(os.environ)
+        start_kinesis_job(groups, [Path(jar)], checkpoint_interval_ms=60_000, checkpoints=checkpoints).wait()
     else:
         start_kinesis_job(groups)
 

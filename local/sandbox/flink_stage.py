@@ -12,9 +12,11 @@ import json
 import os
 import signal
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from functions.contracts.flink_properties import ENDPOINT_KEY, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP, SOURCE_GROUP
+from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
 from local.errors import FlinkJobError
 from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.services.moto_server import LOCAL_CREDENTIALS
@@ -42,7 +44,15 @@ def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) ->
 class FlinkJob:
     """The job running against moto until stop(); its output goes to the run directory's flink.log."""
 
-    def __init__(self, declared: dict[str, dict[str, str]], endpoint: str, run_dir: Path):
+    def __init__(
+        self,
+        declared: dict[str, dict[str, str]],
+        endpoint: str,
+        run_dir: Path,
+        checkpoints: LocalCheckpoints | None = None,
+    ):
+        self.declared, self.endpoint, self.run_dir = declared, endpoint, run_dir
+        self.checkpoints = checkpoints  # None: the job's own default (no directory, nothing to resume)
         self.properties = run_dir / "application_properties.json"
         self.log_path = run_dir / "flink.log"
         self.log_dir = run_dir / "flink-logs"
@@ -60,6 +70,7 @@ class FlinkJob:
             "FLINK_CONNECTOR_JAR": str(CONNECTOR_JAR),
             # The JVM's own log (PyFlink's default is inside the virtualenv, shared by every run).
             "FLINK_LOG_DIR": str(self.log_dir),
+            **(self.checkpoints.environment() if self.checkpoints else {}),
         }
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -72,6 +83,22 @@ class FlinkJob:
                 start_new_session=True,  # the Python driver and its JVM: one group, stopped together
             )
         return self
+
+    def resumed(self) -> FlinkJob:
+        """A new run of the same job from the newest complete checkpoint (what the service does after a crash)."""
+        if self.checkpoints is None:
+            raise FlinkJobError("the job keeps no checkpoints to resume from")
+        latest = latest_checkpoint(self.checkpoints.directory)
+        if latest is None:
+            raise FlinkJobError(f"no complete checkpoint under {self.checkpoints.directory} to resume from")
+        resume = replace(self.checkpoints, restore_from=latest)
+        return FlinkJob(self.declared, self.endpoint, self.run_dir, resume).start()
+
+    def kill(self) -> None:
+        """A crash: the job's processes die at once, with no chance to flush or cancel."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
 
     def check_alive(self) -> None:
         if self.process is not None and self.process.poll() is not None:

@@ -38,15 +38,20 @@ class TenantTraffic:
 
 
 def post(url: str, token: str | None, body: str) -> int:
+    return post_answer(url, token, body)[0]
+
+
+def post_answer(url: str, token: str | None, body: str) -> tuple[int, dict[str, Any]]:
+    """The status and the JSON answer of one request."""
     request = urllib.request.Request(url, data=body.encode(), method="POST")
     request.add_header("Content-Type", "application/json")
     if token is not None:
         request.add_header("Authorization", token)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
+            return int(response.status), json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
-        return int(error.code)
+        return int(error.code), json.loads(error.read() or b"{}")
 
 
 def tampered(token: str, tenant_id: str) -> str:

@@ -1,0 +1,502 @@
+"""`make soak`: the local stack under sustained, bounded load while faults are injected, and what came of it.
+
+    python -m local.sandbox.soak [--stack dev] [--events 50000] [--run-dir DIR] [--json FILE]
+
+The same stack as `make demo` (the program's declaration on moto, the real authorizer and mapping template
+in the front door, the Flink job as deployed, Cassandra through the DAL). While every served tenant posts
+events (mixed good and bad) and a tenant service writes orders through the DAL:
+- the Flink job is killed mid-stream (SIGKILL: no flush, no cancel) and resumed from its newest complete
+  checkpoint, as Managed Service for Apache Flink restores a failed application from its latest snapshot;
+- Cassandra is restarted while the DAL writes.
+The report: events accepted, landed, rejected, refused, lost (must be 0), duplicates and their bound, the
+latency from the front door's answer to the record's landing (p50/p99), and the recovery time of each fault.
+
+Why duplicates can occur: the Firehose sink is at-least-once. Records the killed job wrote after its last
+completed checkpoint are read again from the stream after the restore and written a second time. So the
+duplicates are bounded by what landed between that checkpoint and the kill (plus one poll of slack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from functions.contracts.directory import TenantRecord
+from functions.dal import RoleAssumer, TenantContext, TenantDataAccess, tenant_scope
+from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
+from local.fake_cloud import ACCOUNT_ID
+from local.paths import BUILD_DIR
+from local.program import run_program
+from local.sandbox.declared import DeclaredStack, read_declaration
+from local.sandbox.delivery import deliver
+from local.sandbox.demo import Steps, authorizer_handler, local_environment, start_cassandra
+from local.sandbox.firehose_buffer import BUFFER_BUCKET, create_delivery_streams, split_records
+from local.sandbox.flink_stage import FlinkJob
+from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
+from local.sandbox.keyspaces import schema_statements
+from local.sandbox.local_cloud import LocalCloud, provision
+from local.sandbox.throttle import Throttler
+from local.sandbox.traffic import post_answer
+from local.services.cassandra import CassandraNode
+from local.services.moto_server import MotoServer
+from local.stack_file import read_stack_config
+
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class SoakSettings:
+    stack: str = "dev"
+    events: int = 50_000  # requests to the front door, across every served tenant
+    senders: int = 8  # concurrent clients
+    invalid_every: int = 20  # every n-th request has a body the API refuses (400)
+    forged_every: int = 25  # every n-th body names another tenant (must land under the sender's)
+    direct_every: int = 500  # one record straight to the stream per n requests (the job rejects it)
+    checkpoint_interval_ms: int = 2_000
+    kill_flink_at: float = 0.4  # fraction of the requests sent when the Flink job is killed
+    restart_cassandra_at: float = 0.6
+    drain_timeout: float = 900.0  # seconds after the last request for every accepted event to land
+    run_dir: Path | None = None
+
+
+@dataclass
+class Accepted:
+    tenant_id: str
+    at: float  # monotonic time of the front door's 200
+
+
+@dataclass
+class FaultReport:
+    fault: str
+    at: float  # seconds since the load started
+    recovery_seconds: float | None  # until the part worked again (None: it never did)
+
+
+@dataclass
+class SoakResult:
+    sent: int = 0
+    accepted: int = 0
+    refused: Counter[int] = field(default_factory=Counter)  # front door status -> count
+    landed: int = 0  # distinct accepted events found in their tenant's prefix
+    duplicates: int = 0  # further copies of landed events
+    duplicate_bound: int = 0
+    rejected: int = 0  # records the job rejected (the direct producer's)
+    direct: int = 0  # records written straight to the stream
+    misplaced: int = 0  # events that landed under a tenant other than their sender
+    lost: int = 0  # accepted events that never landed
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    faults: list[FaultReport] = field(default_factory=list)
+    dal_writes: int = 0
+    dal_rows_lost: int = 0
+
+    @property
+    def ok(self) -> bool:
+        recovered = all(fault.recovery_seconds is not None for fault in self.faults)
+        return (
+            self.lost == 0
+            and self.misplaced == 0
+            and self.dal_rows_lost == 0
+            and self.rejected == self.direct
+            and self.duplicates <= self.duplicate_bound
+            and recovered
+        )
+
+    def line(self) -> str:
+        refused = sum(self.refused.values())
+        faults = " ".join(f"{f.fault}_recovery={_seconds(f.recovery_seconds)}" for f in self.faults)
+        return (
+            f"sent={self.sent} accepted={self.accepted} landed={self.landed} refused={refused} "
+            f"rejected={self.rejected} duplicates={self.duplicates} (bound {self.duplicate_bound}) "
+            f"p50={self.latency_ms.get('p50', 0):.0f}ms p99={self.latency_ms.get('p99', 0):.0f}ms {faults} "
+            f"dal_rows_lost={self.dal_rows_lost} lost={self.lost}"
+        )
+
+
+def _seconds(value: float | None) -> str:
+    return "never" if value is None else f"{value:.1f}s"
+
+
+class Landings:
+    """Watches what the Flink job writes to the delivery streams (moto buffers it in a bucket) and lands it
+    through the declared partitioning, noting when each accepted event was first seen and how often."""
+
+    def __init__(self, cloud: LocalCloud, stack: DeclaredStack):
+        self.s3 = cloud.client("s3")
+        self.stack = stack
+        self.seen_keys: set[str] = set()
+        self.first_seen: dict[str, float] = {}  # requestId -> monotonic time
+        self.sightings: Counter[str] = Counter()
+        self.tenant_of: dict[str, str] = {}  # requestId -> tenantId the record carries
+        self.rejected = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="soak-landings", daemon=True)
+
+    def start(self) -> Landings:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=60)
+        self.poll()  # what arrived since the last round
+
+    def _run(self) -> None:
+        while not self.stopping.wait(POLL_SECONDS):
+            self.poll()
+
+    def poll(self) -> None:
+        with self.lock:
+            for stream in (self.stack.events, self.stack.rejects):
+                fresh = self._new_records(stream.name)
+                if not fresh:
+                    continue
+                now = time.monotonic()
+                deliver(stream, fresh, self.s3, self.stack.bucket)
+                if stream is self.stack.rejects:
+                    self.rejected += len(fresh)
+                    continue
+                for raw in fresh:
+                    record = json.loads(raw)
+                    request_id = str(record["requestId"])
+                    self.first_seen.setdefault(request_id, now)
+                    self.sightings[request_id] += 1
+                    self.tenant_of[request_id] = str(record["tenantId"])
+
+    def _new_records(self, stream: str) -> list[bytes]:
+        keys: list[str] = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=BUFFER_BUCKET, Prefix=f"{stream}/"):
+            keys += [item["Key"] for item in page.get("Contents", []) if item["Key"] not in self.seen_keys]
+        records: list[bytes] = []
+        for key in sorted(keys):
+            records += split_records(self.s3.get_object(Bucket=BUFFER_BUCKET, Key=key)["Body"].read())
+            self.seen_keys.add(key)
+        return records
+
+    def landed_since(self, start: float, end: float) -> int:
+        with self.lock:
+            return sum(1 for at in self.first_seen.values() if start <= at <= end)
+
+    def first_landing_after(self, moment: float) -> float | None:
+        with self.lock:
+            return min((at for at in self.first_seen.values() if at > moment), default=None)
+
+
+class OrderWriter(threading.Thread):
+    """A tenant service: writes orders through the DAL for every served tenant, one after another."""
+
+    def __init__(self, dal: TenantDataAccess, tenants: list[TenantRecord], pause: float = 0.02):
+        super().__init__(name="soak-dal-writer", daemon=True)
+        self.dal, self.tenants, self.pause = dal, tenants, pause
+        self.written: list[tuple[TenantRecord, str, uuid.UUID, float]] = []  # ..., monotonic time done
+        self.failure: BaseException | None = None
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                for tenant in self.tenants:
+                    customer_id, order_id = f"soak-{tenant.tenant_id}", uuid.uuid1()
+                    with tenant_scope(TenantContext(tenant.tenant_id, tenant.tier)):
+                        self.dal.orders.put({"customer_id": customer_id, "order_id": order_id, "status": "new"})
+                    self.written.append((tenant, customer_id, order_id, time.monotonic()))
+                time.sleep(self.pause)
+        except BaseException as error:  # reported by finish()
+            self.failure = error
+
+    def first_write_after(self, moment: float) -> float | None:
+        return next((done for *_, done in self.written if done > moment), None)
+
+    def finish(self) -> list[tuple[TenantRecord, str, uuid.UUID, float]]:
+        self.stopping.set()
+        self.join(timeout=300)
+        if self.failure is not None:
+            raise self.failure
+        return self.written
+
+
+def missing_rows(dal: TenantDataAccess, written: list[tuple[TenantRecord, str, uuid.UUID, float]]) -> int:
+    missing = 0
+    for tenant, customer_id, order_id, _ in written:
+        with tenant_scope(TenantContext(tenant.tenant_id, tenant.tier)):
+            missing += dal.orders.get(customer_id=customer_id, order_id=order_id) is None
+    return missing
+
+
+def event_body(n: int, tenant_id: str, other: str, settings: SoakSettings) -> str:
+    if n % settings.invalid_every == settings.invalid_every - 1:
+        return "{not json" if n % 2 else json.dumps([n])  # 400 at the front door
+    body: dict[str, Any] = {"type": "soak", "sequence": n, "sentBy": tenant_id}
+    if n % settings.forged_every == settings.forged_every - 1:
+        body["tenantId"] = other
+    return json.dumps(body)
+
+
+def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
+    run_dir = settings.run_dir or BUILD_DIR / "soak" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"[dim]run directory: {run_dir}[/]")
+    steps = Steps(console)
+    result = SoakResult()
+    with ExitStack() as services:
+        with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
+            config = read_stack_config(settings.stack)
+            stack = read_declaration(run_program(settings.stack, config), str(config.get("aws:region", "us-east-1")))
+        served = [t for t in stack.tenants if t.active]
+        node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
+        services.callback(node.stop)
+        with steps.step("Starting moto and creating the declared resources"):
+            moto = MotoServer(run_dir / "moto.log").start()
+            services.callback(moto.stop)
+            local_environment(moto.endpoint)
+            cloud = provision(stack, moto.endpoint)
+            create_delivery_streams(cloud, stack)
+        checkpoints = LocalCheckpoints(run_dir / "checkpoints", settings.checkpoint_interval_ms)
+        with steps.step(
+            f"Starting the Flink job as deployed, checkpointing every {settings.checkpoint_interval_ms} ms"
+        ):
+            jobs = [FlinkJob(stack.flink_properties, moto.endpoint, run_dir, checkpoints).start()]
+
+            def stop_current_job() -> None:  # the job running at the end: the resumed one after the crash
+                jobs[-1].stop()
+
+            services.callback(stop_current_job)
+        with steps.step("Waiting for Cassandra and creating the declared keyspaces and tables"):
+            cassandra_thread.join()
+            if cassandra_errors:
+                raise cassandra_errors[0]
+            with node.cql() as admin:
+                for statement in schema_statements(stack):
+                    admin.execute(statement, timeout=60)
+            # Long enough to ride through a restart of the node on a busy machine (the DAL's default is 30 s).
+            dal = TenantDataAccess.local(
+                stack.directory, node.native_port, roles=RoleAssumer(stack.region), outage_deadline=300.0
+            )
+            services.callback(dal.close)
+
+        landings = Landings(cloud, stack).start()
+        writer = OrderWriter(dal, served)
+        accepted: dict[str, Accepted] = {}
+        with steps.step(f"Sending {settings.events} events with both faults injected"):
+            load_started = time.monotonic()
+            writer.start()
+            with FrontDoorServer(front_door(stack, cloud, run_dir)) as server:
+                tokens = {t.tenant_id: cloud.id_token(t.tenant_id) for t in served}
+                faults = FaultInjector(
+                    settings,
+                    jobs=jobs,
+                    node=node,
+                    landings=landings,
+                    writer=writer,
+                    started=load_started,
+                    result=result,
+                )
+                kinesis = cloud.client("kinesis")
+                lock = threading.Lock()
+
+                def send(n: int) -> None:
+                    tenant = served[n % len(served)]
+                    other = served[(n + 1) % len(served)].tenant_id
+                    status, answer = post_answer(
+                        server.url, tokens[tenant.tenant_id], event_body(n, tenant.tenant_id, other, settings)
+                    )
+                    with lock:
+                        result.sent += 1
+                        if status == 200:
+                            accepted[str(answer["requestId"])] = Accepted(tenant.tenant_id, time.monotonic())
+                        else:
+                            result.refused[status] += 1
+                        if n % settings.direct_every == 0:
+                            kinesis.put_record(StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}")
+                            result.direct += 1
+                    faults.maybe_inject(n)
+
+                with ThreadPoolExecutor(max_workers=settings.senders) as pool:
+                    list(pool.map(send, range(settings.events)))
+            faults.wait()
+        result.accepted = len(accepted)
+
+        with steps.step(f"Waiting for every accepted event ({len(accepted)}) to land"):
+            deadline = time.monotonic() + settings.drain_timeout
+            while not set(accepted) <= set(landings.first_seen) or landings.rejected < result.direct:
+                jobs[-1].check_alive()
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(1)
+            landings.stop()
+        with steps.step("Checking the DAL's rows after the Cassandra restart"):
+            written = writer.finish()
+            result.dal_writes = len(written)
+            result.dal_rows_lost = missing_rows(dal, written)
+
+    account(result, accepted, landings, faults)
+    return result
+
+
+def front_door(stack: DeclaredStack, cloud: LocalCloud, run_dir: Path) -> FrontDoor:
+    return FrontDoor(
+        method_arn=f"arn:aws:execute-api:{stack.region}:{ACCOUNT_ID}:local/v1/POST/events",
+        authorize=authorizer_handler(stack, cloud, run_dir / "authorizer.log"),
+        limits_by_key=stack.limits_by_key,
+        request_schema=stack.request_schema,
+        mapping_template=stack.mapping_template,
+        put_record=kinesis_put_record(cloud.client("kinesis")),
+        throttler=Throttler(),
+    )
+
+
+class FaultInjector:
+    """Kills the Flink job and restarts Cassandra once each, in the background, when the load reaches them."""
+
+    def __init__(
+        self,
+        settings: SoakSettings,
+        *,
+        jobs: list[FlinkJob],
+        node: CassandraNode,
+        landings: Landings,
+        writer: OrderWriter,
+        started: float,
+        result: SoakResult,
+    ):
+        self.settings, self.jobs, self.node, self.landings, self.writer = settings, jobs, node, landings, writer
+        self.started, self.result = started, result
+        self.kill_at = int(settings.events * settings.kill_flink_at)
+        self.restart_at = int(settings.events * settings.restart_cassandra_at)
+        self.threads: list[threading.Thread] = []
+        self.kill_time: float | None = None
+        self.checkpoint_time: float | None = None
+
+    def maybe_inject(self, n: int) -> None:
+        for at, fault in ((self.kill_at, self.crash_flink), (self.restart_at, self.restart_cassandra)):
+            if n == at:
+                thread = threading.Thread(target=fault, name=f"soak-fault-{at}", daemon=True)
+                thread.start()
+                self.threads.append(thread)
+
+    def crash_flink(self) -> None:
+        job = self.jobs[-1]
+        checkpoints = job.checkpoints
+        assert checkpoints is not None
+        wait_for(lambda: latest_checkpoint(checkpoints.directory) is not None, "a first complete checkpoint")
+        latest = latest_checkpoint(checkpoints.directory)
+        assert latest is not None
+        # Wall-clock mtime to the monotonic clock the landings use.
+        self.checkpoint_time = time.monotonic() - (time.time() - (latest / "_metadata").stat().st_mtime)
+        self.kill_time = time.monotonic()
+        job.kill()
+        self.jobs.append(job.resumed())
+        self._recovered("flink", self.kill_time, lambda: self.landings.first_landing_after(self.kill_time or 0))
+
+    def restart_cassandra(self) -> None:
+        stopped = time.monotonic()
+        self.node.restart()
+        self._recovered("cassandra", stopped, lambda: self.writer.first_write_after(stopped))
+
+    def _recovered(self, fault: str, since: float, first_after: Callable[[], float | None]) -> None:
+        deadline = time.monotonic() + 600
+        while (back := first_after()) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.result.faults.append(FaultReport(fault, since - self.started, None if back is None else back - since))
+
+    def wait(self) -> None:
+        for thread in self.threads:
+            thread.join(timeout=900)
+
+    def duplicate_bound(self) -> int:
+        """What the killed job wrote between its last checkpoint and its death (one poll of slack each side)."""
+        if self.kill_time is None or self.checkpoint_time is None:
+            return 0
+        return self.landings.landed_since(self.checkpoint_time - POLL_SECONDS, self.kill_time + 2 * POLL_SECONDS)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.2)
+
+
+def account(result: SoakResult, accepted: dict[str, Accepted], landings: Landings, faults: FaultInjector) -> None:
+    landed = [request_id for request_id in accepted if request_id in landings.first_seen]
+    result.landed = len(landed)
+    result.lost = result.accepted - result.landed
+    result.misplaced = sum(landings.tenant_of[r] != accepted[r].tenant_id for r in landed)
+    result.duplicates = sum(landings.sightings[r] - 1 for r in landed)
+    result.duplicate_bound = faults.duplicate_bound()
+    result.rejected = landings.rejected
+    latencies = sorted((landings.first_seen[r] - accepted[r].at) * 1000 for r in landed)
+    if len(latencies) >= 2:
+        cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+        result.latency_ms = {"p50": cuts[49], "p99": cuts[98], "max": latencies[-1]}
+
+
+def render(result: SoakResult) -> Table:
+    table = Table(
+        title="Soak: the pipeline under load, with a Flink crash and a Cassandra restart", title_justify="left"
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    refused = ", ".join(f"{status}: {count}" for status, count in sorted(result.refused.items())) or "0"
+    rows = [
+        ("requests sent", f"{result.sent:,}"),
+        ("accepted (200)", f"{result.accepted:,}"),
+        ("refused at the front door", refused),
+        ("landed in their tenant's prefix", f"{result.landed:,}"),
+        ("misplaced", str(result.misplaced)),
+        ("rejected by the job (of records written straight to the stream)", f"{result.rejected} of {result.direct}"),
+        (
+            "duplicates (at-least-once sink, replayed after the restore)",
+            f"{result.duplicates} (bound {result.duplicate_bound})",
+        ),
+        (
+            "latency accept -> landing p50 / p99 / max",
+            " / ".join(f"{result.latency_ms.get(k, 0):,.0f} ms" for k in ("p50", "p99", "max")),
+        ),
+        *((f"{f.fault}: fault at {f.at:.0f}s, recovered after", _seconds(f.recovery_seconds)) for f in result.faults),
+        ("DAL writes through the restart / rows lost", f"{result.dal_writes} / {result.dal_rows_lost}"),
+        ("lost", str(result.lost)),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.sandbox.soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--events", type=int, default=SoakSettings.events)
+    parser.add_argument("--senders", type=int, default=SoakSettings.senders)
+    parser.add_argument("--run-dir", type=Path)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    console = Console() if sys.stdout.isatty() else Console(width=150)
+    settings = SoakSettings(stack=args.stack, events=args.events, senders=args.senders, run_dir=args.run_dir)
+    result = run_soak(settings, console)
+    console.print(render(result))
+    if args.json:
+        document = asdict(result) | {"ok": result.ok}
+        args.json.write_text(json.dumps(document, indent=2, default=str))
+    console.print(result.line())
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
