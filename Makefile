@@ -11,7 +11,7 @@ FLINK_BUILD := build/flink
 FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
 FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
 
-.PHONY: help venv flink-venv plan demo test test-unit test-integration test-flink test-e2e lint fmt clean
+.PHONY: help venv flink-venv plan demo soak test test-unit test-integration test-flink test-e2e lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
 	@$(PY) -m local.plan --stack $(STACK)
+
+soak: venv flink-venv $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
+	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)
 
 demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
 	@$(PY) -m local.sandbox.demo --stack $(STACK)

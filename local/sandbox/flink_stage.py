@@ -50,12 +50,13 @@ class FlinkJob:
         endpoint: str,
         run_dir: Path,
         checkpoints: LocalCheckpoints | None = None,
+        name: str = "flink",
     ):
-        self.declared, self.endpoint, self.run_dir = declared, endpoint, run_dir
+        self.declared, self.endpoint, self.run_dir, self.name = declared, endpoint, run_dir, name
         self.checkpoints = checkpoints  # None: the job's own default (no directory, nothing to resume)
         self.properties = run_dir / "application_properties.json"
-        self.log_path = run_dir / "flink.log"
-        self.log_dir = run_dir / "flink-logs"
+        self.log_path = run_dir / f"{name}.log"
+        self.log_dir = run_dir / f"{name}-logs"
         self.properties.write_text(json.dumps(local_property_groups(declared, endpoint), indent=2))
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -92,7 +93,7 @@ class FlinkJob:
         if latest is None:
             raise FlinkJobError(f"no complete checkpoint under {self.checkpoints.directory} to resume from")
         resume = replace(self.checkpoints, restore_from=latest)
-        return FlinkJob(self.declared, self.endpoint, self.run_dir, resume).start()
+        return FlinkJob(self.declared, self.endpoint, self.run_dir, resume, name=f"{self.name}-resumed").start()
 
     def kill(self) -> None:
         """A crash: the job's processes die at once, with no chance to flush or cancel."""

@@ -23,6 +23,7 @@ import jsonschema
 from local.errors import TemplateError
 from local.sandbox.throttle import Throttler, UsagePlanLimits
 from local.sandbox.vtl import Request, render
+from local.services.moto_server import put_kinesis_record
 from local.services.ports import LOOPBACK, free_port
 
 EVENTS_PATH = "/events"
@@ -119,7 +120,8 @@ def kinesis_put_record(kinesis: Any) -> PutRecord:
     the SDK encodes itself, so the blob is decoded here once."""
 
     def put(request: dict[str, Any]) -> None:
-        kinesis.put_record(
+        put_kinesis_record(
+            kinesis,
             StreamName=request["StreamName"],
             PartitionKey=request["PartitionKey"],
             Data=base64.b64decode(request["Data"], validate=True),

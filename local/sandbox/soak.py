@@ -43,7 +43,7 @@ from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
 from local.fake_cloud import ACCOUNT_ID
 from local.paths import BUILD_DIR
 from local.program import run_program
-from local.sandbox.declared import DeclaredStack, read_declaration
+from local.sandbox.declared import DeclaredStack, DeliveryStream, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.demo import Steps, authorizer_handler, local_environment, start_cassandra
 from local.sandbox.firehose_buffer import BUFFER_BUCKET, create_delivery_streams, split_records
@@ -54,7 +54,7 @@ from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.throttle import Throttler
 from local.sandbox.traffic import post_answer
 from local.services.cassandra import CassandraNode
-from local.services.moto_server import MotoServer
+from local.services.moto_server import MotoServer, put_kinesis_record
 from local.stack_file import read_stack_config
 
 POLL_SECONDS = 0.5
@@ -104,6 +104,7 @@ class SoakResult:
     faults: list[FaultReport] = field(default_factory=list)
     dal_writes: int = 0
     dal_rows_lost: int = 0
+    landing_errors: int = 0  # failed rounds of reading moto's Firehose buffer, each retried
 
     @property
     def ok(self) -> bool:
@@ -144,6 +145,7 @@ class Landings:
         self.sightings: Counter[str] = Counter()
         self.tenant_of: dict[str, str] = {}  # requestId -> tenantId the record carries
         self.rejected = 0
+        self.errors: list[str] = []  # failed rounds (moto busy, ...): retried on the next one
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="soak-landings", daemon=True)
@@ -159,7 +161,10 @@ class Landings:
 
     def _run(self) -> None:
         while not self.stopping.wait(POLL_SECONDS):
-            self.poll()
+            try:
+                self.poll()
+            except Exception as error:  # a round that failed is retried: nothing is marked seen before it lands
+                self.errors.append(repr(error))
 
     def poll(self) -> None:
         with self.lock:
@@ -168,16 +173,27 @@ class Landings:
                 if not fresh:
                     continue
                 now = time.monotonic()
-                deliver(stream, fresh, self.s3, self.stack.bucket)
                 if stream is self.stack.rejects:
                     self.rejected += len(fresh)
-                    continue
-                for raw in fresh:
-                    record = json.loads(raw)
-                    request_id = str(record["requestId"])
-                    self.first_seen.setdefault(request_id, now)
-                    self.sightings[request_id] += 1
-                    self.tenant_of[request_id] = str(record["tenantId"])
+                else:
+                    for raw in fresh:
+                        record = json.loads(raw)
+                        request_id = str(record["requestId"])
+                        self.first_seen.setdefault(request_id, now)
+                        self.sightings[request_id] += 1
+                        self.tenant_of[request_id] = str(record["tenantId"])
+                self._deliver(stream, fresh)
+
+    def _deliver(self, stream: DeliveryStream, records: list[bytes], attempts: int = 5) -> None:
+        """Into the ingest bucket as the declared partitioning says; retried, as Firehose retries S3."""
+        for attempt in range(attempts):
+            try:
+                deliver(stream, records, self.s3, self.stack.bucket)
+                return
+            except Exception as error:  # moto answering 500 under load
+                self.errors.append(repr(error))
+                time.sleep(0.5 * (attempt + 1))
+        raise RuntimeError(f"could not deliver {len(records)} records to {self.stack.bucket}")
 
     def _new_records(self, stream: str) -> list[bytes]:
         keys: list[str] = []
@@ -186,7 +202,7 @@ class Landings:
         records: list[bytes] = []
         for key in sorted(keys):
             records += split_records(self.s3.get_object(Bucket=BUFFER_BUCKET, Key=key)["Body"].read())
-            self.seen_keys.add(key)
+        self.seen_keys.update(keys)  # only once every object of the round was read
         return records
 
     def landed_since(self, start: float, end: float) -> int:
@@ -323,7 +339,9 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                         else:
                             result.refused[status] += 1
                         if n % settings.direct_every == 0:
-                            kinesis.put_record(StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}")
+                            put_kinesis_record(
+                                kinesis, StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}"
+                            )
                             result.direct += 1
                     faults.maybe_inject(n)
 
@@ -336,10 +354,11 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
             deadline = time.monotonic() + settings.drain_timeout
             while not set(accepted) <= set(landings.first_seen) or landings.rejected < result.direct:
                 jobs[-1].check_alive()
-                if time.monotonic() > deadline:
+                if not landings.thread.is_alive() or time.monotonic() > deadline:
                     break
                 time.sleep(1)
             landings.stop()
+            result.landing_errors = len(landings.errors)
         with steps.step("Checking the DAL's rows after the Cassandra restart"):
             written = writer.finish()
             result.dal_writes = len(written)

@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from local.services.moto_server import put_kinesis_record
+
 
 @dataclass
 class TenantTraffic:
@@ -101,5 +103,5 @@ BAD_PRODUCER_RECORDS: tuple[bytes, ...] = (
 
 def bad_producer(kinesis: Any, stream_name: str) -> int:
     for n, record in enumerate(BAD_PRODUCER_RECORDS):
-        kinesis.put_record(StreamName=stream_name, Data=record, PartitionKey=f"bad-producer-{n}")
+        put_kinesis_record(kinesis, StreamName=stream_name, Data=record, PartitionKey=f"bad-producer-{n}")
     return len(BAD_PRODUCER_RECORDS)

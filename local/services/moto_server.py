@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 
@@ -20,6 +22,18 @@ LOCAL_CREDENTIALS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+# moto's Kinesis shard numbers a record as "the last sequence number + 1" without a lock (moto/kinesis/
+# models.py says so: "not safe for concurrency"), so two PutRecords at once on one shard can overwrite each
+# other and one record is gone. AWS has no such gap: every local writer to moto's Kinesis goes through here.
+_KINESIS_WRITES = threading.Lock()
+
+
+def put_kinesis_record(kinesis: Any, **request: Any) -> Any:
+    """Kinesis PutRecord on moto, one at a time."""
+    with _KINESIS_WRITES:
+        return kinesis.put_record(**request)
 
 
 class MotoServer:
