@@ -147,7 +147,7 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         for r in declaration.of_type("aws:apigateway/apiKey:ApiKey")
     }
     secret = _only(declaration, "aws:ssm/parameter:Parameter", "api-key-secret")
-    integration = _only(declaration, "aws:apigateway/integration:Integration")
+    integration = _only(declaration, "aws:apigateway/integration:Integration", "put-record")
     stream = _only(declaration, "aws:kinesis/stream:Stream")
     model = _only(declaration, "aws:apigateway/model:Model")
     application = _only(declaration, "aws:kinesisanalyticsv2/application:Application")
