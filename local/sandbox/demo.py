@@ -170,6 +170,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                 mapping_template=stack.mapping_template,
                 put_record=kinesis_put_record(cloud.client("kinesis")),
                 throttler=Throttler(),
+                responses=stack.responses,
+                preflight_response=stack.preflight_response,
+                gateway_responses=stack.gateway_responses,
             )
             with FrontDoorServer(door) as server:
                 for n, tenant in enumerate(served):
