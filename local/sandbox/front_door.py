@@ -153,8 +153,8 @@ class FrontDoor:
             put_request = json.loads(render(self.mapping_template, Request(body=body), context))
         except (TemplateError, json.JSONDecodeError) as error:
             return self.refuse("DEFAULT_5XX", 500, f"mapping template: {error}", headers)
-        status, answer = self.put_record(put_request)
-        return integration_answer(select_response(self.responses, status), answer, headers, request_id)
+        status, kinesis_answer = self.put_record(put_request)
+        return integration_answer(select_response(self.responses, status), kinesis_answer, headers, request_id)
 
     def preflight(self, headers: Mapping[str, str]) -> Answer:
         """OPTIONS /events: the MOCK integration's default response (no authorizer, no API key)."""

@@ -60,7 +60,7 @@ class Recorder:
 
 def door(authorize: Any, records: Recorder, burst: int = 10, origins: tuple[str, ...] = (APP, ADMIN)) -> FrontDoor:
     """The front door serving what the ingest API component declares for `origins`."""
-    preflight = preflight_response(origins) if origins else None
+    preflight = preflight_response(origins)
     return FrontDoor(
         method_arn=METHOD_ARN,
         authorize=authorize,
@@ -73,8 +73,9 @@ def door(authorize: Any, records: Recorder, burst: int = 10, origins: tuple[str,
             IntegrationResponse(r.status, r.selection_pattern, r.template, r.headers)
             for r in put_record_responses(origins)
         ),
-        preflight_response=preflight
-        and IntegrationResponse(preflight.status, None, preflight.template, preflight.headers),
+        preflight_response=IntegrationResponse(preflight.status, None, preflight.template, preflight.headers)
+        if origins
+        else None,
         gateway_responses={
             g.response_type: GatewayResponse(
                 g.status, {k.removeprefix("gatewayresponse.header."): v for k, v in g.parameters.items()}
@@ -91,7 +92,7 @@ def refuse(event: dict[str, Any]) -> dict[str, Any]:
 def test_the_partition_key_and_envelope_come_from_the_authorizer_never_the_body() -> None:
     records = Recorder()
     answer = door(lambda event: policy(), records).handle("Bearer t", json.dumps({"tenantId": "globex", "n": 1}))
-    assert answer.status == 200 and answer.body["requestId"]
+    assert answer.status == 200 and answer.body is not None and answer.body["requestId"]
     (request,) = records.requests
     assert request["StreamName"] == "events" and request["PartitionKey"] == "acme"
     record = json.loads(base64.b64decode(request["Data"]))
@@ -119,7 +120,7 @@ def test_refusals_before_the_body_is_read(authorize: Any, authorization: str | N
 def test_the_request_model_refuses_bodies_that_are_not_objects(body: str) -> None:
     records = Recorder()
     answer = door(lambda event: policy(), records).handle("Bearer t", body)
-    assert answer.status == 400 and answer.body["message"] == "Invalid request body"
+    assert answer.status == 400 and answer.body is not None and answer.body["message"] == "Invalid request body"
     assert records.requests == []
 
 
