@@ -9,7 +9,7 @@ from tiers.errors import ConfigProblem
 
 T = TypeVar("T")
 
-_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
 
 
 class Fields:

@@ -37,3 +37,5 @@ class IngestSettings:
     buffer_interval_seconds: int = 60
     # Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting).
     manage_api_gateway_account: bool = False
+    # Browser origins of tenant apps allowed to call POST /events (CORS); empty: no CORS resources.
+    cors_origins: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ and an AWS-service integration writes the record (ingestion/mapping_template.py)
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,12 +15,20 @@ import pulumi
 import pulumi_aws as aws
 
 from components.ingestion.access_log import access_log_format
+from components.ingestion.api_responses import (
+    GATEWAY_RESPONSE_TEMPLATE,
+    POST_STATUSES,
+    PREFLIGHT_HEADERS,
+    PREFLIGHT_REQUEST_TEMPLATE,
+    IntegrationResponseSpec,
+    gateway_responses,
+    post_headers,
+    preflight_response,
+    put_record_responses,
+)
 from components.ingestion.api_snapshot import deployment_fingerprint
 from components.ingestion.event_model import MODEL_NAME, event_schema_json
 from components.ingestion.mapping_template import (
-    ACCEPTED_TEMPLATE,
-    FAILED_SELECTION_PATTERN,
-    FAILED_TEMPLATE,
     KINESIS_CONTENT_TYPE,
     REQUEST_CONTENT_TYPE,
     put_record_template,
@@ -73,6 +81,7 @@ class IngestApiArgs:
     authorizer_function: aws.lambda_.Function
     tags: Mapping[str, str]
     manage_account_logging: bool = False  # tenant-pipeline:ingest manageApiGatewayAccount
+    cors_origins: Sequence[str] = ()  # tenant-pipeline:ingest corsOrigins; empty: no CORS resources
 
 
 class IngestApi(pulumi.ComponentResource):
@@ -171,11 +180,9 @@ class IngestApi(pulumi.ComponentResource):
                 REQUEST_CONTENT_TYPE: pulumi.Output.from_input(args.stream_name).apply(put_record_template)
             },
         )
-        for status, pattern, body in (
-            ("200", None, ACCEPTED_TEMPLATE),
-            ("500", FAILED_SELECTION_PATTERN, FAILED_TEMPLATE),
-        ):
-            method_response = snapshot.declare(
+        # Kinesis' answer -> the tenant's: 429 / 413 / 400 / 500 chosen from its error type (api_responses.py).
+        for status in POST_STATUSES:
+            snapshot.declare(
                 aws.apigateway.MethodResponse,
                 logical(name, "response", status),
                 rest_api=api,
@@ -183,17 +190,29 @@ class IngestApi(pulumi.ComponentResource):
                 http_method=method.http_method,
                 status_code=status,
                 response_models={REQUEST_CONTENT_TYPE: "Empty"},
+                response_parameters={f"method.response.header.{h}": False for h in post_headers(args.cors_origins)},
             )
+        for response in put_record_responses(args.cors_origins):
+            self._integration_response(
+                snapshot,
+                logical(name, "integration-response", response.status),
+                response,
+                api=api,
+                resource=events,
+                method=method,
+                integration=integration,
+            )
+        if args.cors_origins:
+            self._preflight(name, snapshot, api, events, args.cors_origins)
+        for gateway in gateway_responses(args.cors_origins):
             snapshot.declare(
-                aws.apigateway.IntegrationResponse,
-                logical(name, "integration-response", status),
-                depends_on=[integration],
-                rest_api=api,
-                resource_id=events.id,
-                http_method=method.http_method,
-                status_code=method_response.status_code,
-                selection_pattern=pattern,
-                response_templates={REQUEST_CONTENT_TYPE: body},
+                aws.apigateway.Response,
+                logical(name, "gateway-response", gateway.response_type.lower().replace("_", "-")),
+                rest_api_id=api,
+                response_type=gateway.response_type,
+                status_code=gateway.status,
+                response_parameters=gateway.parameters,
+                response_templates={REQUEST_CONTENT_TYPE: GATEWAY_RESPONSE_TEMPLATE},
             )
 
         deployment = aws.apigateway.Deployment(
@@ -222,6 +241,76 @@ class IngestApi(pulumi.ComponentResource):
         )
         self.url = pulumi.Output.concat(self.stage.invoke_url, "/", EVENTS_PATH)
         self.register_outputs({"url": self.url, "restApiId": api, "stage": self.stage.stage_name})
+
+    @staticmethod
+    def _integration_response(
+        snapshot: DeploymentSnapshot,
+        logical_name: str,
+        response: IntegrationResponseSpec,
+        *,
+        api: pulumi.Input[str],
+        resource: aws.apigateway.Resource,
+        method: aws.apigateway.Method,
+        integration: aws.apigateway.Integration,
+    ) -> None:
+        snapshot.declare(
+            aws.apigateway.IntegrationResponse,
+            logical_name,
+            depends_on=[integration],
+            rest_api=api,
+            resource_id=resource.id,
+            http_method=method.http_method,
+            status_code=response.status,
+            selection_pattern=response.selection_pattern,
+            response_parameters=response.response_parameters() or None,
+            response_templates={REQUEST_CONTENT_TYPE: response.template},
+        )
+
+    def _preflight(
+        self,
+        name: str,
+        snapshot: DeploymentSnapshot,
+        api: pulumi.Input[str],
+        events: aws.apigateway.Resource,
+        origins: Sequence[str],
+    ) -> None:
+        """OPTIONS /events for browsers' CORS preflight: a MOCK integration, no authorizer, no API key."""
+        options = snapshot.declare(
+            aws.apigateway.Method,
+            logical(name, "options-events"),
+            rest_api=api,
+            resource_id=events.id,
+            http_method="OPTIONS",
+            authorization="NONE",
+        )
+        mock = snapshot.declare(
+            aws.apigateway.Integration,
+            logical(name, "preflight"),
+            rest_api=api,
+            resource_id=events.id,
+            http_method=options.http_method,
+            type="MOCK",
+            request_templates={REQUEST_CONTENT_TYPE: PREFLIGHT_REQUEST_TEMPLATE},
+        )
+        response = preflight_response(origins)
+        snapshot.declare(
+            aws.apigateway.MethodResponse,
+            logical(name, "preflight-response", response.status),
+            rest_api=api,
+            resource_id=events.id,
+            http_method=options.http_method,
+            status_code=response.status,
+            response_parameters={f"method.response.header.{h}": False for h in PREFLIGHT_HEADERS},
+        )
+        self._integration_response(
+            snapshot,
+            logical(name, "preflight-integration-response", response.status),
+            response,
+            api=api,
+            resource=events,
+            method=options,
+            integration=mock,
+        )
 
     def _integration_role(self, name: str, args: IngestApiArgs) -> aws.iam.Role:
         """The role API Gateway assumes to call PutRecord (the integration's credentials)."""

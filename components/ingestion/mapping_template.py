@@ -43,12 +43,6 @@ _PUT_RECORD_TEMPLATE = """\
 }
 """
 
-# The integration's responses: never echo Kinesis' answer (shard ids, error details) to the tenant.
-ACCEPTED_TEMPLATE = '{"requestId":"$context.requestId"}'
-FAILED_TEMPLATE = '{"message":"the event could not be accepted","requestId":"$context.requestId"}'
-# Kinesis errors (throttling, KMS, validation) arrive as 4xx/5xx; the client's body was already validated.
-FAILED_SELECTION_PATTERN = r"[45]\d{2}"
-
 
 def put_record_template(stream_name: str) -> str:
     """The request template for PutRecord on `stream_name`."""

@@ -91,6 +91,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 authorizer_function=self.authorizer.function,
                 tags=tags,
                 manage_account_logging=config.ingest.manage_api_gateway_account,
+                cors_origins=config.ingest.cors_origins,
             ),
             opts=child,
         )

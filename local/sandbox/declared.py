@@ -15,6 +15,7 @@ from functions.contracts.directory import TenantRecord
 from functions.dal.directory import TenantDirectory
 from local.errors import DeclarationError
 from local.program import Declaration, DeclaredResource
+from local.sandbox.front_door import GatewayResponse, IntegrationResponse, static_headers
 from local.sandbox.throttle import UsagePlanLimits
 
 # Pulumi marks secret values with this signature key when they cross the RPC boundary.
@@ -64,6 +65,9 @@ class DeclaredStack:
     bucket: str
     mapping_template: str
     request_schema: dict[str, Any]
+    responses: tuple[IntegrationResponse, ...]  # POST /events' integration responses
+    preflight_response: IntegrationResponse | None  # OPTIONS /events' (None: no CORS)
+    gateway_responses: dict[str, GatewayResponse]  # by response type
     api_keys: dict[str, str]  # tenant id -> its API key value
     limits_by_key: dict[str, UsagePlanLimits]  # API key value -> its usage plan's limits
     api_key_secret_parameter: str
@@ -104,6 +108,34 @@ def _delivery_stream(resource: DeclaredResource) -> DeliveryStream:
         metadata_query=query,
         append_newline=any(p["type"] == "AppendDelimiterToRecord" for p in processors),
     )
+
+
+def _integration_responses(declaration: Declaration, method: DeclaredResource) -> tuple[IntegrationResponse, ...]:
+    """The integration responses declared on `method` (matched by resource and HTTP method)."""
+    inputs = method.inputs
+    return tuple(
+        IntegrationResponse(
+            status=r.inputs["statusCode"],
+            selection_pattern=r.inputs.get("selectionPattern") or None,
+            template=r.inputs["responseTemplates"]["application/json"],
+            headers=static_headers(r.inputs.get("responseParameters")),
+        )
+        for r in declaration.of_type("aws:apigateway/integrationResponse:IntegrationResponse")
+        if (r.inputs["resourceId"], r.inputs["httpMethod"]) == (inputs["resourceId"], inputs["httpMethod"])
+    )
+
+
+def _gateway_responses(declaration: Declaration) -> dict[str, GatewayResponse]:
+    return {
+        r.inputs["responseType"]: GatewayResponse(
+            status=r.inputs.get("statusCode") or None,
+            headers={
+                key.removeprefix("gatewayresponse.header."): value
+                for key, value in (r.inputs.get("responseParameters") or {}).items()
+            },
+        )
+        for r in declaration.of_type("aws:apigateway/response:Response")
+    }
 
 
 def _usage_limits(declaration: Declaration) -> dict[str, UsagePlanLimits]:
@@ -147,7 +179,13 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         for r in declaration.of_type("aws:apigateway/apiKey:ApiKey")
     }
     secret = _only(declaration, "aws:ssm/parameter:Parameter", "api-key-secret")
-    integration = _only(declaration, "aws:apigateway/integration:Integration")
+    integration = _only(declaration, "aws:apigateway/integration:Integration", "put-record")
+    methods = {m.inputs["httpMethod"]: m for m in declaration.of_type("aws:apigateway/method:Method")}
+    preflight = _integration_responses(declaration, methods["OPTIONS"]) if "OPTIONS" in methods else ()
+    if len(preflight) > 1:
+        raise DeclarationError(
+            f"OPTIONS /events declares {len(preflight)} integration responses, the sandbox knows one"
+        )
     stream = _only(declaration, "aws:kinesis/stream:Stream")
     model = _only(declaration, "aws:apigateway/model:Model")
     application = _only(declaration, "aws:kinesisanalyticsv2/application:Application")
@@ -166,6 +204,9 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         bucket=outputs["ingestBucket"],
         mapping_template=integration.inputs["requestTemplates"]["application/json"],
         request_schema=json.loads(model.inputs["schema"]),
+        responses=_integration_responses(declaration, methods["POST"]),
+        preflight_response=preflight[0] if preflight else None,
+        gateway_responses=_gateway_responses(declaration),
         api_keys=api_keys,
         limits_by_key=_usage_limits(declaration),
         api_key_secret_parameter=secret.inputs["name"],

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,10 +39,12 @@ from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from local.sandbox.s3_isolation import s3_isolation
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler
-from local.sandbox.traffic import TenantTraffic, bad_producer, burst, tenant_traffic
+from local.sandbox.traffic import TenantTraffic, bad_producer, burst, preflight, tenant_traffic
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
 from local.stack_file import read_stack_config
+
+UNLISTED_ORIGIN = "https://not-a-tenant-app.example"  # a page no tenant app serves: its preflight is refused
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,13 @@ class DemoResult:
     outcomes: list[TenantOutcome]
     checks: list[IsolationCheck]
     forged_landed_in_place: bool  # every landed event sits under its token's tenant, whatever its body said
+    cors: dict[str, str | None] = field(default_factory=dict)  # origin -> the Allow-Origin its preflight got
+    cors_origins: tuple[str, ...] = ()  # the configured ones
+
+    @property
+    def cors_holds(self) -> bool:
+        """Each configured origin is allowed as itself, any other origin is not."""
+        return all((allowed == origin) is (origin in self.cors_origins) for origin, allowed in self.cors.items())
 
     @property
     def every_accepted_event_landed(self) -> bool:
@@ -72,6 +81,7 @@ class DemoResult:
             and self.every_accepted_event_landed
             and all(c.holds for c in self.checks)
             and self.forged_landed_in_place
+            and self.cors_holds
         )
 
 
@@ -118,6 +128,22 @@ def authorizer_handler(stack: DeclaredStack, cloud: LocalCloud, log_path: Path) 
     return lambda event: module.handler(event, LocalContext())  # type: ignore[arg-type]
 
 
+def declared_front_door(stack: DeclaredStack, cloud: LocalCloud, authorize: Any) -> FrontDoor:
+    """`POST /events` as the stack declares it, writing to moto's Kinesis."""
+    return FrontDoor(
+        method_arn=f"arn:aws:execute-api:{stack.region}:{ACCOUNT_ID}:local/v1/POST/events",
+        authorize=authorize,
+        limits_by_key=stack.limits_by_key,
+        request_schema=stack.request_schema,
+        mapping_template=stack.mapping_template,
+        put_record=kinesis_put_record(cloud.client("kinesis")),
+        throttler=Throttler(),
+        responses=stack.responses,
+        preflight_response=stack.preflight_response,
+        gateway_responses=stack.gateway_responses,
+    )
+
+
 def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, list[BaseException]]:
     """Start Cassandra in the background (it takes the longest) while moto is set up."""
     node = CassandraNode(run_dir / "cassandra")
@@ -162,15 +188,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         ledger = Ledger({t.tenant_id: TenantTraffic(t.tenant_id) for t in served})
         with steps.step(f"Sending events through the front door ({settings.events_per_tenant} per tenant)"):
             authorize = authorizer_handler(stack, cloud, run_dir / "authorizer.log")
-            door = FrontDoor(
-                method_arn=f"arn:aws:execute-api:{stack.region}:{ACCOUNT_ID}:local/v1/POST/events",
-                authorize=authorize,
-                limits_by_key=stack.limits_by_key,
-                request_schema=stack.request_schema,
-                mapping_template=stack.mapping_template,
-                put_record=kinesis_put_record(cloud.client("kinesis")),
-                throttler=Throttler(),
-            )
+            door = declared_front_door(stack, cloud, authorize)
             with FrontDoorServer(door) as server:
                 for n, tenant in enumerate(served):
                     other = served[(n + 1) % len(served)].tenant_id
@@ -179,6 +197,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                         server.url, token, tenant.tenant_id, other, settings.events_per_tenant
                     )
                 basic = next((t for t in served if t.tier == "basic"), None)
+                origins = tuple(config.get("tenant-pipeline:ingest", {}).get("corsOrigins", ()))
+                cors = {origin: preflight(server.url, origin) for origin in (*origins, UNLISTED_ORIGIN)}
                 if settings.burst and basic:
                     limits = stack.limits_by_key[stack.api_keys[basic.tenant_id]]
                     token = cloud.id_token(basic.tenant_id)
@@ -220,7 +240,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(outcomes, checks, landed.forged_in_place)
+    return DemoResult(outcomes, checks, landed.forged_in_place, cors, origins)
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str) -> TenantDataAccess:
@@ -247,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
+    for origin, allowed in result.cors.items():
+        console.print(f"CORS preflight from {origin}: {'allowed' if allowed else 'refused'}")
+    if not result.cors_holds:
+        console.print("[bold red]a CORS preflight was answered other than the configured origins say[/]")
     if args.json:
         args.json.write_text(json.dumps(result_document(result), indent=2, default=str))
     console.print(summary.line())
@@ -260,6 +284,7 @@ def result_document(result: DemoResult) -> dict[str, Any]:
         "isolation": [c.__dict__ | {"holds": c.holds} for c in result.checks],
         "totals": {"sent": summary.sent, "landed": summary.landed, "rejected": summary.rejected, "lost": summary.lost},
         "forgedLandedInPlace": result.forged_landed_in_place,
+        "cors": {"preflight": result.cors, "configured": list(result.cors_origins), "holds": result.cors_holds},
     }
 
 

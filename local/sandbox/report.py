@@ -16,7 +16,7 @@ class TenantOutcome:
     sent: int = 0  # requests made to the front door (or records written straight to the stream)
     landed: int = 0  # enriched events found in S3 under the tenant's prefix
     rejected: int = 0  # records the pipeline rejected (errors/ prefix), attributed to the tenant
-    refused: int = 0  # requests the front door refused (401/400/429): never entered the pipeline
+    refused: int = 0  # requests the front door refused (401/400/413/429): never entered the pipeline
     s3_prefix: str = ""
     keyspace: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows the tenant sees through the DAL

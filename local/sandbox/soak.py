@@ -40,21 +40,19 @@ from rich.table import Table
 from functions.contracts.directory import TenantRecord
 from functions.dal import RoleAssumer, TenantContext, TenantDataAccess, tenant_scope
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
-from local.fake_cloud import ACCOUNT_ID
 from local.paths import BUILD_DIR
 from local.program import run_program
 from local.sandbox.declared import DeclaredStack, DeliveryStream, read_declaration
 from local.sandbox.delivery import deliver
-from local.sandbox.demo import Steps, authorizer_handler, local_environment, start_cassandra
+from local.sandbox.demo import Steps, authorizer_handler, declared_front_door, local_environment, start_cassandra
 from local.sandbox.firehose_buffer import BUFFER_BUCKET, create_delivery_streams, split_records
 from local.sandbox.flink_stage import FlinkJob
-from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
+from local.sandbox.front_door import FrontDoorServer
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud, provision
-from local.sandbox.throttle import Throttler
 from local.sandbox.traffic import post_answer
 from local.services.cassandra import CassandraNode
-from local.services.moto_server import MotoServer, put_kinesis_record
+from local.services.moto_server import MotoServer, kinesis_write
 from local.stack_file import read_stack_config
 
 POLL_SECONDS = 0.5
@@ -312,7 +310,8 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
         with steps.step(f"Sending {settings.events} events with both faults injected"):
             load_started = time.monotonic()
             writer.start()
-            with FrontDoorServer(front_door(stack, cloud, run_dir)) as server:
+            authorize = authorizer_handler(stack, cloud, run_dir / "authorizer.log")
+            with FrontDoorServer(declared_front_door(stack, cloud, authorize)) as server:
                 tokens = {t.tenant_id: cloud.id_token(t.tenant_id) for t in served}
                 faults = FaultInjector(
                     settings,
@@ -339,8 +338,8 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                         else:
                             result.refused[status] += 1
                         if n % settings.direct_every == 0:
-                            put_kinesis_record(
-                                kinesis, StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}"
+                            kinesis_write(
+                                kinesis.put_record, StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}"
                             )
                             result.direct += 1
                     faults.maybe_inject(n)
@@ -366,18 +365,6 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
 
     account(result, accepted, landings, faults)
     return result
-
-
-def front_door(stack: DeclaredStack, cloud: LocalCloud, run_dir: Path) -> FrontDoor:
-    return FrontDoor(
-        method_arn=f"arn:aws:execute-api:{stack.region}:{ACCOUNT_ID}:local/v1/POST/events",
-        authorize=authorizer_handler(stack, cloud, run_dir / "authorizer.log"),
-        limits_by_key=stack.limits_by_key,
-        request_schema=stack.request_schema,
-        mapping_template=stack.mapping_template,
-        put_record=kinesis_put_record(cloud.client("kinesis")),
-        throttler=Throttler(),
-    )
 
 
 class FaultInjector:

@@ -1,9 +1,10 @@
 """Demo traffic: every served tenant signs in through Cognito and posts events to the front door.
 
 Per tenant: good events, events whose body forges another tenant's id (they must land under the
-sender's prefix), a body that is not JSON and one that is not an object (400), a tampered token (401);
-one basic tenant also bursts past its usage plan (429). A misbehaving producer writing straight to
-the stream supplies records the Flink job must reject.
+sender's prefix), a body that is not JSON and one that is not an object (400), an event over Kinesis'
+1 MiB record limit (413, refused by Kinesis itself), a tampered token (401); one basic tenant also
+bursts past its usage plan (429). Browsers' CORS preflight is asked for each configured origin. A
+misbehaving producer writing straight to the stream supplies records the Flink job must reject.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from local.services.moto_server import put_kinesis_record
+from local.services.moto_server import kinesis_write
 
 
 @dataclass
@@ -37,6 +38,9 @@ class TenantTraffic:
     @property
     def refused(self) -> int:
         return self.sent - self.accepted
+
+
+ONE_MIB = 1024 * 1024
 
 
 def post(url: str, token: str | None, body: str) -> int:
@@ -76,8 +80,23 @@ def tenant_traffic(url: str, token: str, tenant_id: str, other_tenant: str, even
         traffic.forged += status == 200 and "tenantId" in body
     traffic.answers[post(url, token, "{not json")] += 1
     traffic.answers[post(url, token, json.dumps([{"type": "array"}]))] += 1
+    traffic.answers[post(url, token, json.dumps({"type": "oversized", "blob": "x" * ONE_MIB}))] += 1
     traffic.answers[post(url, tampered(token, other_tenant), json.dumps({"type": "tampered"}))] += 1
     return traffic
+
+
+def preflight(url: str, origin: str) -> str | None:
+    """The Access-Control-Allow-Origin a browser at `origin` gets for its CORS preflight (None: refused)."""
+    request = urllib.request.Request(url, method="OPTIONS")
+    request.add_header("Origin", origin)
+    request.add_header("Access-Control-Request-Method", "POST")
+    request.add_header("Access-Control-Request-Headers", "authorization,content-type")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            allowed = response.headers.get("Access-Control-Allow-Origin")
+            return str(allowed) if response.status == 204 and allowed else None
+    except urllib.error.HTTPError:
+        return None
 
 
 def burst(url: str, token: str, traffic: TenantTraffic, wave: int, *, max_waves: int = 10, workers: int = 32) -> None:
@@ -103,5 +122,5 @@ BAD_PRODUCER_RECORDS: tuple[bytes, ...] = (
 
 def bad_producer(kinesis: Any, stream_name: str) -> int:
     for n, record in enumerate(BAD_PRODUCER_RECORDS):
-        put_kinesis_record(kinesis, StreamName=stream_name, Data=record, PartitionKey=f"bad-producer-{n}")
+        kinesis_write(kinesis.put_record, StreamName=stream_name, Data=record, PartitionKey=f"bad-producer-{n}")
     return len(BAD_PRODUCER_RECORDS)

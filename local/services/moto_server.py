@@ -9,11 +9,14 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from local.services.ports import LOOPBACK, free_port, wait_for_port
+
+T = TypeVar("T")
 
 # Credentials and region that local clients use against moto; moto accepts any.
 LOCAL_CREDENTIALS = {
@@ -30,10 +33,10 @@ LOCAL_CREDENTIALS = {
 _KINESIS_WRITES = threading.Lock()
 
 
-def put_kinesis_record(kinesis: Any, **request: Any) -> Any:
-    """Kinesis PutRecord on moto, one at a time."""
+def kinesis_write(call: Callable[..., T], **request: Any) -> T:
+    """A write to moto's Kinesis (`client.put_record`, `client.put_records`), one at a time."""
     with _KINESIS_WRITES:
-        return kinesis.put_record(**request)
+        return call(**request)
 
 
 class MotoServer:

@@ -67,6 +67,7 @@ def test_every_tenant_lands_what_the_front_door_accepted_under_its_own_prefix(de
         assert outcome["tier"] == tier
         assert outcome["landed"] == answers[200] >= 4
         assert answers[400] == 2 and answers[401] == 1  # not JSON, not an object; a tampered token
+        assert answers[413] == 1  # over Kinesis' record limit: refused by moto's Kinesis, mapped by the template
         assert outcome["s3_prefix"] == f"tenant={tenant_id}/"
         assert outcome["rows"] == {"customers": 3, "orders": 12}
     assert result["forgedLandedInPlace"] is True
@@ -90,3 +91,14 @@ def test_isolation_matrices_are_complete_and_hold(demo) -> None:
     assert set(dal) == {(p, t) for p in tenants for t in tenants}
     for (principal, target), check in [*s3.items(), *dal.items()]:
         assert check["allowed"] == (principal == target), check
+
+
+def test_browsers_get_the_cors_preflight_only_from_the_configured_origins(demo) -> None:
+    _, result = demo
+    configured = read_stack_config("dev")["tenant-pipeline:ingest"]["corsOrigins"]
+    assert result["cors"]["configured"] == configured
+    assert {origin: allowed for origin, allowed in result["cors"]["preflight"].items() if allowed} == {
+        origin: origin for origin in configured
+    }
+    assert len(result["cors"]["preflight"]) == len(configured) + 1  # and one origin no tenant app serves
+    assert result["cors"]["holds"] is True

@@ -1,5 +1,5 @@
 """moto's Kinesis numbers records without a lock: concurrent PutRecords on one shard can overwrite each other.
-Every local writer goes through put_kinesis_record, which serializes them, so no accepted event is lost."""
+Every local writer goes through kinesis_write, which serializes them, so no accepted event is lost."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.services.moto_server import MotoServer, put_kinesis_record
+from local.services.moto_server import MotoServer, kinesis_write
 
 pytestmark = pytest.mark.moto
 WRITERS, RECORDS = 16, 1_200
@@ -46,7 +46,7 @@ def test_concurrent_writes_through_the_helper_all_arrive(kinesis: Any) -> None:
     kinesis.create_stream(StreamName=stream, ShardCount=1)
 
     def write(n: int) -> None:
-        put_kinesis_record(kinesis, StreamName=stream, Data=str(n).encode(), PartitionKey="one-shard")
+        kinesis_write(kinesis.put_record, StreamName=stream, Data=str(n).encode(), PartitionKey="one-shard")
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         list(pool.map(write, range(RECORDS)))

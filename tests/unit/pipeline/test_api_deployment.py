@@ -23,6 +23,7 @@ SNAPSHOT_TYPES = {
     f"{APIGW}/integration:Integration",
     f"{APIGW}/methodResponse:MethodResponse",
     f"{APIGW}/integrationResponse:IntegrationResponse",
+    f"{APIGW}/response:Response",  # gateway responses
 }
 
 
@@ -67,11 +68,25 @@ CHANGES: dict[str, Callable[[Snapshot], None]] = {
         {"application/json": "{}"}
     ),
     "integration response selection pattern": lambda s: _named(s, "-integration-response-500").update(
-        selection_pattern="5\\d{2}"
+        selection_pattern="[45]\\d{2}"
     ),
     "method response models": lambda s: _named(s, "-response-200").update(response_models={}),
     "request model schema": lambda s: _named(s, "-event-model").update(schema="{}"),
     "validator": lambda s: _named(s, "-validator").update(validate_request_body=False),
+    "error mapping template": lambda s: _named(s, "-integration-response-400")["response_templates"].update(
+        {"application/json": "{}"}
+    ),
+    "CORS origins of the preflight": lambda s: _named(s, "-preflight-integration-response-204")[
+        "response_templates"
+    ].update({"application/json": "{}"}),
+    "preflight headers": lambda s: _named(s, "-preflight-integration-response-204")["response_parameters"].update(
+        {"method.response.header.Access-Control-Max-Age": "'1'"}
+    ),
+    "OPTIONS method": lambda s: _named(s, "-options-events").update(authorization="CUSTOM"),
+    "gateway response headers": lambda s: _named(s, "-gateway-response-default-4xx")["response_parameters"].clear(),
+    "usage plan Retry-After": lambda s: _named(s, "-gateway-response-throttled")["response_parameters"].update(
+        {"gatewayresponse.header.Retry-After": "'60'"}
+    ),
 }
 
 

@@ -15,7 +15,7 @@ APIGW = "aws:apigateway"
 
 
 def test_post_events_requires_the_token_authorizer_a_valid_body_and_an_api_key(dev):
-    method = dev.one(f"{APIGW}/method:Method")
+    method = dev.one(f"{APIGW}/method:Method", "post-events")
     authorizer = dev.one(f"{APIGW}/authorizer:Authorizer")
     validator = dev.one(f"{APIGW}/requestValidator:RequestValidator")
     model = dev.one(f"{APIGW}/model:Model")
@@ -63,7 +63,7 @@ def test_authorizer_lambda_environment_and_package(dev):
 
 
 def test_integration_writes_the_design_record_to_the_declared_stream(dev):
-    integration = dev.one(f"{APIGW}/integration:Integration")
+    integration = dev.one(f"{APIGW}/integration:Integration", "put-record")
     stream = dev.one("aws:kinesis/stream:Stream")
     role = dev.one("aws:iam/role:Role", "api-kinesis-role")
     assert integration.inputs["type"] == "AWS"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.ingestion.api_responses import preflight_response, put_record_responses
 from functions.contracts.api_keys import tenant_api_key
 from functions.contracts.tables import TENANT_TABLES
 from local.program import run_program
@@ -57,3 +58,21 @@ def test_declared_tables_read_back_as_the_schema_module_defines_them(stack: Decl
     statements = schema_statements(stack)
     assert statements[0].startswith('CREATE KEYSPACE IF NOT EXISTS "tenants_pool"')
     assert any('PRIMARY KEY (("tenant_id", "customer_id"), "order_id")' in s for s in statements)
+
+
+def test_the_answers_of_post_and_options_events_come_from_the_declaration(stack: DeclaredStack) -> None:
+    origins = tuple(read_stack_config("dev")["tenant-pipeline:ingest"]["corsOrigins"])
+    assert len(origins) > 1  # the demo exercises choosing the Allow-Origin per request
+    assert {(r.status, r.selection_pattern, r.template, tuple(r.headers.items())) for r in stack.responses} == {
+        (r.status, r.selection_pattern, r.template, tuple(r.headers.items())) for r in put_record_responses(origins)
+    }
+    preflight = preflight_response(origins)
+    assert stack.preflight_response is not None
+    assert (stack.preflight_response.template, stack.preflight_response.headers) == (
+        preflight.template,
+        preflight.headers,
+    )
+    assert set(stack.gateway_responses) == {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"}
+    assert stack.gateway_responses["DEFAULT_4XX"].headers["Access-Control-Allow-Origin"] == (
+        "method.request.header.Origin"
+    )
