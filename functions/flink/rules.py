@@ -19,8 +19,15 @@ FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024
 # its first 100,000 characters (and the reason says so).
 MAX_REJECTED_RECORD_CHARS = 100_000
 
+# How deep objects and arrays may nest in a record (the record's own braces count as 1). Below any
+# parser's recursion limit (the JVM's JSON functions overflow the stack near 2,000, Python's json near
+# 1,000), checked on the raw text before any parse; and below what Firehose's JQ-1.6 engine parses
+# (128 nested objects, components/ingestion/firehose_partitioning.py), with room for the envelope.
+MAX_NESTING_DEPTH = 100
+
 # Reasons, as the rejected output states them.
 NOT_JSON_OBJECT = "record is not a JSON object"
+TOO_DEEP = f"record nests objects or arrays more than {MAX_NESTING_DEPTH} deep"
 MISSING_TENANT_ID = "record has no tenantId"
 INVALID_TENANT_ID = f"tenantId is not a string matching {TENANT_ID_REGEX}"
 MISSING_PAYLOAD = "record has no payload"
@@ -31,3 +38,7 @@ TRUNCATED_NOTE = f" (record cut to its first {MAX_REJECTED_RECORD_CHARS} charact
 
 # The envelope fields copied to the enriched record, in output order (payload and timestamp follow).
 ENVELOPE_FIELDS = ("tenantId", "tier", "requestId", "receivedAt")
+# The record's top-level keys the job reads: each may appear once (JSON parsers disagree on which of
+# two equal keys wins, so a repeated one could decide the landing place).
+COPIED_FIELDS = (*ENVELOPE_FIELDS, "payload")
+DUPLICATE_FIELD = f"record repeats a top-level field of {', '.join(COPIED_FIELDS)}"
