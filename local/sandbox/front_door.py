@@ -20,6 +20,8 @@ from typing import Any
 
 import jsonschema
 
+from components.ingestion.event_model import MAX_BODY_DEPTH
+from functions.flink.structure import nests_deeper_than
 from local.sandbox.throttle import Throttler, UsagePlanLimits
 from local.sandbox.vtl import Request, TemplateError, render
 from local.services.ports import LOOPBACK, free_port
@@ -88,6 +90,9 @@ class FrontDoor:
         return Answer(200, {"requestId": request_id})
 
     def _invalid_body(self, body: str) -> str | None:
+        # Before parsing: Python's parser (like any recursive one) overflows on deep enough nesting.
+        if nests_deeper_than(body, MAX_BODY_DEPTH):
+            return f"objects or arrays nested more than {MAX_BODY_DEPTH} deep"
         try:
             document = json.loads(body)
         except json.JSONDecodeError as error:
