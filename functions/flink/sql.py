@@ -23,6 +23,9 @@ expressions of `screened` and the JSON functions of `parsed` run once per record
 
 Java's regex engine recurses for every repetition of a greedy group, so on a long string `(a|b)*`
 overflows the stack too: every group repetition below is possessive (`*+`), which Java runs in a loop.
+Flink looks a pattern up in its cache by the pattern's text on every call (hashing and comparing it),
+so the patterns run on every record are kept short; the long ones (a level of the pattern per level
+of nesting) run only behind a cheap test that the record may need them.
 """
 
 from __future__ import annotations
@@ -77,14 +80,19 @@ def depth_within_regex(limit: int) -> str:
     return rf'^(?:{_PLAIN}|{_STRING}|"|{_CLOSE}|{_OPEN}{nesting(limit - 1, lenient=True)}(?:{_CLOSE}|\z))*+\z'
 
 
+# How deep a record may nest and still be recognised as the usual one (deeper ones take the careful
+# path): each level is a level of the pattern, which Flink hashes on every call.
+CANONICAL_DEPTH = 8
+
+
 def canonical_record_regex() -> str:
     """Regex: the usual record. Its top-level keys are the copied fields, once each, in order; tenantId
     is a valid id without escapes, the other envelope fields are scalars, payload an object, and the
-    record nests at most MAX_NESTING_DEPTH deep. (Whether it is JSON at all is the parser's call.)"""
+    record nests at most CANONICAL_DEPTH deep. (Whether it is JSON at all is the parser's call.)"""
     scalar = rf"(?:{_STRING}|[-+.0-9eE]++|true|false|null)"
     fields = [rf'"tenantId"{_WS}:{_WS}"{_TENANT_ID}"']
     fields += [rf'"{field}"{_WS}:{_WS}{scalar}' for field in rules.ENVELOPE_FIELDS[1:]]
-    payload = rf'"payload"{_WS}:{_WS}\{{{nesting(rules.MAX_NESTING_DEPTH - 2, lenient=False)}\}}'
+    payload = rf'"payload"{_WS}:{_WS}\{{{nesting(CANONICAL_DEPTH - 2, lenient=False)}\}}'
     members = f"{_WS},{_WS}".join([*fields, payload])
     return rf"^{_WS}\{{{_WS}{members}{_WS}\}}{_WS}\z"
 
@@ -111,12 +119,27 @@ def repeated_field_regex(field: str) -> str:
 SHAPE_CANONICAL, SHAPE_TOO_LARGE, SHAPE_TOO_DEEP, SHAPE_OTHER = 0, 1, 2, 3
 
 
+def more_brackets_than_regex(count: int) -> str:
+    """Regex: the text has more than `count` opening brackets (nesting deeper than that needs them)."""
+    return rf"^(?:[^\[{{]*+{_OPEN}){{{count + 1}}}"
+
+
 def _shape() -> str:
+    too_deep = f"""CASE WHEN REGEXP(line, {_quote(more_brackets_than_regex(rules.MAX_NESTING_DEPTH))})
+        THEN NOT REGEXP(line, {_quote(depth_within_regex(rules.MAX_NESTING_DEPTH))}) ELSE FALSE END"""
     return f"""CASE
         WHEN {utf8_longer_than("line", rules.MAX_RECORD_BYTES)} THEN {SHAPE_TOO_LARGE}
         WHEN REGEXP(line, {_quote(canonical_record_regex())}) THEN {SHAPE_CANONICAL}
-        WHEN NOT REGEXP(line, {_quote(depth_within_regex(rules.MAX_NESTING_DEPTH))}) THEN {SHAPE_TOO_DEEP}
+        WHEN {too_deep} THEN {SHAPE_TOO_DEEP}
         ELSE {SHAPE_OTHER} END"""
+
+
+def _may_repeat(field: str) -> str:
+    """SQL: could `field` be a key twice? Its quoted name is in the text twice, or the text has escapes
+    (structure.py's test too)."""
+    quoted = _quote(f'"{field}"')
+    after_first = f"SUBSTRING(line FROM POSITION({quoted} IN line) + 1)"
+    return f"(POSITION('\\u' IN line) > 0 OR POSITION({quoted} IN {after_first}) > 0)"
 
 
 # The one parse of a canonical record: its five fields, in this order (JSON_QUERY keeps the path's).
@@ -165,7 +188,8 @@ def _parsed_columns() -> str:
     """Every JSON function call and duplicate check, made once per record, and only on the path that
     needs it: a record too large or too deep is never parsed."""
     repeated = " ".join(
-        f"WHEN REGEXP(line, {_quote(repeated_field_regex(field))}) THEN TRUE" for field in rules.COPIED_FIELDS
+        f"WHEN CASE WHEN {_may_repeat(field)} THEN REGEXP(line, {_quote(repeated_field_regex(field))}) END THEN TRUE"
+        for field in rules.COPIED_FIELDS
     )
     columns = [
         "line",

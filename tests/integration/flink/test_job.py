@@ -86,5 +86,6 @@ def test_sql_path_parses_each_record_once(tmp_path) -> None:
     assert plan.count("JSON_QUERY(line, '$[") == 1  # the usual record's one parse
     assert plan.count("JSON_QUERY(line, '$.") == len(rules.COPIED_FIELDS)  # the careful path's reads
     assert plan.count("IS JSON OBJECT(") == 1
-    assert plan.count("REGEXP(line, ") == 2 + len(rules.COPIED_FIELDS)  # shape, depth, one per repeatable field
+    # the usual shape, bracket count, depth, one per repeatable field
+    assert plan.count("REGEXP(line, ") == 3 + len(rules.COPIED_FIELDS)
     assert plan.count("Reused(") == 2  # both sinks read the one block of views
