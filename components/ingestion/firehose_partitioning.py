@@ -19,6 +19,12 @@ from functions.contracts.s3_layout import (
 __all__ = ["ERRORS_PREFIX", "FIREHOSE_ERRORS_PREFIX", "FLINK_REJECTS_PREFIX", "TENANT_DATA_PREFIX"]
 
 JSON_PARSING_ENGINE = "JQ-1.6"
+# jq 1.6's parser (src/jv_parse.c at tag jq-1.6) refuses to open an array or object once its stack
+# holds MAX_PARSING_DEPTH (256) entries: one per open array, two per open object whose value is being
+# read (the object and its key). So 128 nested objects parse and 129 do not (256 arrays, 257 not).
+# The Flink job refuses records nested deeper than functions.contracts.kinesis_record.MAX_NESTING_DEPTH, below this.
+JQ16_MAX_PARSING_DEPTH = 256
+JQ16_MAX_NESTED_OBJECTS = JQ16_MAX_PARSING_DEPTH // 2
 PARTITION_KEYS = ("tenantId", "year", "month", "day")
 
 

@@ -5,10 +5,10 @@ The tenant id rule and the record's fields are the shared contracts (the job's z
 
 from __future__ import annotations
 
-from functions.contracts.kinesis_record import ENVELOPE_FIELDS
+from functions.contracts.kinesis_record import ENVELOPE_FIELDS, MAX_NESTING_DEPTH, RECORD_FIELDS
 from functions.contracts.tenant_id import TENANT_ID_REGEX
 
-__all__ = ["ENVELOPE_FIELDS", "TENANT_ID_REGEX"]
+__all__ = ["ENVELOPE_FIELDS", "MAX_NESTING_DEPTH", "TENANT_ID_REGEX"]
 
 # Kinesis accepts a data blob of at most 1 MiB, so nothing larger is a real record. Records are
 # measured in UTF-8 bytes.
@@ -21,8 +21,10 @@ FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024
 # its first 100,000 characters (and the reason says so).
 MAX_REJECTED_RECORD_CHARS = 100_000
 
+
 # Reasons, as the rejected output states them.
 NOT_JSON_OBJECT = "record is not a JSON object"
+TOO_DEEP = f"record nests objects or arrays more than {MAX_NESTING_DEPTH} deep"
 MISSING_TENANT_ID = "record has no tenantId"
 INVALID_TENANT_ID = f"tenantId is not a string matching {TENANT_ID_REGEX}"
 MISSING_PAYLOAD = "record has no payload"
@@ -30,3 +32,8 @@ PAYLOAD_NOT_OBJECT = "payload is not a JSON object"
 RECORD_TOO_LARGE = f"record is larger than {MAX_RECORD_BYTES} bytes (the Kinesis limit)"
 ENRICHED_TOO_LARGE = f"enriched record is larger than {FIREHOSE_MAX_RECORD_BYTES} bytes (the Firehose limit)"
 TRUNCATED_NOTE = f" (record cut to its first {MAX_REJECTED_RECORD_CHARS} characters)"
+
+# The record's top-level keys the job reads: each may appear once (JSON parsers disagree on which of
+# two equal keys wins, so a repeated one could decide the landing place).
+COPIED_FIELDS = RECORD_FIELDS
+DUPLICATE_FIELD = f"record repeats a top-level field of {', '.join(COPIED_FIELDS)}"

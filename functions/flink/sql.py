@@ -1,11 +1,31 @@
-"""The hot path in Flink SQL: built-in JSON functions validate and rebuild each record on the JVM.
+"""The hot path in Flink SQL: built-in functions validate and rebuild each record on the JVM.
+
+Each record is parsed once. The usual record, as the API's mapping template writes it (tenantId, tier,
+requestId, receivedAt, payload in that order, nothing else, tenantId valid, payload an object,
+shallow), is recognised on its text by one regular expression, `canonical_record_regex`; one
+JSON_QUERY then validates it and prints its five fields in order, which with the timestamp appended
+is the enriched record. Any other record takes the careful path: its nesting depth is checked on the
+text first (deep records overflow the JVM's stack in any JSON function, which no ON ERROR catches),
+repeated top-level fields are looked for on the text, and JSON_QUERY reads each field.
 
 Views over a source table with one STRING column `line` (the raw record):
-- `parsed`: the record, its processing time `ts` (epoch ms), and every JSON function result, once;
-- `checked`: plus `reason`, NULL when the record is acceptable, else why it is not;
-- `enriched_view`: plus `enriched` (the output JSON);
+- `screened`: the record, its processing time `ts` (epoch ms) and its `shape`, from the text alone;
+- `parsed`: the one parse (`fast_enriched`), and the careful path's field reads and duplicate check;
+- `checked`: `reason` (NULL when the record is acceptable) and `enriched` (the output JSON);
 - `routed`: the final reason (an enriched record too large for Firehose is rejected).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
+
+Flink merges a view's projection into the next one, copying an expression into every place its
+result is used, unless the next one uses a non-deterministic column of it twice
+(FlinkRelUtil.isMergeable). `screened` reads the clock (`ts`) and `parsed` uses ts twice;
+`fast_enriched` carries its own clock reading and `checked` uses it twice: so the regular
+expressions of `screened` and the JSON functions of `parsed` run once per record.
+
+Java's regex engine recurses for every repetition of a greedy group, so on a long string `(a|b)*`
+overflows the stack too: every group repetition below is possessive (`*+`), which Java runs in a loop.
+Flink looks a pattern up in its cache by the pattern's text on every call (hashing and comparing it),
+so the patterns run on every record are kept short; the long ones (a level of the pattern per level
+of nesting) run only behind a cheap test that the record may need them.
 """
 
 from __future__ import annotations
@@ -35,8 +55,106 @@ EPOCH_MILLIS = (
     f" + MOD(CAST(EXTRACT(MILLISECOND FROM {_NOW}) AS BIGINT), 1000))"
 )
 
+# --- The record's text, as Java regular expressions (all group repetitions possessive) ---
+_WS = r"[ \t\n\r]*+"
+_STRING = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+_PLAIN = r'[^\[\]{}"]++'  # outside strings, anything but brackets and quotes
+_OPEN, _CLOSE = r"[\[{]", r"[\]}]"
+_TENANT_ID = rules.TENANT_ID_REGEX.removeprefix("^").removesuffix("$")
+
+
+def nesting(levels: int, lenient: bool) -> str:
+    """Regex: text in which brackets nest at most `levels` deep. Lenient (any text, as a parser's stack
+    counts it): a lone quote is text, and the end of the text closes what is still open. Strict: only
+    well-formed strings, every bracket closed."""
+    close = rf"(?:{_CLOSE}|\z)" if lenient else _CLOSE
+    atoms = f'{_PLAIN}|{_STRING}|"' if lenient else f"{_PLAIN}|{_STRING}"
+    body = f"(?:{atoms})*+"
+    for _ in range(levels):
+        body = f"(?:{atoms}|{_OPEN}{body}{close})*+"
+    return body
+
+
+def depth_within_regex(limit: int) -> str:
+    """Regex matching any text whose brackets nest at most `limit` deep (structure.nests_deeper_than)."""
+    return rf'^(?:{_PLAIN}|{_STRING}|"|{_CLOSE}|{_OPEN}{nesting(limit - 1, lenient=True)}(?:{_CLOSE}|\z))*+\z'
+
+
+# How deep a record may nest and still be recognised as the usual one (deeper ones take the careful
+# path): each level is a level of the pattern, which Flink hashes on every call.
+CANONICAL_DEPTH = 8
+
+
+def canonical_record_regex() -> str:
+    """Regex: the usual record. Its top-level keys are the copied fields, once each, in order; tenantId
+    is a valid id without escapes, the other envelope fields are scalars, payload an object, and the
+    record nests at most CANONICAL_DEPTH deep. (Whether it is JSON at all is the parser's call.)"""
+    scalar = rf"(?:{_STRING}|[-+.0-9eE]++|true|false|null)"
+    fields = [rf'"tenantId"{_WS}:{_WS}"{_TENANT_ID}"']
+    fields += [rf'"{field}"{_WS}:{_WS}{scalar}' for field in rules.ENVELOPE_FIELDS[1:]]
+    payload = rf'"payload"{_WS}:{_WS}\{{{nesting(CANONICAL_DEPTH - 2, lenient=False)}\}}'
+    members = f"{_WS},{_WS}".join([*fields, payload])
+    return rf"^{_WS}\{{{_WS}{members}{_WS}\}}{_WS}\z"
+
+
+def _spelled(name: str) -> str:
+    """Regex: a JSON key text decoding to `name` (a letter may also be written as a \\uXXXX escape)."""
+    parts = []
+    for char in name:
+        code = "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in f"{ord(char):04x}")
+        parts.append(f"(?:{char}|\\\\u{code})")
+    return "".join(parts)
+
+
+def repeated_field_regex(field: str) -> str:
+    """Regex: the top-level object has the key `field` twice (nested containers are skipped)."""
+    key = f'"{_spelled(field)}"{_WS}:'
+    other = (
+        rf'{_PLAIN}|(?!{key})(?:{_STRING}|")|{_OPEN}{nesting(rules.MAX_NESTING_DEPTH - 1, lenient=True)}(?:{_CLOSE}|\z)'
+    )
+    return rf"^{_WS}\{{(?:{other})*+{key}(?:{other})*+{key}"
+
+
+# What the text alone says about a record (`screened.shape`).
+SHAPE_CANONICAL, SHAPE_TOO_LARGE, SHAPE_TOO_DEEP, SHAPE_OTHER = 0, 1, 2, 3
+
+
+def more_brackets_than_regex(count: int) -> str:
+    """Regex: the text has more than `count` opening brackets (nesting deeper than that needs them)."""
+    return rf"^(?:[^\[{{]*+{_OPEN}){{{count + 1}}}"
+
+
+def _shape() -> str:
+    too_deep = f"""CASE WHEN REGEXP(line, {_quote(more_brackets_than_regex(rules.MAX_NESTING_DEPTH))})
+        THEN NOT REGEXP(line, {_quote(depth_within_regex(rules.MAX_NESTING_DEPTH))}) ELSE FALSE END"""
+    return f"""CASE
+        WHEN {utf8_longer_than("line", rules.MAX_RECORD_BYTES)} THEN {SHAPE_TOO_LARGE}
+        WHEN REGEXP(line, {_quote(canonical_record_regex())}) THEN {SHAPE_CANONICAL}
+        WHEN {too_deep} THEN {SHAPE_TOO_DEEP}
+        ELSE {SHAPE_OTHER} END"""
+
+
+def _may_repeat(field: str) -> str:
+    """SQL: could `field` be a key twice? Its quoted name is in the text twice, or the text has escapes
+    (structure.py's test too)."""
+    quoted = _quote(f'"{field}"')
+    after_first = f"SUBSTRING(line FROM POSITION({quoted} IN line) + 1)"
+    return f"(POSITION('\\u' IN line) > 0 OR POSITION({quoted} IN {after_first}) > 0)"
+
+
+# The one parse of a canonical record: its five fields, in this order (JSON_QUERY keeps the path's).
+_FIELDS_PATH = "$[" + ",".join(f"''{field}''" for field in rules.COPIED_FIELDS) + "]"
+
+
+def _fast_enriched() -> str:
+    """The enriched record of a canonical record: the printed fields with the timestamp appended
+    (NULL when the record is not JSON after all)."""
+    fields = f"JSON_QUERY(line, '{_FIELDS_PATH}')"
+    return f"REGEXP_REPLACE({fields}, '\\}}\\z', ',\"timestamp\":' || CAST({EPOCH_MILLIS} AS STRING) || '}}')"
+
+
 # A valid tenantId, as JSON_QUERY's wrapped form shows it: ["acme"] (a JSON string, not true or 1).
-_TENANT_ID_WRAPPED = _quote('^\\["' + rules.TENANT_ID_REGEX.removeprefix("^").removesuffix("$") + '"\\]$')
+_TENANT_ID_WRAPPED = _quote('^\\["' + _TENANT_ID + '"\\]$')
 
 # The enriched record can only outgrow Firehose's limit when the raw record is large: re-printing
 # grows JSON at most ~3x (Jackson prints 1e6 as 1000000.0) and a character is at most 4 bytes, so
@@ -59,29 +177,38 @@ def _absent(column: str) -> str:
     return f"({column} IS NULL OR {column} = '[null]')"
 
 
-_FIELD_COLUMNS = {field: f"{field.lower()}_json" for field in (*rules.ENVELOPE_FIELDS, "payload")}
+_FIELD_COLUMNS = {field: f"{field.lower()}_json" for field in rules.COPIED_FIELDS}
+
+
+def _careful(expr: str) -> str:
+    return f"CASE WHEN shape = {SHAPE_OTHER} THEN {expr} END"
 
 
 def _parsed_columns() -> str:
-    """Every JSON function call of the path, made once per record. The planner inlines a view's
-    columns into the next projection (so a column used three times is computed three times), but not
-    a projection computing a non-deterministic value (`ts`) that the next one uses twice: `checked`
-    uses ts twice, which keeps these calls computed here, once."""
+    """Every JSON function call and duplicate check, made once per record, and only on the path that
+    needs it: a record too large or too deep is never parsed."""
+    repeated = " ".join(
+        f"WHEN CASE WHEN {_may_repeat(field)} THEN REGEXP(line, {_quote(repeated_field_regex(field))}) END THEN TRUE"
+        for field in rules.COPIED_FIELDS
+    )
     columns = [
         "line",
-        f"{EPOCH_MILLIS} AS ts",
-        f"{utf8_longer_than('line', rules.MAX_RECORD_BYTES)} AS too_large",
-        "line IS JSON OBJECT AS is_object",
+        "ts",
+        "CAST(ts AS STRING) AS ts_text",
+        "shape",
+        f"CASE WHEN shape = {SHAPE_CANONICAL} THEN {_fast_enriched()} END AS fast_enriched",
+        _careful("line IS JSON OBJECT") + " AS is_object",
+        f"CASE WHEN shape = {SHAPE_OTHER} THEN CASE {repeated} ELSE FALSE END END AS repeated",
     ]
-    columns += [f"{_wrapped(field)} AS {column}" for field, column in _FIELD_COLUMNS.items()]
-    return ", ".join(columns)
+    columns += [f"{_careful(_wrapped(field))} AS {column}" for field, column in _FIELD_COLUMNS.items()]
+    return ",\n            ".join(columns)
 
 
-def _reason() -> str:
+def _careful_reason() -> str:
     tenant, payload = _FIELD_COLUMNS["tenantId"], _FIELD_COLUMNS["payload"]
     return f"""CASE
-        WHEN too_large THEN {_quote(rules.RECORD_TOO_LARGE)}
         WHEN NOT is_object THEN {_quote(rules.NOT_JSON_OBJECT)}
+        WHEN repeated THEN {_quote(rules.DUPLICATE_FIELD)}
         WHEN {_absent(tenant)} THEN {_quote(rules.MISSING_TENANT_ID)}
         WHEN NOT REGEXP({tenant}, {_TENANT_ID_WRAPPED}) THEN {_quote(rules.INVALID_TENANT_ID)}
         WHEN {_absent(payload)} THEN {_quote(rules.MISSING_PAYLOAD)}
@@ -89,9 +216,17 @@ def _reason() -> str:
     END"""
 
 
-def _enriched() -> str:
-    fields = [*rules.ENVELOPE_FIELDS, "payload"]
-    parts = [f"'\"{field}\":' || {_unwrapped(_FIELD_COLUMNS[field])}" for field in fields]
+def _reason() -> str:
+    return f"""CASE shape
+        WHEN {SHAPE_TOO_LARGE} THEN {_quote(rules.RECORD_TOO_LARGE)}
+        WHEN {SHAPE_TOO_DEEP} THEN {_quote(rules.TOO_DEEP)}
+        WHEN {SHAPE_CANONICAL} THEN CASE WHEN fast_enriched IS NULL THEN {_quote(rules.NOT_JSON_OBJECT)} END
+        ELSE {_careful_reason()}
+    END"""
+
+
+def _careful_enriched() -> str:
+    parts = [f"'\"{field}\":' || {_unwrapped(_FIELD_COLUMNS[field])}" for field in rules.COPIED_FIELDS]
     parts.append("'\"timestamp\":' || ts_text")
     return "'{' || " + " || ',' || ".join(parts) + " || '}'"
 
@@ -103,15 +238,15 @@ def view_statements(source_table: str) -> list[str]:
         f" AND {utf8_longer_than('enriched', rules.FIREHOSE_MAX_RECORD_BYTES)}"
     )
     return [
-        f"CREATE TEMPORARY VIEW parsed AS SELECT {_parsed_columns()} FROM {source_table}",
-        f"""CREATE TEMPORARY VIEW checked AS SELECT line, ts, CAST(ts AS STRING) AS ts_text,
-            {", ".join(_FIELD_COLUMNS.values())}, {_reason()} AS reason FROM parsed""",
-        f"""CREATE TEMPORARY VIEW enriched_view AS SELECT line, ts, reason,
-            CASE WHEN reason IS NULL THEN {_enriched()} END AS enriched FROM checked""",
+        f"CREATE TEMPORARY VIEW screened AS SELECT line, {EPOCH_MILLIS} AS ts, {_shape()} AS shape FROM {source_table}",
+        f"CREATE TEMPORARY VIEW parsed AS SELECT {_parsed_columns()} FROM screened",
+        f"""CREATE TEMPORARY VIEW checked AS SELECT line, ts, {_reason()} AS reason,
+            CASE WHEN shape = {SHAPE_CANONICAL} THEN fast_enriched ELSE {_careful_enriched()} END AS enriched
+            FROM parsed""",
         f"""CREATE TEMPORARY VIEW routed AS SELECT line, ts, enriched,
             CASE WHEN reason IS NULL AND {enriched_too_large} THEN {_quote(rules.ENRICHED_TOO_LARGE)}
                  ELSE reason END AS reason
-            FROM enriched_view""",
+            FROM checked""",
     ]
 
 

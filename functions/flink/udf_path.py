@@ -17,24 +17,32 @@ from pyflink.table import DataTypes, TableEnvironment
 from pyflink.table.udf import udf
 
 from functions.flink import rules
+from functions.flink.structure import loads, loads_with_top_level_keys, nests_deeper_than
 
 _TENANT_ID = re.compile(rules.TENANT_ID_REGEX)
+_QUOTED_FIELDS = [f'"{field}"' for field in rules.COPIED_FIELDS]
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"not JSON: {name}")  # NaN/Infinity: Python accepts them, JSON (and Flink's SQL) does not
+def _may_repeat_a_field(line: str) -> bool:
+    """Cheap: could a copied field be a key twice? (Twice in the text, or written with escapes.)"""
+    return "\\u" in line or any(line.count(quoted) > 1 for quoted in _QUOTED_FIELDS)
 
 
 def classify(line: str, now_ms: int) -> tuple[str | None, str | None]:
     """(reason, None) for a record to reject, (None, enriched JSON) for a good one."""
     if len(line.encode("utf-8")) > rules.MAX_RECORD_BYTES:
         return rules.RECORD_TOO_LARGE, None
+    if nests_deeper_than(line, rules.MAX_NESTING_DEPTH):
+        return rules.TOO_DEEP, None
+    may_repeat = _may_repeat_a_field(line)
     try:
-        record = json.loads(line, parse_constant=_reject_constant)
+        record, keys = loads_with_top_level_keys(line) if may_repeat else (loads(line), [])
     except ValueError:
         return rules.NOT_JSON_OBJECT, None
     if not isinstance(record, dict):
         return rules.NOT_JSON_OBJECT, None
+    if any(keys.count(field) > 1 for field in rules.COPIED_FIELDS):
+        return rules.DUPLICATE_FIELD, None
     tenant_id = record.get("tenantId")
     if tenant_id is None:
         return rules.MISSING_TENANT_ID, None

@@ -3,7 +3,8 @@ the Flink job's output as the declared delivery streams would, landing objects i
 
 The declared JQ metadata query (run with the `jq` library) gives each enriched record its partition
 keys; the declared prefix expressions give its S3 prefix; records with equal prefixes share an object.
-A record the query cannot partition goes under the declared error prefix, as Firehose does.
+A record the query cannot partition goes under the declared error prefix, as Firehose does; that
+includes a record nested deeper than the declared engine, JQ-1.6, parses (local/sandbox/jq16.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jq
 
 from local.sandbox.declared import DeliveryStream
 from local.sandbox.firehose_prefix import render_prefix
+from local.sandbox.jq16 import exceeds_parsing_depth
 
 PARTITIONING_FAILED = "partitioning-failed"  # Firehose's error output type for dynamic partitioning
 
@@ -34,7 +36,10 @@ class Delivered:
 
 def partition_keys(query: Any, record: bytes) -> dict[str, str]:
     """The metadata query's result for one record; Firehose needs every value to be a string."""
-    keys = query.input_text(record.decode()).first()
+    text = record.decode()
+    if exceeds_parsing_depth(text):
+        raise ValueError("jq 1.6 cannot parse the record: Exceeds depth limit for parsing")
+    keys = query.input_text(text).first()
     if not isinstance(keys, dict) or not all(isinstance(v, str) and v for v in keys.values()):
         raise ValueError(f"the metadata query gave {keys!r}")
     return keys

@@ -26,6 +26,8 @@ from typing import Any
 import jsonschema
 from botocore.exceptions import ClientError
 
+from components.ingestion.event_model import MAX_BODY_DEPTH
+from functions.flink.structure import nests_deeper_than
 from local.errors import DeclarationError, TemplateError
 from local.sandbox.throttle import Throttler, UsagePlanLimits
 from local.sandbox.vtl import Request, render
@@ -185,6 +187,9 @@ class FrontDoor:
         return Answer(int(gateway.status or status), {"message": message}, mapped)
 
     def _invalid_body(self, body: str) -> str | None:
+        # Before parsing: Python's parser (like any recursive one) overflows on deep enough nesting.
+        if nests_deeper_than(body, MAX_BODY_DEPTH):
+            return f"objects or arrays nested more than {MAX_BODY_DEPTH} deep"
         try:
             document = json.loads(body)
         except json.JSONDecodeError as error:

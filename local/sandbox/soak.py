@@ -215,7 +215,7 @@ class Landings:
 class OrderWriter(threading.Thread):
     """A tenant service: writes orders through the DAL for every served tenant, one after another."""
 
-    def __init__(self, dal: TenantDataAccess, tenants: list[TenantRecord], pause: float = 0.02):
+    def __init__(self, dal: TenantDataAccess, tenants: list[TenantRecord], pause: float = 0.2):
         super().__init__(name="soak-dal-writer", daemon=True)
         self.dal, self.tenants, self.pause = dal, tenants, pause
         self.written: list[tuple[TenantRecord, str, uuid.UUID, float]] = []  # ..., monotonic time done
@@ -304,6 +304,8 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
             )
             services.callback(dal.close)
 
+        with steps.step("Waiting for the job to run (its first complete checkpoint)"):
+            wait_for(lambda: latest_checkpoint(checkpoints.directory) is not None, "the job's first checkpoint", 600)
         landings = Landings(cloud, stack).start()
         writer = OrderWriter(dal, served)
         accepted: dict[str, Accepted] = {}
@@ -413,7 +415,8 @@ class FaultInjector:
     def restart_cassandra(self) -> None:
         stopped = time.monotonic()
         self.node.restart()
-        self._recovered("cassandra", stopped, lambda: self.writer.first_write_after(stopped))
+        back = time.monotonic()  # writes finishing before the node went down do not count as recovered
+        self._recovered("cassandra", stopped, lambda: self.writer.first_write_after(back))
 
     def _recovered(self, fault: str, since: float, first_after: Callable[[], float | None]) -> None:
         deadline = time.monotonic() + 600
@@ -498,7 +501,8 @@ def main(argv: list[str] | None = None) -> int:
     result = run_soak(settings, console)
     console.print(render(result))
     if args.json:
-        document = asdict(result) | {"ok": result.ok}
+        # asdict would rebuild the Counter from (key, value) pairs: the refusals go as a plain mapping.
+        document = asdict(result) | {"refused": {str(k): v for k, v in result.refused.items()}, "ok": result.ok}
         args.json.write_text(json.dumps(document, indent=2, default=str))
     console.print(result.line())
     return 0 if result.ok else 1

@@ -45,6 +45,77 @@ _GROWS_ON_REPRINT = (
 # Just under Kinesis' 1 MiB: passes the record size check, but its enriched form tops Firehose's 1,000 KiB.
 _NEAR_MIB = "x" * (rules.MAX_RECORD_BYTES - 200)
 
+
+def nested(depth: int, leaf: str = "1", array: bool = False) -> str:
+    """JSON text of `depth` nested objects ({"a":{"a":...}}) or arrays ([[...]])."""
+    if array:
+        return "[" * depth + leaf + "]" * depth
+    return '{"a":' * depth + leaf + "}" * depth
+
+
+def with_payload(request_id: str, payload_json: str) -> str:
+    """A record whose payload is given as JSON text (the record's braces and the payload's add 1 + depth)."""
+    envelope_json = f'"tenantId": "acme", "tier": "basic", "requestId": "{request_id}", "receivedAt": 1'
+    return f'{{{envelope_json}, "payload": {payload_json}}}'
+
+
+_MANY_SIBLINGS = "[" + ",".join(['{"a": [1]}'] * 300) + "]"
+
+# Hardening (issue 13): nesting beyond rules.MAX_NESTING_DEPTH is refused before any parse (deep
+# enough records overflow the parsers' stacks), and a repeated top-level field is refused.
+DEPTH_AND_DUPLICATE_CASES: list[Case] = [
+    Case("payload nested to the limit", with_payload("deep-1", nested(rules.MAX_NESTING_DEPTH - 1)), None),
+    Case("one level past the limit", with_payload("deep-2", nested(rules.MAX_NESTING_DEPTH)), rules.TOO_DEEP),
+    Case("2,000 nested objects", with_payload("deep-3", nested(2000)), rules.TOO_DEEP),
+    Case("3,000 nested arrays", with_payload("deep-4", f'{{"a": {nested(3000, array=True)}}}'), rules.TOO_DEEP),
+    Case("5,000 arrays never closed", with_payload("deep-5", "[" * 5000), rules.TOO_DEEP),
+    Case("120 nested objects, jq 1.6 cannot read them", with_payload("deep-6", nested(120)), rules.TOO_DEEP),
+    Case("brackets inside strings are not nesting", with_payload("deep-7", json.dumps({"s": "[{" * 3000})), None),
+    Case("many shallow siblings", with_payload("deep-8", f'{{"items": {_MANY_SIBLINGS}}}'), None),
+    Case(
+        "many shallow siblings, cut short",
+        with_payload("deep-9", f'{{"items": {_MANY_SIBLINGS}}}')[:-40],
+        rules.NOT_JSON_OBJECT,
+    ),
+    Case(
+        "tenantId twice",
+        '{"tenantId": "acme", "tier": "basic", "payload": {}, "tenantId": "globex"}',
+        rules.DUPLICATE_FIELD,
+    ),
+    Case(
+        "tenantId twice, once spelled with escapes",
+        '{"tenantId": "acme", "payload": {}, "tenant\\u0049d": "globex"}',
+        rules.DUPLICATE_FIELD,
+    ),
+    Case("payload twice", '{"tenantId": "acme", "payload": {"a": 1}, "payload": {"b": 2}}', rules.DUPLICATE_FIELD),
+    Case(
+        "requestId twice",
+        '{"tenantId": "acme", "requestId": "a", "requestId": "b", "payload": {}}',
+        rules.DUPLICATE_FIELD,
+    ),
+    Case(
+        "duplicate keys inside the payload are data",
+        '{"tenantId": "acme", "requestId": "dup-1", "payload": {"tenantId": "x", "tenantId": "y"}}',
+        None,
+    ),
+    Case(
+        "tenantId inside another top-level field is data",
+        '{"meta": {"tenantId": "x"}, "tenantId": "acme", "requestId": "dup-2", "payload": {}}',
+        None,
+    ),
+    Case(
+        "fields in another order",
+        _line({"payload": {"k": [1]}, "receivedAt": 5, "requestId": "order-1", "tenantId": "acme"}),
+        None,
+    ),
+    Case(
+        "extra top-level field, tabs",
+        '{\t"tenantId":"acme",\t"requestId":"order-2","x":[{}],"payload":{"y":null}}',
+        None,
+    ),
+    Case("unbalanced arrays", "[" * 50 + "]" * 49, rules.NOT_JSON_OBJECT),
+]
+
 CASES: list[Case] = [
     Case("good", _line(envelope("good-1")), None),
     Case(
@@ -96,4 +167,5 @@ CASES: list[Case] = [
         rules.ENRICHED_TOO_LARGE + rules.TRUNCATED_NOTE,
     ),
     Case("not json, long but kept whole", "<" * 99_000, rules.NOT_JSON_OBJECT),
+    *DEPTH_AND_DUPLICATE_CASES,
 ]

@@ -68,3 +68,14 @@ def test_rejects_are_owned_by_the_tenant_only_when_they_came_through_the_front_d
     assert reject_owner({"record": through_door}, tenants) == "acme"
     assert reject_owner({"record": json.dumps({"tenantId": "acme"})}, tenants) == DIRECT_PRODUCER
     assert reject_owner({"record": "not json"}, tenants) == DIRECT_PRODUCER
+
+
+def test_a_record_deeper_than_jq_16_parses_goes_to_the_error_prefix(s3: Any) -> None:
+    """Firehose's engine is JQ-1.6 (128 nested objects at most); the jq package bundles 1.8, which reads it."""
+    deep = json.loads(record("acme"))
+    deep["payload"] = json.loads('{"a":' * 130 + "1" + "}" * 130)
+    delivered = deliver(EVENTS, [json.dumps(deep).encode(), record("acme")], s3, "delivery-test")
+    assert delivered.failed == 1
+    prefixes = sorted(key.rsplit("/", 1)[0] for key in delivered.objects)
+    assert prefixes[0].startswith("errors/firehose/events/partitioning-failed/")
+    assert prefixes[1] == "tenant=acme/year=2026/month=11/day=23"

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from components.ingestion.api_responses import gateway_responses, preflight_response, put_record_responses
-from components.ingestion.event_model import EVENT_SCHEMA
+from components.ingestion.event_model import EVENT_SCHEMA, MAX_BODY_DEPTH
 from components.ingestion.mapping_template import put_record_template
 from local.sandbox.front_door import (
     Answer,
@@ -122,6 +122,25 @@ def test_the_request_model_refuses_bodies_that_are_not_objects(body: str) -> Non
     answer = door(lambda event: policy(), records).handle("Bearer t", body)
     assert answer.status == 400 and answer.body is not None and answer.body["message"] == "Invalid request body"
     assert records.requests == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"a":' * 3000 + "1" + "}" * 3000, "[" * 5000, '{"a":' * (MAX_BODY_DEPTH + 1) + "1" + "}" * (MAX_BODY_DEPTH + 1)],
+)
+def test_deep_bodies_are_refused_before_parsing(body: str) -> None:
+    records = Recorder()
+    answer = door(lambda event: policy(), records).handle("Bearer t", body)
+    assert answer.status == 400 and answer.body is not None and answer.body["message"] == "Invalid request body"
+    assert "nested more than" in answer.body["detail"]
+    assert records.requests == []
+
+
+def test_a_body_nested_to_the_limit_is_accepted() -> None:
+    records = Recorder()
+    depth = MAX_BODY_DEPTH - 1  # objects inside the body's own braces
+    answer = door(lambda event: policy(), records).handle("Bearer t", '{"a":' * depth + "{}" + "}" * depth)
+    assert answer.status == 200 and len(records.requests) == 1
 
 
 def test_over_the_burst_the_answer_is_429_and_nothing_is_written() -> None:
