@@ -80,3 +80,10 @@ def test_unknown_keys_the_language_host_passes_in_pulumi_config_are_refused(
 def test_keys_of_other_namespaces_are_left_alone(dev_config: dict[str, Any]) -> None:
     config = {**dev_config, "aws:profile": "dev", "other-project:tiers": "{}"}
     assert run_program("dev", config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2
+
+
+def test_values_set_with_path_reach_the_declared_resources(dev_config: dict[str, Any]) -> None:
+    # `pulumi config set --path 'tenant-pipeline:tiers.premium.throttle.rateLimit' 12.5` stores "12.5".
+    config = {**dev_config, "tenant-pipeline:tiers": {"premium": {"throttle": {"rateLimit": "12.5"}}}}
+    plans = run_program("dev", config).of_type("aws:apigateway/usagePlan:UsagePlan")
+    assert sorted(plan.inputs["throttleSettings"]["rateLimit"] for plan in plans) == [12.5, 50.0]
