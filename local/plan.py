@@ -10,16 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-import pulumi
 from rich.console import Console
 from rich.table import Table
 
-from local.errors import StackFileError
+from functions.contracts.cli import run_command
+from local.errors import EXPECTED_FAILURES
 from local.paths import PROJECT_ROOT
-from local.program import Declaration, run_program
-from local.stack_file import project_values, read_stack_config
-from tiers.errors import ConfigError
-from tiers.load import load_stack_config
+from local.program import Declaration, read_stack
 from tiers.stack_config import StackConfig
 
 
@@ -64,21 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Wide enough for the tenant table when the output is a pipe or a CI log.
     console = Console(width=None if sys.stdout.isatty() else 200)
-    try:
-        raw = read_stack_config(args.stack, args.project_dir)
-        config = load_stack_config(project_values(raw), args.stack, str(raw.get("aws:region", "")) or "us-east-1")
-    except (StackFileError, ConfigError) as error:
-        console.print(f"[bold red]Stack '{args.stack}' cannot be planned[/]: {error}", highlight=False)
-        return 2
-    console.print(tenant_table(config))
-    try:
-        declaration = run_program(args.stack, raw)
-    except pulumi.RunError as error:
-        console.print(f"[bold red]The program stopped[/]: {error}", highlight=False)
-        return 2
-    console.print(resource_table(declaration))
+    stack = read_stack(args.stack, args.project_dir)
+    console.print(tenant_table(stack.config))
+    console.print(resource_table(stack.declaration))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main, EXPECTED_FAILURES)

@@ -56,5 +56,9 @@ class CredentialsError(DalError):
     """The tenant's role could not be assumed."""
 
 
+class UnreachableError(DalError):
+    """No node of Cassandra or Amazon Keyspaces answered at the address given."""
+
+
 class DalUsageError(DalError, ValueError):
     """The DAL was set up or called wrongly (a bad argument, a closed DAL): a programming error."""

@@ -23,10 +23,12 @@ from typing import Any
 
 from rich.console import Console
 
+from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
 from local.paths import PROJECT_ROOT
-from local.program import run_program
+from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import create_delivery_streams, wait_for_records
@@ -42,7 +44,6 @@ from local.sandbox.throttle import Throttler
 from local.sandbox.traffic import TenantTraffic, bad_producer, burst, tenant_traffic
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
-from local.stack_file import read_stack_config
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DemoSettings:
     customers: int = 3
     orders_per_customer: int = 4
     run_dir: Path | None = None
+    project_dir: Path = PROJECT_ROOT  # where Pulumi.<stack>.yaml is
 
 
 @dataclass
@@ -135,15 +137,15 @@ def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, lis
 
 
 def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
+    steps = Steps(console)
+    with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
+        # Before anything starts: a missing or refused stack ends the demo with its message alone.
+        read = read_stack(settings.stack, settings.project_dir, purpose="run")
+        stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]run directory: {run_dir}[/]")
-    steps = Steps(console)
     with ExitStack() as services:
-        with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
-            config = read_stack_config(settings.stack)
-            declaration = run_program(settings.stack, config)
-            stack = read_declaration(declaration, str(config.get("aws:region", "us-east-1")))
         served = [t for t in stack.tenants if t.active]
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
@@ -235,10 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-burst", action="store_true", help="skip the burst past a usage plan")
     parser.add_argument("--run-dir", type=Path)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     console = Console() if sys.stdout.isatty() else Console(width=150)
     settings = DemoSettings(
-        stack=args.stack, events_per_tenant=args.events, burst=not args.no_burst, run_dir=args.run_dir
+        stack=args.stack,
+        events_per_tenant=args.events,
+        burst=not args.no_burst,
+        run_dir=args.run_dir,
+        project_dir=args.project_dir,
     )
     result = run_demo(settings, console)
     summary = totals(result.outcomes)
@@ -264,4 +271,4 @@ def result_document(result: DemoResult) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main, EXPECTED_FAILURES)

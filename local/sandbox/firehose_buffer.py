@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from local.errors import FlinkJobError
 from local.fake_cloud import ACCOUNT_ID
 from local.sandbox.declared import DeclaredStack, DeliveryStream
 from local.sandbox.local_cloud import LocalCloud
@@ -64,7 +65,7 @@ def wait_for_records(
         if len(enriched) + len(rejected) >= expected:
             return enriched, rejected
         if time.monotonic() > deadline:
-            raise TimeoutError(
+            raise FlinkJobError(
                 f"the Flink job wrote {len(enriched) + len(rejected)} of {expected} records in {timeout:.0f}s"
             )
         time.sleep(2)
