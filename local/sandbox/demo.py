@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.status import Status
 
 from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
@@ -31,7 +32,7 @@ from local.paths import PROJECT_ROOT
 from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
-from local.sandbox.firehose_buffer import create_delivery_streams, wait_for_records
+from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
 from local.sandbox.keyspaces import schema_statements
@@ -77,6 +78,19 @@ class DemoResult:
         )
 
 
+class Step:
+    """One step on the display; `update` shows how far it has got, beside its spinner and on its outcome line."""
+
+    def __init__(self, title: str, status: Status):
+        self.title = title
+        self.status = status
+        self.detail = ""
+
+    def update(self, detail: str) -> None:
+        self.detail = detail
+        self.status.update(f"[bold]{self.title}[/]… {detail}")
+
+
 class Steps:
     """The progress display: a spinner per step, then its outcome and duration."""
 
@@ -84,15 +98,21 @@ class Steps:
         self.console = console
 
     @contextmanager
-    def step(self, title: str) -> Iterator[None]:
+    def step(self, title: str) -> Iterator[Step]:
         started = time.monotonic()
-        with self.console.status(f"[bold]{title}[/]…"):
+        with self.console.status(f"[bold]{title}[/]…") as status:
+            step = Step(title, status)
             try:
-                yield
+                yield step
             except BaseException:
-                self.console.print(f"[red]✗[/] {title}")
+                self.console.print(f"[red]✗[/] {title}" + (f" [dim]({step.detail})[/]" if step.detail else ""))
                 raise
-        self.console.print(f"[green]✓[/] {title} [dim]({time.monotonic() - started:.1f}s)[/]")
+        detail = f"{step.detail}, " if step.detail else ""
+        self.console.print(f"[green]✓[/] {title} [dim]({detail}{time.monotonic() - started:.1f}s)[/]")
+
+
+def records_written(step: Step) -> Progress:
+    return lambda written, expected: step.update(f"{written}/{expected} records through the job")
 
 
 def local_environment(endpoint: str) -> None:
@@ -189,8 +209,11 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
 
         s3 = cloud.client("s3")
         expected = ledger.on_stream()
-        with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream"):
-            enriched, rejected = wait_for_records(s3, stack, expected, job.check_alive)
+        with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream") as step:
+            # What has reached moto's Firehose buffer bucket, against what was put on the stream.
+            enriched, rejected = wait_for_records(
+                s3, stack.events, stack.rejects, expected, job.check_alive, progress=records_written(step)
+            )
             job.stop()
 
         with steps.step("Delivering through the declared Firehose partitioning into the ingest bucket"):
