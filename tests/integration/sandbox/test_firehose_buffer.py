@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -43,7 +44,7 @@ def buffer_object(s3: Any, stream: DeliveryStream, name: str, count: int) -> Non
 
 def test_progress_counts_what_reached_the_buffer_until_every_record_is_there(s3: Any) -> None:
     # The job writes between looks: 3 enriched, then 1 rejected, then 2 enriched more.
-    writes = iter(
+    writes: Iterator[Callable[[], None]] = iter(
         [
             lambda: buffer_object(s3, EVENTS, "a", 3),
             lambda: buffer_object(s3, REJECTS, "a", 1),
