@@ -9,7 +9,6 @@ happens; ports are chosen free. See README "make demo" for what each local part 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -28,6 +27,7 @@ from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
 from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
+from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
@@ -60,7 +60,8 @@ class DemoSettings:
 
 @dataclass
 class DemoResult:
-    outcomes: list[TenantOutcome]
+    stack: str
+    outcomes: list[TenantOutcome]  # every served tenant's, then the direct producer's (DIRECT_PRODUCER)
     checks: list[IsolationCheck]
     forged_landed_in_place: bool  # every landed event sits under its token's tenant, whatever its body said
 
@@ -73,9 +74,13 @@ class DemoResult:
         return (
             totals(self.outcomes).lost == 0
             and self.every_accepted_event_landed
-            and all(c.holds for c in self.checks)
+            and self.isolation_holds
             and self.forged_landed_in_place
         )
+
+    @property
+    def isolation_holds(self) -> bool:
+        return all(c.holds for c in self.checks)
 
 
 class Step:
@@ -245,7 +250,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(outcomes, checks, landed.forged_in_place)
+    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place)
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str) -> TenantDataAccess:
@@ -259,10 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=20, help="good events per tenant")
     parser.add_argument("--no-burst", action="store_true", help="skip the burst past a usage plan")
     parser.add_argument("--run-dir", type=Path)
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    add_json_option(parser, "the results")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    console = Console() if sys.stdout.isatty() else Console(width=150)
+    # With the JSON on stdout, the steps and the report go to stderr.
+    stderr = json_on_stdout(args.json)
+    console = (
+        Console(stderr=stderr) if (sys.stderr if stderr else sys.stdout).isatty() else Console(width=150, stderr=stderr)
+    )
     settings = DemoSettings(
         stack=args.stack,
         events_per_tenant=args.events,
@@ -271,25 +280,65 @@ def main(argv: list[str] | None = None) -> int:
         project_dir=args.project_dir,
     )
     result = run_demo(settings, console)
-    summary = totals(result.outcomes)
     console.print(render(result.outcomes, result.checks))
     if not result.every_accepted_event_landed:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
     if args.json:
-        args.json.write_text(json.dumps(result_document(result), indent=2, default=str))
-    console.print(summary.line())
+        write_json(result_document(result), args.json)
+    console.print(totals(result.outcomes).line())
     return 0 if result.ok else 1
+
+
+# The shape of `--json`, documented in README "Machine-readable output"; raised when a field changes meaning.
+DEMO_FORMAT = 1
 
 
 def result_document(result: DemoResult) -> dict[str, Any]:
     summary = totals(result.outcomes)
+    direct = [o for o in result.outcomes if o.tenant_id == DIRECT_PRODUCER]
     return {
-        "tenants": {o.tenant_id: o.__dict__ for o in result.outcomes},
-        "isolation": [c.__dict__ | {"holds": c.holds} for c in result.checks],
-        "totals": {"sent": summary.sent, "landed": summary.landed, "rejected": summary.rejected, "lost": summary.lost},
-        "forgedLandedInPlace": result.forged_landed_in_place,
+        "format": DEMO_FORMAT,
+        "stack": result.stack,
+        "ok": result.ok,
+        "tenants": [outcome_entry(o) for o in result.outcomes if o.tenant_id != DIRECT_PRODUCER],
+        "straightToStream": {
+            "sent": sum(o.sent for o in direct),
+            "landed": sum(o.landed for o in direct),
+            "rejected": sum(o.rejected for o in direct),
+        },
+        "isolation": [
+            {"kind": c.kind, "principal": c.principal, "target": c.target, "allowed": c.allowed, "holds": c.holds}
+            for c in result.checks
+        ],
+        "totals": {
+            "sent": summary.sent,
+            "landed": summary.landed,
+            "refused": summary.refused,
+            "rejected": summary.rejected,
+            "lost": summary.lost,
+        },
+        "checks": {
+            "everyAcceptedEventLanded": result.every_accepted_event_landed,
+            "forgedLandedInPlace": result.forged_landed_in_place,
+            "isolationHolds": result.isolation_holds,
+        },
+    }
+
+
+def outcome_entry(outcome: TenantOutcome) -> dict[str, Any]:
+    return {
+        "id": outcome.tenant_id,
+        "tier": outcome.tier,
+        "sent": outcome.sent,
+        "landed": outcome.landed,
+        "refused": outcome.refused,
+        "rejected": outcome.rejected,
+        "answers": {str(status): count for status, count in sorted(outcome.answers.items())},
+        "s3Prefix": outcome.s3_prefix,
+        "keyspace": outcome.keyspace,
+        "rows": dict(sorted(outcome.rows.items())),
     }
 
 
