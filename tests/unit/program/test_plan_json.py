@@ -17,7 +17,8 @@ from tests.support.commands import run_command
 def printed() -> dict[str, Any]:
     completed = run_command("local.plan", "--stack", "dev", "--json")
     assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)  # stdout holds the document and nothing else
+    document: dict[str, Any] = json.loads(completed.stdout)  # stdout holds the document and nothing else
+    return document
 
 
 def test_the_document_names_the_stack_and_its_tenants_plans(printed: dict[str, Any]) -> None:
