@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK ?= dev
+# JSON=1: `make plan` and `make demo` print their JSON document on stdout (README: Machine-readable output).
+JSON_FLAG := $(if $(filter-out 0,$(JSON)),--json)
 PYTHON ?= python3
 VENV := .venv
 FLINK_VENV := .venv-flink
@@ -30,14 +32,14 @@ venv: $(VENV)/.installed ## the Pulumi program's virtualenv (.venv), with test t
 
 flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 
-plan: venv ## preview a stack under Pulumi mocks (STACK=dev)
-	@$(PY) -m local.plan --stack $(STACK)
+plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout)
+	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG)
 
 soak: venv flink-venv $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
 	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)
 
-demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev)
-	@$(PY) -m local.sandbox.demo --stack $(STACK)
+demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
+	@$(PY) -m local.sandbox.demo --stack $(STACK) $(JSON_FLAG)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .

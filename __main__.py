@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 import gc
+import json
 from typing import Any
 
 import pulumi
+import pulumi.runtime.config
 
 from components.platform import declare_platform
 from tiers.errors import ConfigError
-from tiers.load import CONFIG_KEYS, load_stack_config
+from tiers.load import load_stack_config
 from tiers.naming import PROJECT
 
 
+def stack_config_keys() -> set[str]:
+    """Every config key of the stack (`aws:region`, `tenant-pipeline:tiers`, ...).
+
+    pulumi.Config only reads a key it is asked for, so a misspelt key would pass unnoticed. The SDK
+    holds the whole map: `pulumi up`'s language host passes it as PULUMI_CONFIG (read by the public
+    get_config_env), the Automation API and the mocks set it with set_all_config (runtime.config.CONFIG).
+    """
+    return set(pulumi.runtime.get_config_env()) | set(pulumi.runtime.config.CONFIG.get())
+
+
 def read_project_config() -> dict[str, Any]:
-    """The project's settings, `tenant-pipeline:<key>` without the namespace."""
+    """Every setting in the project's namespace, `tenant-pipeline:<key>` without it, unknown keys included:
+    load_stack_config refuses those."""
     project_config = pulumi.Config(PROJECT)
-    raw = {key: project_config.get_object(key) for key in CONFIG_KEYS}
+    prefix = f"{PROJECT}:"
+    raw: dict[str, Any] = {}
+    for full_key in sorted(stack_config_keys()):
+        if full_key.startswith(prefix):
+            key = full_key[len(prefix) :]
+            raw[key] = _decoded(project_config.get(key))
     return {key: value for key, value in raw.items() if value is not None}
+
+
+def _decoded(value: str | None) -> Any:
+    """Structured values arrive as JSON; a top-level value set without --path is a plain string."""
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def main() -> None:

@@ -122,7 +122,7 @@ def layer_cost_us(dal: TenantDataAccess, context: TenantContext, repeat: int = 2
             "prepared table lookup": lambda: connection.table(ORDERS),
             "row checks + binding values (put)": lambda: shape.insert_values(context.tenant_id, row),
             "key checks + binding values (get)": lambda: shape.key_values(context.tenant_id, key, shape.primary_key),
-            "outage-retry wrapper": lambda: dal.run(lambda: None, True),
+            "outage-retry wrapper": lambda: dal.run(lambda: None, True, context.tenant_id),
         }
         costs = {}
         for name, step in steps.items():

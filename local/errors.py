@@ -1,8 +1,12 @@
 """The errors of local runs (make plan, make demo, the local services), one hierarchy: each names what failed.
 
-User-facing commands catch LocalError and print its message alone (no traceback)."""
+User-facing commands print its message alone, with no traceback (functions.contracts.cli.run_command), as they
+do a tiers ConfigError and a ContractError: EXPECTED_FAILURES."""
 
 from __future__ import annotations
+
+from functions.contracts.errors import ContractError
+from tiers.errors import ConfigError
 
 
 class LocalError(Exception):
@@ -11,6 +15,10 @@ class LocalError(Exception):
 
 class StackFileError(LocalError, ValueError):
     """Pulumi.<stack>.yaml is missing or malformed."""
+
+
+class StackRefusedError(LocalError, ValueError):
+    """The stack cannot be planned or run: its file, its config or the program refused it (the message says why)."""
 
 
 class DeclarationError(LocalError, ValueError):
@@ -29,5 +37,13 @@ class FlinkJobError(LocalError, RuntimeError):
     """The local Flink job could not be started or stopped."""
 
 
+class ServiceError(LocalError, RuntimeError):
+    """A local service (the moto server) could not start; the message names its log."""
+
+
 class CassandraError(LocalError, RuntimeError):
     """The local Cassandra could not be installed, started or reached."""
+
+
+# What the local commands (make plan, make demo, the local services) report as their message alone.
+EXPECTED_FAILURES: tuple[type[Exception], ...] = (LocalError, ConfigError, ContractError)

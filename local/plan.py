@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-import pulumi
 from rich.console import Console
 from rich.table import Table
 
-from local.errors import StackFileError
+from functions.contracts.cli import run_command
+from local.errors import EXPECTED_FAILURES
+from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
-from local.program import Declaration, run_program
-from local.stack_file import project_values, read_stack_config
-from tiers.errors import ConfigError
-from tiers.load import load_stack_config
+from local.program import Declaration, read_stack
+from tiers.plan import TenantPlan
 from tiers.stack_config import StackConfig
 
 
@@ -57,28 +57,58 @@ def resource_table(declaration: Declaration) -> Table:
     return table
 
 
+# The shape of `--json`, documented in README "Machine-readable output"; raised when a field changes meaning.
+PLAN_FORMAT = 1
+
+
+def plan_document(config: StackConfig, declaration: Declaration) -> dict[str, Any]:
+    counts = declaration.count_by_type()
+    return {
+        "format": PLAN_FORMAT,
+        "stack": config.environment,
+        "region": config.region,
+        "tenants": [tenant_entry(plan) for plan in config.plans],
+        "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
+    }
+
+
+def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
+    throttle = plan.tier.throttle
+    return {
+        "id": plan.tenant_id,
+        "tier": plan.tier.name,
+        "status": plan.status,
+        "storage": plan.tier.storage,
+        "keyspace": plan.keyspace,
+        "s3Prefix": plan.s3_prefix,
+        "role": plan.role_name if plan.served else None,
+        "apiLimits": {
+            "rateLimit": throttle.rate_limit,
+            "burstLimit": throttle.burst_limit,
+            "quotaPerDay": throttle.quota_per_day,
+        }
+        if plan.served
+        else None,
+        "offboarding": plan.tier.offboarding,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    add_json_option(parser, "the plan")
     args = parser.parse_args(argv)
-    # Wide enough for the tenant table when the output is a pipe or a CI log.
-    console = Console(width=None if sys.stdout.isatty() else 200)
-    try:
-        raw = read_stack_config(args.stack, args.project_dir)
-        config = load_stack_config(project_values(raw), args.stack, str(raw.get("aws:region", "")) or "us-east-1")
-    except (StackFileError, ConfigError) as error:
-        console.print(f"[bold red]Stack '{args.stack}' cannot be planned[/]: {error}", highlight=False)
-        return 2
-    console.print(tenant_table(config))
-    try:
-        declaration = run_program(args.stack, raw)
-    except pulumi.RunError as error:
-        console.print(f"[bold red]The program stopped[/]: {error}", highlight=False)
-        return 2
-    console.print(resource_table(declaration))
+    stack = read_stack(args.stack, args.project_dir)
+    if args.json:
+        write_json(plan_document(stack.config, stack.declaration), args.json)
+    if not json_on_stdout(args.json):
+        # Wide enough for the tenant table when the output is a pipe or a CI log.
+        console = Console(width=None if sys.stdout.isatty() else 200)
+        console.print(tenant_table(stack.config))
+        console.print(resource_table(stack.declaration))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main, EXPECTED_FAILURES)

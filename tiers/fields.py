@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -10,6 +12,13 @@ from tiers.errors import ConfigProblem
 T = TypeVar("T")
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
+
+# `pulumi config set --path` keeps only `true`, `false` and base-10 integers without a leading zero as
+# YAML booleans and numbers; it stores any other value as a string: 12.5, 0800, True (pulumi/pulumi
+# sdk/go/common/resource/config/object.go `coerce`), and `--type string` stores every value as one.
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_BOOLEANS = {"true": True, "false": False}
 
 
 class Fields:
@@ -41,12 +50,14 @@ class Fields:
         if key not in self.raw:
             return default
         value = self.raw[key]
+        if isinstance(value, str) and kind is not str:
+            value = _from_string(value, kind)
         # bool is an int in Python; YAML `true` must not pass as a number, nor 1 as a bool.
         ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)  # type: ignore[return-value]
         if not ok:
-            self.problem(f"{self.where}.{key} must be {_TYPE_NAMES.get(kind, kind.__name__)}, got {value!r}")
+            self.problem(f"{self.where}.{key} must be {_TYPE_NAMES.get(kind, kind.__name__)}, got {self.raw[key]!r}")
             return default
         return value  # type: ignore[no-any-return]
 
@@ -61,3 +72,14 @@ class Fields:
 
     def sub(self, key: str) -> Fields:
         return Fields(self.raw.get(key), self.subject, f"{self.where}.{key}", self.problems)
+
+
+def _from_string(text: str, kind: type) -> Any:
+    """The boolean or number a string the CLI stored stands for; the string itself if it stands for none."""
+    if kind is bool:
+        return _BOOLEANS.get(text.lower(), text)
+    if kind is int and _WHOLE.fullmatch(text):
+        return int(text)
+    if kind is float and _DECIMAL.fullmatch(text) and math.isfinite(number := float(text)):
+        return number
+    return text

@@ -19,22 +19,24 @@ def parse_tenants(raw: Any, tier_names: Collection[str], problems: list[ConfigPr
         problems.append(ConfigProblem("tenant-pipeline:tenants", "is required: a non-empty list of tenants"))
         return []
     tenants: list[TenantSpec] = []
-    for position, entry in enumerate(raw, start=1):
-        tenant = _parse_tenant(entry, position, tier_names, problems)
+    # Numbered from 0, as `pulumi config set --path 'tenant-pipeline:tenants[0].tier'` numbers them.
+    for index, entry in enumerate(raw):
+        tenant = _parse_tenant(entry, index, tier_names, problems)
         if tenant is not None:
             tenants.append(tenant)
     return tenants
 
 
 def _parse_tenant(
-    entry: Any, position: int, tier_names: Collection[str], problems: list[ConfigProblem]
+    entry: Any, index: int, tier_names: Collection[str], problems: list[ConfigProblem]
 ) -> TenantSpec | None:
     raw_id = entry.get("id") if isinstance(entry, dict) else None
-    subject = f"tenant '{raw_id}'" if isinstance(raw_id, str) else f"tenant #{position}"
+    where = f"tenants[{index}]"
+    subject = f"tenant '{raw_id}'" if isinstance(raw_id, str) else where
     if not isinstance(entry, dict):
         problems.append(ConfigProblem(subject, f"must be a mapping with id and tier, got {entry!r}"))
         return None
-    fields = Fields(entry, subject, f"tenants[{position}]", problems)
+    fields = Fields(entry, subject, where, problems)
     fields.reject_unknown({"id", "tier", "status"})
     before = len(problems)
     if not isinstance(raw_id, str):

@@ -27,5 +27,9 @@ class UnauthorizedError(AuthorizerError):
         super().__init__(UNAUTHORIZED)
 
 
+class PackagingError(AuthorizerError):
+    """The Lambda's package could not be written (`make authorizer-package`); the message names the path."""
+
+
 class ConfigurationError(AuthorizerError):
     """The environment does not configure the authorizer; the message names every bad variable."""

@@ -11,6 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from functions.authorizer.errors import PackagingError
+from functions.contracts.cli import run_command
+
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 PACKAGES = ("authorizer", "contracts")
 
@@ -30,8 +33,12 @@ def main() -> None:
     if len(sys.argv) != 2:
         raise SystemExit("usage: python -m functions.authorizer.package <directory>")
     root = Path(sys.argv[1])
-    print(f"{len(copy_sources(root))} modules under {root}")
+    try:
+        written = copy_sources(root)
+    except OSError as error:
+        raise PackagingError(f"cannot write the authorizer package under {root}: {error}") from error
+    print(f"{len(written)} modules under {root}")
 
 
 if __name__ == "__main__":
-    main()
+    run_command(main, (PackagingError,))

@@ -22,12 +22,14 @@ from functions.dal.errors import (
     TierMismatchError,
     UnknownTenantError,
 )
+from functions.dal.events import DalMetrics
 
 __all__ = [
     "AmazonKeyspaces",
     "CredentialsError",
     "CrossTenantAccessError",
     "DalError",
+    "DalMetrics",
     "DalUsageError",
     "InvalidQueryError",
     "InvalidTenantContextError",

@@ -11,6 +11,7 @@ table's prepared statement with the tenant bound in (pooled) or in its own keysp
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
@@ -18,10 +19,11 @@ from typing import Any, TypeVar
 from functions.contracts.directory import TenantRecord
 from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
-from functions.dal.context import TenantContext
+from functions.dal.context import TenantContext, current_tenant
 from functions.dal.credentials import RoleAssumer
 from functions.dal.directory import TenantDirectory
-from functions.dal.errors import DalUsageError, InvalidQueryError
+from functions.dal.errors import DalError, DalUsageError, InvalidQueryError, NoTenantContextError
+from functions.dal.events import DalEvents, DalMetrics
 from functions.dal.retry import OutageRetry
 from functions.dal.sessions import ConnectionPool, TenantConnection
 from functions.dal.tables import TenantTable
@@ -46,8 +48,9 @@ class TenantDataAccess:
         self.endpoint = endpoint
         self.roles = roles
         self.request_timeout = request_timeout
-        self.retry = OutageRetry(deadline=outage_deadline)
-        self._pool = ConnectionPool(self._open, max_sessions=max_sessions)
+        self.events = DalEvents()
+        self.retry = OutageRetry(deadline=outage_deadline, events=self.events)
+        self._pool = ConnectionPool(self._open, max_sessions=max_sessions, events=self.events)
         self._tables = {schema.name: TenantTable(self, schema) for schema in TENANT_TABLES}
         self.customers = self._tables[CUSTOMERS.name]
         self.orders = self._tables[ORDERS.name]
@@ -87,9 +90,21 @@ class TenantDataAccess:
         cluster, session = connect(self.endpoint, aws_session, self.request_timeout)
         return TenantConnection(record=record, aws_session=aws_session, cluster=cluster, session=session)
 
-    def run(self, call: Callable[[], T], idempotent: bool) -> T:
+    def run(self, call: Callable[[], T], idempotent: bool, tenant_id: str) -> T:
         """Run one statement; through an outage only if it is idempotent (every DAL statement is)."""
-        return self.retry.run(call, idempotent)
+        return self.retry.run(call, idempotent, tenant_id)
+
+    def refused(self, error: DalError) -> None:
+        """Log and count a call the DAL refused: its reason and tenant (the context's, if there is one)."""
+        tenant_id = getattr(error, "tenant_id", None)
+        if tenant_id is None:
+            with contextlib.suppress(NoTenantContextError):
+                tenant_id = current_tenant().tenant_id
+        self.events.refused(tenant_id, error.reason)
+
+    def metrics(self) -> DalMetrics:
+        """Counts since this DAL was created: sessions, retries, evictions and refusals by reason."""
+        return self.events.snapshot(sessions_open=len(self._pool.open_tenants()))
 
     # -------------------------------------------------------------------------------------- lifecycle
     def close(self) -> None:

@@ -14,12 +14,15 @@ import argparse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from cassandra.cluster import Cluster, Session
+from cassandra.cluster import Cluster, NoHostAvailable, Session
 
+from functions.contracts.cli import run_command
+from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES, TableSchema
 from functions.dal import cql
 from functions.dal.directory import TenantDirectory
+from functions.dal.errors import DalError, UnreachableError
 
 
 def keyspace_statements(
@@ -76,14 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--directory", type=Path, help="JSON: the stack output `tenants`")
     source.add_argument("--keyspace", action="append", help="a keyspace to create (repeat for more)")
     args = parser.parse_args(argv)
-    cluster = Cluster([args.host], port=args.port)
+    keyspaces = directory_keyspaces(TenantDirectory.from_file(args.directory)) if args.directory else args.keyspace
+    statements = keyspace_statements(keyspaces)  # checked before anything is connected to
+    cluster = Cluster([args.host], port=args.port, connect_timeout=10)
     try:
-        session = cluster.connect()
-        if args.directory is not None:
-            statements = bootstrap(session, TenantDirectory.from_file(args.directory))
-        else:
-            statements = bootstrap_keyspaces(session, args.keyspace)
+        try:
+            session = cluster.connect()
+        except NoHostAvailable as error:
+            raise UnreachableError(f"cannot reach Cassandra at {args.host}:{args.port}: is it running?") from error
         for statement in statements:
+            session.execute(statement, timeout=60)
             print(statement)
     finally:
         cluster.shutdown()
@@ -91,4 +96,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_command(main, (DalError, ContractError))

@@ -18,6 +18,8 @@ from cassandra.cluster import NoHostAvailable
 from cassandra.connection import ConnectionException
 from cassandra.policies import RetryPolicy
 
+from functions.dal.events import DalEvents
+
 T = TypeVar("T")
 
 # What an outage looks like from the client: nothing to send to, or no answer in time.
@@ -56,30 +58,43 @@ class IdempotentRetryPolicy(RetryPolicy):  # type: ignore[misc]
 class OutageRetry:
     """Run a call; on an outage error, retry it with jittered backoff until `deadline` seconds have passed."""
 
-    def __init__(self, deadline: float = 30.0, first_delay: float = 0.1, max_delay: float = 2.0):
+    def __init__(
+        self,
+        deadline: float = 30.0,
+        first_delay: float = 0.1,
+        max_delay: float = 2.0,
+        events: DalEvents | None = None,
+    ):
         self.deadline = deadline
         self.first_delay = first_delay
         self.max_delay = max_delay
+        self.events = events or DalEvents()  # each retry and each give-up is logged and counted
         self.retries = 0  # how many retries this instance has made (diagnostics, tests)
 
-    def run(self, call: Callable[[], T], idempotent: bool) -> T:
+    def run(self, call: Callable[[], T], idempotent: bool, tenant_id: str | None = None) -> T:
         try:
             return call()  # the hot path: one call, no bookkeeping
-        except OUTAGE_ERRORS:
+        except OUTAGE_ERRORS as error:
             if not idempotent:
                 raise
-        return self._retry(call)
+            first_error = error
+        return self._retry(call, tenant_id, first_error)
 
-    def _retry(self, call: Callable[[], T]) -> T:
+    def _retry(self, call: Callable[[], T], tenant_id: str | None, error: BaseException) -> T:
         give_up = time.monotonic() + self.deadline
         delay = self.first_delay
+        attempt = 1
         while True:
+            self.events.retrying(tenant_id, attempt + 1, error)
             # Jitter the delay, not what is left: the last sleep ends at the deadline, so one last try.
             time.sleep(min(delay * random.uniform(0.8, 1.0), max(0.0, give_up - time.monotonic())))
             self.retries += 1
+            attempt += 1
             try:
                 return call()
-            except OUTAGE_ERRORS:
+            except OUTAGE_ERRORS as failed:
                 if time.monotonic() >= give_up:
+                    self.events.gave_up(tenant_id, attempt, failed)
                     raise
+                error = failed
             delay = min(delay * 2, self.max_delay)

@@ -22,6 +22,7 @@ from cassandra.cluster import Cluster, Session
 from functions.contracts.directory import TenantRecord
 from functions.contracts.tables import TableSchema
 from functions.dal.errors import DalUsageError
+from functions.dal.events import EVICTED_FOR_NEW_SCOPE, EVICTED_FOR_ROOM, DalEvents
 from functions.dal.statements import PreparedTable
 
 # A closed session may still have requests in flight on other threads: close it after they are done.
@@ -61,10 +62,17 @@ Opener = Callable[[TenantRecord], TenantConnection]
 class ConnectionPool:
     """Tenant id -> TenantConnection, at most `max_sessions` open at once."""
 
-    def __init__(self, opener: Opener, max_sessions: int = 64, close_grace: float = CLOSE_GRACE_SECONDS):
+    def __init__(
+        self,
+        opener: Opener,
+        max_sessions: int = 64,
+        close_grace: float = CLOSE_GRACE_SECONDS,
+        events: DalEvents | None = None,
+    ):
         if max_sessions < 1:
             raise DalUsageError("max_sessions must be at least 1")
         self._opener = opener
+        self.events = events or DalEvents()  # sessions opened and evicted are logged and counted
         self.max_sessions = max_sessions
         self.close_grace = close_grace
         self._connections: dict[str, TenantConnection] = {}
@@ -87,15 +95,17 @@ class ConnectionPool:
             if connection is not None and connection.record == record:
                 return connection
             if connection is not None:  # the directory changed for this tenant: a new scope
-                self._retire(self._connections.pop(record.tenant_id))
+                self._retire(self._connections.pop(record.tenant_id), EVICTED_FOR_NEW_SCOPE)
             while len(self._connections) >= self.max_sessions:
                 oldest = min(self._connections.values(), key=lambda c: c.last_used)
-                self._retire(self._connections.pop(oldest.record.tenant_id))
+                self._retire(self._connections.pop(oldest.record.tenant_id), EVICTED_FOR_ROOM)
             connection = self._opener(record)
             self._connections[record.tenant_id] = connection
+            self.events.session_opened(record.tenant_id, record.pooled)
             return connection
 
-    def _retire(self, connection: TenantConnection) -> None:
+    def _retire(self, connection: TenantConnection, reason: str) -> None:
+        self.events.evicted(connection.record.tenant_id, reason)
         timer = threading.Timer(self.close_grace, connection.close)
         timer.daemon = True
         timer.start()

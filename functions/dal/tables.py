@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from functions.contracts.tables import TableSchema
 from functions.dal.context import TenantContext, current_tenant
+from functions.dal.errors import DalError
 from functions.dal.rows import check_limit
 from functions.dal.sessions import TenantConnection
 from functions.dal.statements import PreparedTable
@@ -22,11 +23,13 @@ T = TypeVar("T")
 
 
 class TenantRouter(Protocol):
-    """What a table needs of the DAL (TenantDataAccess): the tenant's connection, and the retry."""
+    """What a table needs of the DAL (TenantDataAccess): the tenant's connection, the retry, refusals told."""
 
     def connection_for(self, context: TenantContext) -> TenantConnection: ...
 
-    def run(self, call: Callable[[], T], idempotent: bool) -> T: ...
+    def run(self, call: Callable[[], T], idempotent: bool, tenant_id: str) -> T: ...
+
+    def refused(self, error: DalError) -> None: ...
 
 
 class TenantTable:
@@ -41,25 +44,41 @@ class TenantTable:
 
     def put(self, row: Mapping[str, Any]) -> None:
         """Upsert one row; columns the row leaves out keep their stored values."""
-        tenant_id, table, execute = self._prepared()
-        bound = table.insert.bind(table.shape.insert_values(tenant_id, row))
-        self._access.run(lambda: execute(bound), bound.is_idempotent)
+        try:
+            tenant_id, table, execute = self._prepared()
+            bound = table.insert.bind(table.shape.insert_values(tenant_id, row))
+        except DalError as error:
+            self._access.refused(error)
+            raise
+        self._access.run(lambda: execute(bound), bound.is_idempotent, tenant_id)
 
     def get(self, **key: Any) -> dict[str, Any] | None:
         """The row with this full primary key, or None."""
-        tenant_id, table, execute = self._prepared()
-        bound = table.get.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
-        return self._access.run(lambda: execute(bound).one(), bound.is_idempotent)  # type: ignore[no-any-return]
+        try:
+            tenant_id, table, execute = self._prepared()
+            bound = table.get.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
+        except DalError as error:
+            self._access.refused(error)
+            raise
+        return self._access.run(lambda: execute(bound).one(), bound.is_idempotent, tenant_id)  # type: ignore[no-any-return]
 
     def find(self, limit: int = 100, **partition: Any) -> list[dict[str, Any]]:
         """Up to `limit` rows of one partition, in clustering order."""
-        tenant_id, table, execute = self._prepared()
-        values = table.shape.key_values(tenant_id, partition, table.shape.partition_key)
-        bound = table.find.bind([*values, check_limit(limit)])
-        return self._access.run(lambda: list(execute(bound)), bound.is_idempotent)
+        try:
+            tenant_id, table, execute = self._prepared()
+            values = table.shape.key_values(tenant_id, partition, table.shape.partition_key)
+            bound = table.find.bind([*values, check_limit(limit)])
+        except DalError as error:
+            self._access.refused(error)
+            raise
+        return self._access.run(lambda: list(execute(bound)), bound.is_idempotent, tenant_id)
 
     def delete(self, **key: Any) -> None:
         """Delete the row with this full primary key."""
-        tenant_id, table, execute = self._prepared()
-        bound = table.delete.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
-        self._access.run(lambda: execute(bound), bound.is_idempotent)
+        try:
+            tenant_id, table, execute = self._prepared()
+            bound = table.delete.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
+        except DalError as error:
+            self._access.refused(error)
+            raise
+        self._access.run(lambda: execute(bound), bound.is_idempotent, tenant_id)

@@ -10,6 +10,7 @@ import argparse
 import shutil
 from pathlib import Path
 
+from functions.contracts.cli import run_command
 from functions.flink.errors import JobConfigurationError
 from functions.flink.pipeline import Path_, build_pipeline, create_table_env
 from functions.flink.tables import FileSink, FileSource
@@ -24,7 +25,10 @@ def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql") -> None:
         raise JobConfigurationError(f"no input file {input_path}")
     for name in (ENRICHED_DIR, REJECTED_DIR):
         shutil.rmtree(output_dir / name, ignore_errors=True)
-        (output_dir / name).mkdir(parents=True)
+        try:
+            (output_dir / name).mkdir(parents=True)
+        except OSError as error:
+            raise JobConfigurationError(f"cannot write the output under {output_dir}: {error}") from error
     t_env = create_table_env()
     statements = build_pipeline(
         t_env,
@@ -58,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_command(main, (JobConfigurationError,))

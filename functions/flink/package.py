@@ -12,6 +12,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from functions.contracts.cli import run_command
 from functions.flink.errors import JobConfigurationError
 
 JOB_DIR = Path(__file__).resolve().parent
@@ -48,8 +49,12 @@ def build_package(jar: Path, output: Path) -> Path:
 def main() -> None:
     if len(sys.argv) != 3:
         raise SystemExit("usage: python -m functions.flink.package <connector jar> <output zip>")
-    print(build_package(Path(sys.argv[1]), Path(sys.argv[2])))
+    output = Path(sys.argv[2])
+    try:
+        print(build_package(Path(sys.argv[1]), output))
+    except OSError as error:
+        raise JobConfigurationError(f"cannot write the package {output}: {error}") from error
 
 
 if __name__ == "__main__":
-    main()
+    run_command(main, (JobConfigurationError,))

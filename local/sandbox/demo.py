@@ -9,7 +9,6 @@ happens; ports are chosen free. See README "make demo" for what each local part 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -22,14 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.status import Status
 
+from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
+from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
-from local.program import run_program
+from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
-from local.sandbox.firehose_buffer import create_delivery_streams, wait_for_records
+from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
 from local.sandbox.keyspaces import schema_statements
@@ -42,7 +45,6 @@ from local.sandbox.throttle import Throttler
 from local.sandbox.traffic import TenantTraffic, bad_producer, burst, preflight, tenant_traffic
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
-from local.stack_file import read_stack_config
 
 UNLISTED_ORIGIN = "https://not-a-tenant-app.example"  # a page no tenant app serves: its preflight is refused
 
@@ -55,11 +57,13 @@ class DemoSettings:
     customers: int = 3
     orders_per_customer: int = 4
     run_dir: Path | None = None
+    project_dir: Path = PROJECT_ROOT  # where Pulumi.<stack>.yaml is
 
 
 @dataclass
 class DemoResult:
-    outcomes: list[TenantOutcome]
+    stack: str
+    outcomes: list[TenantOutcome]  # every served tenant's, then the direct producer's (DIRECT_PRODUCER)
     checks: list[IsolationCheck]
     forged_landed_in_place: bool  # every landed event sits under its token's tenant, whatever its body said
     cors: dict[str, str | None] = field(default_factory=dict)  # origin -> the Allow-Origin its preflight got
@@ -79,10 +83,27 @@ class DemoResult:
         return (
             totals(self.outcomes).lost == 0
             and self.every_accepted_event_landed
-            and all(c.holds for c in self.checks)
+            and self.isolation_holds
             and self.forged_landed_in_place
             and self.cors_holds
         )
+
+    @property
+    def isolation_holds(self) -> bool:
+        return all(c.holds for c in self.checks)
+
+
+class Step:
+    """One step on the display; `update` shows how far it has got, beside its spinner and on its outcome line."""
+
+    def __init__(self, title: str, status: Status):
+        self.title = title
+        self.status = status
+        self.detail = ""
+
+    def update(self, detail: str) -> None:
+        self.detail = detail
+        self.status.update(f"[bold]{self.title}[/]… {detail}")
 
 
 class Steps:
@@ -92,15 +113,21 @@ class Steps:
         self.console = console
 
     @contextmanager
-    def step(self, title: str) -> Iterator[None]:
+    def step(self, title: str) -> Iterator[Step]:
         started = time.monotonic()
-        with self.console.status(f"[bold]{title}[/]…"):
+        with self.console.status(f"[bold]{title}[/]…") as status:
+            step = Step(title, status)
             try:
-                yield
+                yield step
             except BaseException:
-                self.console.print(f"[red]✗[/] {title}")
+                self.console.print(f"[red]✗[/] {title}" + (f" [dim]({step.detail})[/]" if step.detail else ""))
                 raise
-        self.console.print(f"[green]✓[/] {title} [dim]({time.monotonic() - started:.1f}s)[/]")
+        detail = f"{step.detail}, " if step.detail else ""
+        self.console.print(f"[green]✓[/] {title} [dim]({detail}{time.monotonic() - started:.1f}s)[/]")
+
+
+def records_written(step: Step) -> Progress:
+    return lambda written, expected: step.update(f"{written}/{expected} records through the job")
 
 
 def local_environment(endpoint: str) -> None:
@@ -161,15 +188,15 @@ def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, lis
 
 
 def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
+    steps = Steps(console)
+    with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
+        # Before anything starts: a missing or refused stack ends the demo with its message alone.
+        read = read_stack(settings.stack, settings.project_dir, purpose="run")
+        stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]run directory: {run_dir}[/]")
-    steps = Steps(console)
     with ExitStack() as services:
-        with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
-            config = read_stack_config(settings.stack)
-            declaration = run_program(settings.stack, config)
-            stack = read_declaration(declaration, str(config.get("aws:region", "us-east-1")))
         served = [t for t in stack.tenants if t.active]
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
@@ -197,7 +224,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                         server.url, token, tenant.tenant_id, other, settings.events_per_tenant
                     )
                 basic = next((t for t in served if t.tier == "basic"), None)
-                origins = tuple(config.get("tenant-pipeline:ingest", {}).get("corsOrigins", ()))
+                origins = tuple(read.config.ingest.cors_origins)
                 cors = {origin: preflight(server.url, origin) for origin in (*origins, UNLISTED_ORIGIN)}
                 if settings.burst and basic:
                     limits = stack.limits_by_key[stack.api_keys[basic.tenant_id]]
@@ -207,8 +234,11 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
 
         s3 = cloud.client("s3")
         expected = ledger.on_stream()
-        with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream"):
-            enriched, rejected = wait_for_records(s3, stack, expected, job.check_alive)
+        with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream") as step:
+            # What has reached moto's Firehose buffer bucket, against what was put on the stream.
+            enriched, rejected = wait_for_records(
+                s3, stack.events, stack.rejects, expected, job.check_alive, progress=records_written(step)
+            )
             job.stop()
 
         with steps.step("Delivering through the declared Firehose partitioning into the ingest bucket"):
@@ -240,7 +270,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(outcomes, checks, landed.forged_in_place, cors, origins)
+    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins)
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str) -> TenantDataAccess:
@@ -254,14 +284,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=20, help="good events per tenant")
     parser.add_argument("--no-burst", action="store_true", help="skip the burst past a usage plan")
     parser.add_argument("--run-dir", type=Path)
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    add_json_option(parser, "the results")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    console = Console() if sys.stdout.isatty() else Console(width=150)
+    # With the JSON on stdout, the steps and the report go to stderr.
+    stderr = json_on_stdout(args.json)
+    console = (
+        Console(stderr=stderr) if (sys.stderr if stderr else sys.stdout).isatty() else Console(width=150, stderr=stderr)
+    )
     settings = DemoSettings(
-        stack=args.stack, events_per_tenant=args.events, burst=not args.no_burst, run_dir=args.run_dir
+        stack=args.stack,
+        events_per_tenant=args.events,
+        burst=not args.no_burst,
+        run_dir=args.run_dir,
+        project_dir=args.project_dir,
     )
     result = run_demo(settings, console)
-    summary = totals(result.outcomes)
     console.print(render(result.outcomes, result.checks))
     if not result.every_accepted_event_landed:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
@@ -272,21 +310,63 @@ def main(argv: list[str] | None = None) -> int:
     if not result.cors_holds:
         console.print("[bold red]a CORS preflight was answered other than the configured origins say[/]")
     if args.json:
-        args.json.write_text(json.dumps(result_document(result), indent=2, default=str))
-    console.print(summary.line())
+        write_json(result_document(result), args.json)
+    console.print(totals(result.outcomes).line())
     return 0 if result.ok else 1
+
+
+# The shape of `--json`, documented in README "Machine-readable output"; raised when a field changes meaning.
+DEMO_FORMAT = 1
 
 
 def result_document(result: DemoResult) -> dict[str, Any]:
     summary = totals(result.outcomes)
+    direct = [o for o in result.outcomes if o.tenant_id == DIRECT_PRODUCER]
     return {
-        "tenants": {o.tenant_id: o.__dict__ for o in result.outcomes},
-        "isolation": [c.__dict__ | {"holds": c.holds} for c in result.checks],
-        "totals": {"sent": summary.sent, "landed": summary.landed, "rejected": summary.rejected, "lost": summary.lost},
-        "forgedLandedInPlace": result.forged_landed_in_place,
-        "cors": {"preflight": result.cors, "configured": list(result.cors_origins), "holds": result.cors_holds},
+        "format": DEMO_FORMAT,
+        "stack": result.stack,
+        "ok": result.ok,
+        "tenants": [outcome_entry(o) for o in result.outcomes if o.tenant_id != DIRECT_PRODUCER],
+        "straightToStream": {
+            "sent": sum(o.sent for o in direct),
+            "landed": sum(o.landed for o in direct),
+            "rejected": sum(o.rejected for o in direct),
+        },
+        "isolation": [
+            {"kind": c.kind, "principal": c.principal, "target": c.target, "allowed": c.allowed, "holds": c.holds}
+            for c in result.checks
+        ],
+        "totals": {
+            "sent": summary.sent,
+            "landed": summary.landed,
+            "refused": summary.refused,
+            "rejected": summary.rejected,
+            "lost": summary.lost,
+        },
+        "checks": {
+            "everyAcceptedEventLanded": result.every_accepted_event_landed,
+            "forgedLandedInPlace": result.forged_landed_in_place,
+            "isolationHolds": result.isolation_holds,
+            "corsHolds": result.cors_holds,
+        },
+        "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
+    }
+
+
+def outcome_entry(outcome: TenantOutcome) -> dict[str, Any]:
+    return {
+        "id": outcome.tenant_id,
+        "tier": outcome.tier,
+        "sent": outcome.sent,
+        "landed": outcome.landed,
+        "refused": outcome.refused,
+        "rejected": outcome.rejected,
+        "answers": {str(status): count for status, count in sorted(outcome.answers.items())},
+        "s3Prefix": outcome.s3_prefix,
+        "keyspace": outcome.keyspace,
+        "rows": dict(sorted(outcome.rows.items())),
     }
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main, EXPECTED_FAILURES)

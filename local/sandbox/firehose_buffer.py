@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from local.errors import FlinkJobError
 from local.fake_cloud import ACCOUNT_ID
 from local.sandbox.declared import DeclaredStack, DeliveryStream
 from local.sandbox.local_cloud import LocalCloud
@@ -53,18 +54,32 @@ def buffered(s3: Any, stream: DeliveryStream) -> list[bytes]:
     return records
 
 
+# Called with (records the job has written, records expected) at every look at the buffer.
+Progress = Callable[[int, int], None]
+
+
 def wait_for_records(
-    s3: Any, stack: DeclaredStack, expected: int, alive: Callable[[], None], timeout: float = 600
+    s3: Any,
+    events: DeliveryStream,
+    rejects: DeliveryStream,
+    expected: int,
+    alive: Callable[[], None],
+    *,
+    progress: Progress | None = None,
+    timeout: float = 600,
+    poll_seconds: float = 2,
 ) -> tuple[list[bytes], list[bytes]]:
-    """(enriched, rejected) once the job has written `expected` records; raises on timeout."""
+    """(enriched, rejected) once the job has written `expected` records to the two delivery streams'
+    buffer; `progress` hears how many it has written so far. Raises FlinkJobError on timeout."""
     deadline = time.monotonic() + timeout
     while True:
         alive()
-        enriched, rejected = buffered(s3, stack.events), buffered(s3, stack.rejects)
-        if len(enriched) + len(rejected) >= expected:
+        enriched, rejected = buffered(s3, events), buffered(s3, rejects)
+        written = len(enriched) + len(rejected)
+        if progress is not None:
+            progress(written, expected)
+        if written >= expected:
             return enriched, rejected
         if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"the Flink job wrote {len(enriched) + len(rejected)} of {expected} records in {timeout:.0f}s"
-            )
-        time.sleep(2)
+            raise FlinkJobError(f"the Flink job wrote {written} of {expected} records in {timeout:.0f}s")
+        time.sleep(poll_seconds)

@@ -43,21 +43,24 @@ class IsolationCheck:
 class Totals:
     sent: int
     landed: int
-    rejected: int  # refused at the front door or rejected by the pipeline: accounted for, not lost
+    refused: int  # refused at the front door (401/400/429): never entered the pipeline
+    rejected: int  # rejected by the pipeline (the errors/ prefix)
 
     @property
     def lost(self) -> int:
-        return self.sent - self.landed - self.rejected
+        """Neither landed nor accounted for as refused or rejected."""
+        return self.sent - self.landed - self.refused - self.rejected
 
     def line(self) -> str:
-        return f"sent={self.sent} landed={self.landed} rejected={self.rejected} lost={self.lost}"
+        return f"sent={self.sent} landed={self.landed} refused={self.refused} rejected={self.rejected} lost={self.lost}"
 
 
 def totals(outcomes: list[TenantOutcome]) -> Totals:
     return Totals(
         sent=sum(o.sent for o in outcomes),
         landed=sum(o.landed for o in outcomes),
-        rejected=sum(o.rejected + o.refused for o in outcomes),
+        refused=sum(o.refused for o in outcomes),
+        rejected=sum(o.rejected for o in outcomes),
     )
 
 

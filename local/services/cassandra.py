@@ -25,7 +25,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +33,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from local.errors import CassandraError
+from functions.contracts.cli import run_command
+from local.errors import EXPECTED_FAILURES, CassandraError
 from local.paths import BUILD_DIR, RUN_DIR
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 
@@ -393,19 +393,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["install", "start", "stop"])
     parser.add_argument("--dir", type=Path, default=DEFAULT_RUN_DIR, help="run directory (data, config, logs)")
     args = parser.parse_args(argv)
-    try:
-        if args.action == "install":
-            print(install(quiet=False))
-        elif args.action == "start":
-            node = CassandraNode(args.dir)
-            node.start()
-            node.process = None  # leave it running; `stop` finds it by its pid file
-            print(f"{node.host}:{node.native_port}")
-        else:
-            stop_from_pid_file(args.dir / "cassandra.pid")
-    except CassandraError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    if args.action == "install":
+        print(install(quiet=False))
+    elif args.action == "start":
+        node = CassandraNode(args.dir)
+        node.start()
+        node.process = None  # leave it running; `stop` finds it by its pid file
+        print(f"{node.host}:{node.native_port}")
+    else:
+        stop_from_pid_file(args.dir / "cassandra.pid")
     return 0
 
 
@@ -418,4 +414,4 @@ def stop_from_pid_file(pid_file: Path) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_command(main, EXPECTED_FAILURES)

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from local.errors import ServiceError
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 
 T = TypeVar("T")
@@ -61,7 +62,11 @@ class MotoServer:
             start_new_session=True,  # its own process group: stop() leaves no strays
         )
         process = self.process
-        wait_for_port(self.port, timeout=60, alive=lambda: process.poll() is None)
+        try:
+            wait_for_port(self.port, timeout=60, alive=lambda: process.poll() is None)
+        except (TimeoutError, RuntimeError) as error:
+            self.stop()
+            raise ServiceError(f"the moto server did not start: {error}; see {self.log_path}") from error
         return self
 
     def reset(self) -> None:

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.demo
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     run_dir = tmp_path_factory.mktemp("demo")
-    result_file = run_dir / "result.json"
     completed = subprocess.run(
         [
             sys.executable,
@@ -29,8 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
             "4",
             "--run-dir",
             str(run_dir),
-            "--json",
-            str(result_file),
+            "--json",  # as `make demo JSON=1`: the document alone on stdout, the steps and report on stderr
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -39,7 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return completed, json.loads(result_file.read_text())
+    return completed, json.loads(completed.stdout)
 
 
 def served_tenants() -> dict[str, str]:
@@ -49,36 +47,41 @@ def served_tenants() -> dict[str, str]:
 
 def test_it_ends_with_nothing_lost(demo) -> None:
     completed, result = demo
-    last = completed.stdout.strip().splitlines()[-1]
-    match = re.fullmatch(r"sent=(\d+) landed=(\d+) rejected=(\d+) lost=0", last)
+    last = completed.stderr.strip().splitlines()[-1]
+    match = re.fullmatch(r"sent=(\d+) landed=(\d+) refused=(\d+) rejected=(\d+) lost=0", last)
     assert match, last
-    sent, landed, rejected = map(int, match.groups())
-    assert sent == landed + rejected and landed > 0 and rejected > 0
-    assert result["totals"] == {"sent": sent, "landed": landed, "rejected": rejected, "lost": 0}
+    sent, landed, refused, rejected = map(int, match.groups())
+    assert sent == landed + refused + rejected and landed > 0 and refused > 0 and rejected > 0
+    assert result["totals"] == {"sent": sent, "landed": landed, "refused": refused, "rejected": rejected, "lost": 0}
+    # Refusals are the front door's (every tenant's 400s and 401, the burst's 429s); rejects are the job's.
+    assert refused == sum(t["refused"] for t in result["tenants"])
+    assert rejected == result["straightToStream"]["rejected"] + sum(t["rejected"] for t in result["tenants"])
+    assert result["ok"] is True and all(result["checks"].values())
 
 
 def test_every_tenant_lands_what_the_front_door_accepted_under_its_own_prefix(demo) -> None:
     _, result = demo
     tenants = served_tenants()
-    assert set(tenants) <= set(result["tenants"])
+    outcomes = {outcome["id"]: outcome for outcome in result["tenants"]}
+    assert set(outcomes) == set(tenants)
     for tenant_id, tier in tenants.items():
-        outcome = result["tenants"][tenant_id]
+        outcome = outcomes[tenant_id]
         answers = {int(status): count for status, count in outcome["answers"].items()}
         assert outcome["tier"] == tier
         assert outcome["landed"] == answers[200] >= 4
         assert answers[400] == 2 and answers[401] == 1  # not JSON, not an object; a tampered token
         assert answers[413] == 1  # over Kinesis' record limit: refused by moto's Kinesis, mapped by the template
-        assert outcome["s3_prefix"] == f"tenant={tenant_id}/"
+        assert outcome["s3Prefix"] == f"tenant={tenant_id}/"
         assert outcome["rows"] == {"customers": 3, "orders": 12}
-    assert result["forgedLandedInPlace"] is True
+    assert result["checks"]["forgedLandedInPlace"] is True
 
 
 def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) -> None:
     _, result = demo
-    throttled = [o for o in result["tenants"].values() if int(o["answers"].get("429", 0)) > 0]
+    throttled = [o for o in result["tenants"] if int(o["answers"].get("429", 0)) > 0]
     assert [o["tier"] for o in throttled] == ["basic"]
-    direct = [o for o in result["tenants"].values() if o["tier"] == "-"]
-    assert len(direct) == 1 and direct[0]["sent"] == direct[0]["rejected"] == 4
+    direct = result["straightToStream"]
+    assert direct["sent"] == direct["rejected"] == 4 and direct["landed"] == 0
 
 
 def test_isolation_matrices_are_complete_and_hold(demo) -> None:
@@ -101,4 +104,4 @@ def test_browsers_get_the_cors_preflight_only_from_the_configured_origins(demo) 
         origin: origin for origin in configured
     }
     assert len(result["cors"]["preflight"]) == len(configured) + 1  # and one origin no tenant app serves
-    assert result["cors"]["holds"] is True
+    assert result["checks"]["corsHolds"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -13,6 +14,7 @@ from cassandra.cluster import Session
 from functions.contracts.tables import ORDERS
 from functions.dal import (
     CrossTenantAccessError,
+    InvalidQueryError,
     NoTenantContextError,
     TenantContext,
     TenantDataAccess,
@@ -223,3 +225,32 @@ def test_row_counts_per_tenant_follow_what_each_tenant_wrote(
         "globex": {"customers": 1, "orders": 1},
         "initech": {"customers": 0, "orders": 0},
     }
+
+
+def test_sessions_and_refusals_are_logged_and_counted_without_row_data(
+    local_dal: TenantDataAccess, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="functions.dal")
+    secret_name = f"Secret-{uuid.uuid4().hex}"
+    customer_id = unique("observed")
+    with tenant_scope(GLOBEX):
+        local_dal.customers.put(customer(customer_id, secret_name))
+        with pytest.raises(CrossTenantAccessError):
+            local_dal.customers.put({**customer(customer_id, secret_name), "tenant_id": "initech"})
+        with pytest.raises(InvalidQueryError):
+            local_dal.customers.put({**customer(customer_id, secret_name), "shoe_size": 44})
+    metrics = local_dal.metrics()
+    assert metrics.sessions_opened == metrics.sessions_open == 1
+    assert metrics.refusals == {"cross-tenant": 1, "invalid-query": 1}
+    events = [
+        (r.dal_event, r.tenant_id, r.reason)  # type: ignore[attr-defined]
+        for r in caplog.records
+        if r.name == "functions.dal"
+    ]
+    assert events == [
+        ("session-opened", "globex", "pooled"),
+        ("refusal", "globex", "cross-tenant"),
+        ("refusal", "globex", "invalid-query"),
+    ]
+    for record in caplog.records:
+        assert secret_name not in record.getMessage() and customer_id not in str(vars(record))

@@ -30,11 +30,11 @@ def test_tenants_are_required_as_a_non_empty_list(tenants: object) -> None:
 
 def test_an_entry_must_be_a_mapping() -> None:
     raw = base_config(tenants=["acme"])
-    assert only_problem(raw) == "tenant #1: must be a mapping with id and tier, got 'acme'"
+    assert only_problem(raw) == "tenants[0]: must be a mapping with id and tier, got 'acme'"
 
 
 def test_id_is_required() -> None:
-    assert only_problem(base_config(tenants=[{"tier": "basic"}])) == "tenant #1: id is required (a string)"
+    assert only_problem(base_config(tenants=[{"tier": "basic"}])) == "tenants[0]: id is required (a string)"
 
 
 @pytest.mark.parametrize(
@@ -64,12 +64,23 @@ def test_tier_must_be_defined() -> None:
 
 def test_status_must_be_active_or_offboarded() -> None:
     message = only_problem(base_config(tenants=[{"id": "acme", "tier": "basic", "status": "paused"}]))
-    assert message == "tenant 'acme': tenants[1].status must be one of active, offboarded, got 'paused'"
+    assert message == "tenant 'acme': tenants[0].status must be one of active, offboarded, got 'paused'"
 
 
 def test_unknown_keys_in_an_entry_are_named() -> None:
     message = only_problem(base_config(tenants=[{"id": "acme", "tier": "basic", "teir": "premium"}]))
-    assert message == "tenant 'acme': unknown key 'teir' in tenants[1] (allowed: id, status, tier)"
+    assert message == "tenant 'acme': unknown key 'teir' in tenants[0] (allowed: id, status, tier)"
+
+
+def test_entries_are_numbered_from_0_as_pulumi_config_set_path_numbers_them() -> None:
+    # `pulumi config set --path 'tenant-pipeline:tenants[2].status' offboarded` edits the third entry.
+    raw = base_config(tenants=[*roster(("acme", "premium"), ("globex", "basic")), {"tier": "basic"}, "hooli"])
+    raw["tenants"][1]["status"] = "paused"
+    assert problems_of(raw) == [
+        "tenant 'globex': tenants[1].status must be one of active, offboarded, got 'paused'",
+        "tenants[2]: id is required (a string)",
+        "tenants[3]: must be a mapping with id and tier, got 'hooli'",
+    ]
 
 
 def test_duplicate_ids_are_refused() -> None:

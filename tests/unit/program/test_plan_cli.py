@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from local.errors import StackRefusedError
 from local.plan import main
 
 
@@ -31,22 +33,22 @@ def write_stack(tmp_path: Path, body: str) -> Path:
     return tmp_path
 
 
-def test_plan_refuses_bad_config_naming_tenant_and_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_refuses_bad_config_naming_tenant_and_rule(tmp_path: Path) -> None:
     root = write_stack(
         tmp_path,
         "config:\n  aws:region: us-east-1\n  tenant-pipeline:tenants:\n    - {id: acme, tier: gold}\n",
     )
-    assert main(["--stack", "broken", "--project-dir", str(root)]) == 2
-    out = capsys.readouterr().out
-    assert "Stack 'broken' cannot be planned" in out
-    assert "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)" in out
+    with pytest.raises(StackRefusedError) as refused:
+        main(["--stack", "broken", "--project-dir", str(root)])
+    assert str(refused.value).startswith("Stack 'broken' cannot be planned")
+    assert "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)" in str(refused.value)
 
 
-def test_plan_names_a_missing_stack_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "prod", "--project-dir", str(write_stack(tmp_path, "config: {}\n"))]) == 2
-    assert "no stack file Pulumi.prod.yaml (stacks here: broken)" in capsys.readouterr().out
+def test_plan_names_a_missing_stack_file(tmp_path: Path) -> None:
+    with pytest.raises(StackRefusedError, match=re.escape("no stack file Pulumi.prod.yaml (stacks here: broken)")):
+        main(["--stack", "prod", "--project-dir", str(write_stack(tmp_path, "config: {}\n"))])
 
 
-def test_plan_names_invalid_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "broken", "--project-dir", str(write_stack(tmp_path, "config: [unclosed\n"))]) == 2
-    assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().out
+def test_plan_names_invalid_yaml(tmp_path: Path) -> None:
+    with pytest.raises(StackRefusedError, match=re.escape("Pulumi.broken.yaml is not valid YAML")):
+        main(["--stack", "broken", "--project-dir", str(write_stack(tmp_path, "config: [unclosed\n"))])

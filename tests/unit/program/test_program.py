@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -48,3 +49,41 @@ def test_a_good_run_after_a_bad_one_is_unaffected(dev_config: dict[str, Any]) ->
     with pytest.raises(ProgramStopped):
         run_program("dev", {**dev_config, "tenant-pipeline:tenants": []})
     assert run_program("dev", dev_config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2
+
+
+def test_an_unknown_key_in_the_projects_namespace_stops_the_program(dev_config: dict[str, Any]) -> None:
+    # A typo of `tiers`: what `pulumi up` runs must refuse it, not only `make plan`.
+    config = {**dev_config, "tenant-pipeline:teirs": {"premium": {"pointInTimeRecovery": False}}}
+    with pytest.raises(ProgramStopped) as stopped:
+        run_program("dev", config)
+    assert "tenant-pipeline:teirs: is not a setting of this program" in str(stopped.value)
+    assert stopped.value.declared == []
+
+
+def test_an_unknown_plain_string_key_is_refused_too(dev_config: dict[str, Any]) -> None:
+    # `pulumi config set tenant-pipeline:tenant acme`: a top-level value is a plain string, not JSON.
+    with pytest.raises(ProgramStopped) as stopped:
+        run_program("dev", {**dev_config, "tenant-pipeline:tenant": "acme"})
+    assert "tenant-pipeline:tenant: is not a setting of this program" in str(stopped.value)
+
+
+def test_unknown_keys_the_language_host_passes_in_pulumi_config_are_refused(
+    dev_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pulumi up`'s Python language host hands the program the stack's config as PULUMI_CONFIG (JSON).
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"tenant-pipeline:quota": '{"keyspaces": 300}'}))
+    with pytest.raises(ProgramStopped) as stopped:
+        run_program("dev", dev_config)
+    assert "tenant-pipeline:quota: is not a setting of this program" in str(stopped.value)
+
+
+def test_keys_of_other_namespaces_are_left_alone(dev_config: dict[str, Any]) -> None:
+    config = {**dev_config, "aws:profile": "dev", "other-project:tiers": "{}"}
+    assert run_program("dev", config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2
+
+
+def test_values_set_with_path_reach_the_declared_resources(dev_config: dict[str, Any]) -> None:
+    # `pulumi config set --path 'tenant-pipeline:tiers.premium.throttle.rateLimit' 12.5` stores "12.5".
+    config = {**dev_config, "tenant-pipeline:tiers": {"premium": {"throttle": {"rateLimit": "12.5"}}}}
+    plans = run_program("dev", config).of_type("aws:apigateway/usagePlan:UsagePlan")
+    assert sorted(plan.inputs["throttleSettings"]["rateLimit"] for plan in plans) == [12.5, 50.0]

@@ -1,0 +1,55 @@
+"""`make plan JSON=1` (python -m local.plan --json): the documented JSON (README "Machine-readable output")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.plan import main
+from local.program import read_stack
+from tests.support.commands import run_command
+
+
+@pytest.fixture(scope="module")
+def printed() -> dict[str, Any]:
+    completed = run_command("local.plan", "--stack", "dev", "--json")
+    assert completed.returncode == 0, completed.stderr
+    document: dict[str, Any] = json.loads(completed.stdout)  # stdout holds the document and nothing else
+    return document
+
+
+def test_the_document_names_the_stack_and_its_tenants_plans(printed: dict[str, Any]) -> None:
+    assert (printed["format"], printed["stack"], printed["region"]) == (1, "dev", "us-east-1")
+    tenants = {tenant["id"]: tenant for tenant in printed["tenants"]}
+    assert list(tenants) == ["acme", "globex", "initech", "umbrella-labs", "hooli", "vandelay"]
+    assert tenants["acme"] == {
+        "id": "acme",
+        "tier": "premium",
+        "status": "active",
+        "storage": "silo",
+        "keyspace": "tenant_acme",
+        "s3Prefix": "tenant=acme/",
+        "role": "tenant-pipeline-dev-tenant-acme",
+        "apiLimits": {"rateLimit": 500.0, "burstLimit": 1000, "quotaPerDay": 5_000_000},
+        "offboarding": "retain",
+    }
+    assert tenants["initech"]["storage"] == "pooled" and tenants["initech"]["keyspace"] == "tenants_pool"
+    # An offboarded tenant is served no more: no role, no API key.
+    assert tenants["vandelay"]["status"] == "offboarded"
+    assert tenants["vandelay"]["role"] is None and tenants["vandelay"]["apiLimits"] is None
+
+
+def test_resource_counts_are_those_the_program_declares(printed: dict[str, Any]) -> None:
+    counts = read_stack("dev").declaration.count_by_type()
+    assert printed["resources"]["byType"] == dict(counts)
+    assert printed["resources"]["total"] == sum(counts.values())
+    assert list(printed["resources"]["byType"]) == sorted(counts)
+
+
+def test_json_to_a_file_keeps_the_tables_on_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "dev", "--json", str(tmp_path / "plan.json")]) == 0
+    assert "Declared resources by type" in capsys.readouterr().out
+    assert json.loads((tmp_path / "plan.json").read_text())["stack"] == "dev"
