@@ -31,3 +31,7 @@ class FlinkJobError(LocalError, RuntimeError):
 
 class CassandraError(LocalError, RuntimeError):
     """The local Cassandra could not be installed, started or reached."""
+
+
+class IamEvaluatorError(LocalError, RuntimeError):
+    """The IAM evaluator (node, local/iam) is not installed, failed, or could not evaluate a request."""
