@@ -32,6 +32,7 @@ from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import create_delivery_streams, wait_for_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
+from local.sandbox.iam_isolation import pooled_isolation
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.local_cloud import LocalCloud, provision
@@ -43,6 +44,7 @@ from local.sandbox.traffic import TenantTraffic, bad_producer, burst, tenant_tra
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
 from local.stack_file import read_stack_config
+from tiers.naming import Namer
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             declaration = run_program(settings.stack, config)
             stack = read_declaration(declaration, str(config.get("aws:region", "us-east-1")))
         served = [t for t in stack.tenants if t.active]
+        with steps.step("Judging each pooled session and the pooled roles' trust with the IAM evaluator"):
+            iam_checks = pooled_isolation(declaration, stack.region, f"{Namer(settings.stack).prefix}-")
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)
@@ -218,6 +222,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             premium = [t for t in served if t.role_arn and t.tier == "premium"]
             checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
 
+    checks += iam_checks
+
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
     return DemoResult(outcomes, checks, landed.forged_in_place)
@@ -257,7 +263,7 @@ def result_document(result: DemoResult) -> dict[str, Any]:
     summary = totals(result.outcomes)
     return {
         "tenants": {o.tenant_id: o.__dict__ for o in result.outcomes},
-        "isolation": [c.__dict__ | {"holds": c.holds} for c in result.checks],
+        "isolation": [c.__dict__ | {"expected": c.expected, "holds": c.holds} for c in result.checks],
         "totals": {"sent": summary.sent, "landed": summary.landed, "rejected": summary.rejected, "lost": summary.lost},
         "forgedLandedInPlace": result.forged_landed_in_place,
     }
