@@ -27,7 +27,8 @@ from tiers.naming import iam_role_arn
 
 # IAM quotas (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM object quotas"):
 # "Role trust policy length", 2048 characters by default, adjustable to 4096 (Service Quotas L-C07B4B0D).
-# IAM does not count white space when it measures a policy against its quotas.
+# IAM does not count white space when it measures a policy against its quotas. (Some newer third-party
+# tables say 8192; raise MAX_TRUST_POLICY_LENGTH only once the account's Service Quotas page grants it.)
 DEFAULT_TRUST_POLICY_LENGTH = 2048
 MAX_TRUST_POLICY_LENGTH = 4096
 # K is first sized for shards filled to this fraction of the quota on average: hashing spreads ids

@@ -65,7 +65,7 @@ def silo_tenant_policy(
 
 
 def pooled_tenant_policy(scope: AccountScope, keyspace: str, tables: Sequence[str], bucket_arn: str) -> dict[str, Any]:
-    """The pooled role's permissions: the pooled tables; the prefix of the session's TenantId tag."""
+    """A pooled role's permissions: the pooled tables; the prefix of the session's TenantId tag."""
     tagged = {"Null": {f"aws:PrincipalTag/{TENANT_SESSION_TAG}": "false"}}
     return _document(
         _keyspace_statement("PooledKeyspaceTables", scope, keyspace, tables),
