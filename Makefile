@@ -12,8 +12,10 @@ FLINK_PY := $(FLINK_VENV)/bin/python
 FLINK_BUILD := build/flink
 FLINK_JAR := $(FLINK_BUILD)/lib/flink-connectors.jar
 FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
+IAM_DIR := local/iam
+IAM_EVALUATOR := $(IAM_DIR)/node_modules/.installed
 
-.PHONY: help venv flink-venv plan demo soak test test-unit test-integration test-flink test-e2e lint fmt clean
+.PHONY: help venv flink-venv iam-evaluator plan demo soak test test-unit test-integration test-flink test-e2e lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,13 +34,20 @@ venv: $(VENV)/.installed ## the Pulumi program's virtualenv (.venv), with test t
 
 flink-venv: $(FLINK_VENV)/.installed ## the Flink job's virtualenv (.venv-flink)
 
+# The IAM policy evaluator (node): @cloud-copilot/iam-simulate, exactly as local/iam/package-lock.json pins it.
+$(IAM_EVALUATOR): $(IAM_DIR)/package.json $(IAM_DIR)/package-lock.json
+	npm ci --prefix $(IAM_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+iam-evaluator: $(IAM_EVALUATOR) ## the IAM evaluator the isolation matrix uses (node, local/iam/node_modules)
+
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout)
 	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG)
 
-soak: venv flink-venv $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
+soak: venv flink-venv iam-evaluator $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
 	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)
 
-demo: venv flink-venv $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
+demo: venv flink-venv iam-evaluator $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
 	@$(PY) -m local.sandbox.demo --stack $(STACK) $(JSON_FLAG)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
@@ -54,19 +63,19 @@ fmt: venv ## format the code
 test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
 	$(VENV)/bin/pytest tests/unit
 
-test-integration: venv ## runtime functions against real local services (moto server, Cassandra)
+test-integration: venv iam-evaluator ## runtime functions against real local services (moto server, Cassandra), and the IAM matrix
 	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink
 
 test-flink: flink-venv $(FLINK_JAR) ## pytest in .venv-flink: the PyFlink job on the local JVM (files, moto)
 	$(FLINK_VENV)/bin/pytest tests/integration/flink
 
-test-e2e: venv flink-venv $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
+test-e2e: venv flink-venv iam-evaluator $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
 	$(VENV)/bin/pytest tests/e2e
 
 test: lint test-unit test-integration test-flink test-e2e ## everything CI runs
 
 clean: ## remove virtualenvs and build output
-	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache $(IAM_DIR)/node_modules
 
 # --- ingestion pipeline: the authorizer Lambda's package ------------------------------------------
 AUTHORIZER_BUILD := build/authorizer

@@ -45,5 +45,9 @@ class CassandraError(LocalError, RuntimeError):
     """The local Cassandra could not be installed, started or reached."""
 
 
+class IamEvaluatorError(LocalError, RuntimeError):
+    """The IAM evaluator (node, local/iam) is not installed, failed, or could not evaluate a request."""
+
+
 # What the local commands (make plan, make demo, the local services) report as their message alone.
 EXPECTED_FAILURES: tuple[type[Exception], ...] = (LocalError, ConfigError, ContractError)

@@ -37,12 +37,18 @@ def tenant_table(config: StackConfig) -> Table:
             "active" if served else f"[yellow]offboarded[/] (data: {plan.tier.offboarding})",
             keyspace,
             plan.s3_prefix,
-            plan.role_name if served else "[dim]none[/]",
+            role_column(plan),
             f"{throttle.rate_limit:g}/s / {throttle.burst_limit} / {throttle.quota_per_day:,}"
             if served
             else "[dim]no API key[/]",
         )
     return table
+
+
+def role_column(plan: TenantPlan) -> str:
+    if plan.role_name is None:
+        return "[dim]none[/]"
+    return plan.role_name if plan.pooled_shard is None else f"{plan.role_name} (pooled shard {plan.pooled_shard})"
 
 
 def resource_table(declaration: Declaration) -> Table:

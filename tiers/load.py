@@ -11,7 +11,7 @@ from tiers.errors import ConfigError, ConfigProblem
 from tiers.ingest import parse_ingest
 from tiers.naming import Namer, tenant_names
 from tiers.overrides import resolve_tiers
-from tiers.plan import plan_tenants
+from tiers.plan import TenantPlan, plan_tenants
 from tiers.quotas import check_quotas, parse_quotas
 from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
@@ -44,7 +44,12 @@ def load_stack_config(
     check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
     quotas = parse_quotas(raw.get("quotas"), problems)
     ingest = parse_ingest(raw.get("ingest"), problems)
-    plans = plan_tenants(tuple(tenants), tiers, namer) if not problems else []
+    plans: list[TenantPlan] = []
+    if not problems:
+        try:
+            plans = plan_tenants(tuple(tenants), tiers, namer, quotas.role_trust_policy_length)
+        except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
+            problems.extend(error.problems)
     check_quotas(plans, quotas, problems)
     if problems:
         raise ConfigError(problems)

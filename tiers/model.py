@@ -25,6 +25,8 @@ class Quotas:
     keyspaces: int = 256
     tables: int = 256
     api_keys: int = 10_000
+    # IAM's "Role trust policy length" (characters): sizes the pooled roles' shards (tiers/pooled_roles.py).
+    role_trust_policy_length: int = 2048
 
 
 @dataclass(frozen=True)

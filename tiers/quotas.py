@@ -1,4 +1,5 @@
-"""Service quotas the roster must fit in: Keyspaces keyspaces and tables, API Gateway API keys."""
+"""Service quotas the roster must fit in: Keyspaces keyspaces and tables, API Gateway API keys, and the
+IAM role trust policy length that sizes the pooled roles' shards."""
 
 from __future__ import annotations
 
@@ -9,22 +10,34 @@ from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import Quotas
 from tiers.plan import TenantPlan
+from tiers.pooled_roles import MAX_TRUST_POLICY_LENGTH
 
 _HOW_TO_RAISE = "request a quota increase from AWS, then set tenant-pipeline:quotas.{key}"
 
 
 def parse_quotas(raw: Any, problems: list[ConfigProblem]) -> Quotas:
     fields = Fields(raw, "tenant-pipeline:quotas", "quotas", problems)
-    fields.reject_unknown({"keyspaces", "tables", "apiKeys"})
+    fields.reject_unknown({"keyspaces", "tables", "apiKeys", "roleTrustPolicyLength"})
     defaults = Quotas()
     quotas = Quotas(
         keyspaces=fields.get("keyspaces", int, defaults.keyspaces),
         tables=fields.get("tables", int, defaults.tables),
         api_keys=fields.get("apiKeys", int, defaults.api_keys),
+        role_trust_policy_length=fields.get("roleTrustPolicyLength", int, defaults.role_trust_policy_length),
     )
-    for key, value in (("keyspaces", quotas.keyspaces), ("tables", quotas.tables), ("apiKeys", quotas.api_keys)):
+    for key, value in (
+        ("keyspaces", quotas.keyspaces),
+        ("tables", quotas.tables),
+        ("apiKeys", quotas.api_keys),
+        ("roleTrustPolicyLength", quotas.role_trust_policy_length),
+    ):
         if value < 1:
             fields.problem(f"quotas.{key} must be at least 1, got {value}")
+    if quotas.role_trust_policy_length > MAX_TRUST_POLICY_LENGTH:
+        fields.problem(
+            f"quotas.roleTrustPolicyLength must be at most {MAX_TRUST_POLICY_LENGTH} (the most AWS grants), "
+            f"got {quotas.role_trust_policy_length}"
+        )
     return quotas
 
 

@@ -1,9 +1,9 @@
 """IAM documents for tenant data access: tenant roles, their trust, and the application role.
 
 A premium tenant's role names its own keyspace, tables and S3 prefix with literal ARNs. The pooled
-role serves every basic tenant: Keyspaces IAM stops at tables, so it names the pooled tables (the
-DAL keys every query by tenant_id), and its S3 access follows the session tag `TenantId`, which
-its trust policy makes the application set on every session.
+roles serve the basic tenants, sharded (tiers/pooled_roles.py): Keyspaces IAM stops at tables, so they
+name the pooled tables (the DAL keys every query by tenant_id), and their S3 access follows the session
+tag `TenantId`, which a shard's trust policy accepts only with the id of one of its own served tenants.
 """
 
 from __future__ import annotations
@@ -15,21 +15,20 @@ from typing import Any
 
 from components.errors import ComponentInputError
 from functions.contracts.aws import is_account_id, is_region, is_role_arn
+from functions.contracts.identity import TENANT_SESSION_TAG
 from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.s3_layout import TENANT_DATA_PREFIX, tenant_s3_prefix
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
 from tiers.naming import keyspace_arn, keyspace_table_arn
+from tiers.pooled_roles import ASSUME_ACTIONS, POLICY_VERSION, shard_trust_policy
 
-VERSION = "2012-10-17"
-TENANT_ID_TAG = "TenantId"
 # The read-only system keyspaces Amazon Keyspaces documents; drivers read them on connect.
 SYSTEM_KEYSPACES = ("system", "system_schema", "system_schema_mcs", "system_multiregion_info")
 DATA_ACTIONS = ("cassandra:Select", "cassandra:Modify")
-ASSUME_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
 ECS_TASKS = "ecs-tasks.amazonaws.com"
 LAMBDA_FUNCTIONS = "lambda.amazonaws.com"
 # `tenant=${aws:PrincipalTag/TenantId}/`: resolved by IAM per request, from the session tag.
-TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_ID_TAG}}}/"
+TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_SESSION_TAG}}}/"
 
 _BUCKET_ARN = re.compile(r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -66,8 +65,8 @@ def silo_tenant_policy(
 
 
 def pooled_tenant_policy(scope: AccountScope, keyspace: str, tables: Sequence[str], bucket_arn: str) -> dict[str, Any]:
-    """The pooled role's permissions: the pooled tables; the prefix of the session's TenantId tag."""
-    tagged = {"Null": {f"aws:PrincipalTag/{TENANT_ID_TAG}": "false"}}
+    """A pooled role's permissions: the pooled tables; the prefix of the session's TenantId tag."""
+    tagged = {"Null": {f"aws:PrincipalTag/{TENANT_SESSION_TAG}": "false"}}
     return _document(
         _keyspace_statement("PooledKeyspaceTables", scope, keyspace, tables),
         _system_keyspaces_statement(scope),
@@ -87,26 +86,20 @@ def tenant_trust_policy(application_role_arn: str) -> dict[str, Any]:
     )
 
 
-def pooled_trust_policy(application_role_arn: str) -> dict[str, Any]:
-    """The application assumes the pooled role only with a TenantId session tag, and only that tag.
+def pooled_trust_policy(application_role_arn: str, tenant_ids: Sequence[str]) -> dict[str, Any]:
+    """A pooled shard's trust: the application assumes it only tagged TenantId=<one of `tenant_ids`>.
 
-    The S3 statements resolve `${aws:PrincipalTag/TenantId}`; without the tag a session could not
-    be scoped. A `/` in the value would reach into another prefix's sub-folders, so it is refused.
+    The S3 statements resolve `${aws:PrincipalTag/TenantId}`, so the list is what keeps a pooled session
+    off every other tenant's prefix: it names the shard's served basic tenants and nobody else.
     """
-    request_tag = f"aws:RequestTag/{TENANT_ID_TAG}"
-    return _document(
-        {
-            "Sid": "ApplicationAssumesWithTenantTag",
-            "Effect": "Allow",
-            "Principal": {"AWS": _checked_role(application_role_arn)},
-            "Action": list(ASSUME_ACTIONS),
-            "Condition": {
-                "Null": {request_tag: "false"},
-                "StringNotLike": {request_tag: ["*/*"]},
-                "ForAllValues:StringEquals": {"aws:TagKeys": [TENANT_ID_TAG]},
-            },
-        }
-    )
+    if not tenant_ids:
+        raise ComponentInputError("a pooled role must trust at least one tenant id")
+    bad = [tenant_id for tenant_id in tenant_ids if not is_tenant_id(tenant_id)]
+    if bad:
+        raise ComponentInputError(tenant_id_problem(bad[0]))
+    if len(set(tenant_ids)) != len(tenant_ids):
+        raise ComponentInputError(f"a pooled role's tenant ids are listed more than once: {sorted(tenant_ids)}")
+    return shard_trust_policy(_checked_role(application_role_arn), tenant_ids)
 
 
 def application_trust_policy(scope: AccountScope) -> dict[str, Any]:
@@ -158,7 +151,7 @@ def application_policy(account_id: str, tenant_role_path: str) -> dict[str, Any]
 
 
 def _document(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": VERSION, "Statement": list(statements)}
+    return {"Version": POLICY_VERSION, "Statement": list(statements)}
 
 
 def _keyspace_statement(sid: str, scope: AccountScope, keyspace: str, tables: Sequence[str]) -> dict[str, Any]:

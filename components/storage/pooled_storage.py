@@ -1,12 +1,15 @@
-"""Storage and access for pooled (basic) tenants: the shared keyspace, its tables, the pooled role.
+"""Storage and access for pooled (basic) tenants: the shared keyspace, its tables, the pooled roles.
 
-No resource here belongs to one tenant: a basic tenant costs nothing in this component, so
-thousands of them cost no more registrations than one.
+No resource here belongs to one tenant: a basic tenant costs nothing in this component but its id
+in one pooled role's trust policy, so thousands of them cost a role per shard (tiers/pooled_roles.py).
+Shard 0 keeps the single pooled role's logical and physical names, so a stack from before sharding
+updates that role in place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -31,11 +34,12 @@ class PooledStorageArgs:
     region: str
     account_id: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
+    shards: Mapping[int, Sequence[str]]  # shard -> the served basic tenants its role trusts (tiers.plan)
     tags: Mapping[str, str]
 
 
 class PooledStorage(pulumi.ComponentResource):
-    role_arn: pulumi.Output[str]
+    role_arns: dict[int, pulumi.Output[str]]  # by shard
     keyspace_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: PooledStorageArgs, opts: pulumi.ResourceOptions | None = None):
@@ -61,24 +65,29 @@ class PooledStorage(pulumi.ComponentResource):
         )
 
         table_names = [schema.name for schema in pooled_tables]
-        role = declare_tenant_role(
-            namer,
-            TenantRoleArgs(
-                owner=name,
-                role_name=namer.pooled_tenant_role(),
-                description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
-                trust_policy=pooled_trust_policy,
-                data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
-                    scope, POOLED_KEYSPACE, table_names, bucket_arn
+        self.role_arns = {}
+        for shard, tenant_ids in sorted(args.shards.items()):
+            role = declare_tenant_role(
+                namer,
+                TenantRoleArgs(
+                    owner=name,
+                    role="role" if shard == 0 else f"role-{shard}",
+                    role_name=namer.pooled_tenant_role(shard),
+                    description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
+                    trust_policy=functools.partial(pooled_trust_policy, tenant_ids=tuple(tenant_ids)),
+                    data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
+                        scope, POOLED_KEYSPACE, table_names, bucket_arn
+                    ),
+                    region=args.region,
+                    account_id=args.account_id,
+                    ingest_bucket_arn=args.ingest_bucket_arn,
+                    application_role_arn=args.application_role_arn,
+                    tags=tags,
                 ),
-                region=args.region,
-                account_id=args.account_id,
-                ingest_bucket_arn=args.ingest_bucket_arn,
-                application_role_arn=args.application_role_arn,
-                tags=tags,
-            ),
-            parent=self,
-        )
-        self.role_arn = role.arn
+                parent=self,
+            )
+            self.role_arns[shard] = role.arn
         self.keyspace_name = keyspace.name
-        self.register_outputs({"roleArn": role.arn, "keyspace": keyspace.name})
+        self.register_outputs(
+            {"roleArns": {str(shard): arn for shard, arn in self.role_arns.items()}, "keyspace": keyspace.name}
+        )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.errors import ComponentInputError
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
 from components.storage.policies import silo_tenant_policy, tenant_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
@@ -66,6 +67,8 @@ class SiloTenant(pulumi.ComponentResource):
 
     def _declare_role(self, name: str, args: SiloTenantArgs, tags: dict[str, str]) -> pulumi.Output[str]:
         namer, plan = args.namer, args.plan
+        if plan.role_name is None:
+            raise ComponentInputError(f"tenant {plan.tenant_id}: its plan names no role (it is not served)")
         tables = [schema.name for schema in TENANT_TABLES]
         role = declare_tenant_role(
             namer,

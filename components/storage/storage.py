@@ -1,5 +1,5 @@
 """Tenant storage and access, the storage area's root component: the application role, the pooled
-keyspace and role (every basic tenant), one SiloTenant per premium tenant, and the tenant directory.
+keyspace and roles (the basic tenants, sharded), one SiloTenant per premium tenant, and the tenant directory.
 
 Its children were declared at the stack's root before this component existed: each carries an alias to
 that old parent, so an existing stack keeps every keyspace and table (protected) instead of replacing them.
@@ -18,7 +18,7 @@ from components.storage.directory import tenant_entry
 from components.storage.pooled_storage import PooledStorage, PooledStorageArgs
 from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
 from tiers.naming import Namer, logical
-from tiers.plan import TenantPlan
+from tiers.plan import TenantPlan, pooled_role_members
 from tiers.policy import TierPolicy
 
 
@@ -56,6 +56,7 @@ class TenantStorage(pulumi.ComponentResource):
                 region=args.region,
                 account_id=args.account_id,
                 application_role_arn=app.arn,
+                shards=pooled_role_members(args.tenants),
                 tags=args.tags,
             ),
             moved,
@@ -80,24 +81,30 @@ class TenantStorage(pulumi.ComponentResource):
             if silo.role_arn is not None:
                 silo_role_arns[plan.tenant_id] = silo.role_arn
         self.application_role_arn = app.arn
-        self.directory = tenant_directory(args.tenants, pooled.role_arn, silo_role_arns)
+        self.directory = tenant_directory(args.tenants, pooled.role_arns, silo_role_arns)
         self.register_outputs({"applicationRoleArn": app.arn, "tenants": self.directory})
 
 
 def tenant_directory(
-    plans: Sequence[TenantPlan], pooled_role_arn: pulumi.Output[str], silo_role_arns: dict[str, pulumi.Output[str]]
+    plans: Sequence[TenantPlan],
+    pooled_role_arns: dict[int, pulumi.Output[str]],
+    silo_role_arns: dict[str, pulumi.Output[str]],
 ) -> pulumi.Output[dict[str, Any]]:
-    """The `tenants` output as one Output over the distinct role ARNs.
+    """The `tenants` output as one Output over the distinct role ARNs: a basic tenant's is its shard's.
 
     An Output per tenant would be thousands more tasks, each merging its dependencies into the
     map's: work that grows faster than the roster (bench/RESULTS.md).
     """
 
     def entries(arns: list[str]) -> dict[str, Any]:
-        pooled_arn, silo_arns = arns[0], dict(zip(silo_role_arns, arns[1:], strict=True))
-        return {
-            plan.tenant_id: tenant_entry(plan, silo_arns.get(plan.tenant_id) if plan.tier.siloed else pooled_arn)
-            for plan in plans
-        }
+        pooled_arns = dict(zip(pooled_role_arns, arns[: len(pooled_role_arns)], strict=True))
+        silo_arns = dict(zip(silo_role_arns, arns[len(pooled_role_arns) :], strict=True))
 
-    return pulumi.Output.all(pooled_role_arn, *silo_role_arns.values()).apply(entries)
+        def role_arn(plan: TenantPlan) -> str | None:
+            if plan.tier.siloed:
+                return silo_arns.get(plan.tenant_id)
+            return None if plan.pooled_shard is None else pooled_arns[plan.pooled_shard]
+
+        return {plan.tenant_id: tenant_entry(plan, role_arn(plan)) for plan in plans}
+
+    return pulumi.Output.all(*pooled_role_arns.values(), *silo_role_arns.values()).apply(entries)

@@ -1,7 +1,7 @@
 """A tenant data role: trusted by the application role only, with one inline policy of tenant data.
 
-A plain function, not a component: it is declared once per premium tenant (and once for the pooled
-tenants), so it adds no registration of its own.
+A plain function, not a component: it is declared once per premium tenant (and once per pooled shard),
+so it adds no registration of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.storage.policies import AccountScope
 from tiers.naming import Namer, logical
+from tiers.pooled_roles import trust_policy_text
 
 
 @dataclass
@@ -30,23 +31,24 @@ class TenantRoleArgs:
     ingest_bucket_arn: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
     tags: dict[str, str]
+    role: str = "role"  # the role's part of its logical name, `<owner>-<role>`; its policy is `<owner>-<role>-policy`
 
 
 def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resource) -> aws.iam.Role:
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
-        logical(args.owner, "role"),
+        logical(args.owner, args.role),
         name=args.role_name,
         path=namer.tenant_role_path(),
         assume_role_policy=pulumi.Output.from_input(args.application_role_arn).apply(
-            lambda arn: json.dumps(args.trust_policy(arn))
+            lambda arn: trust_policy_text(args.trust_policy(arn))
         ),
         description=args.description,
         tags=args.tags,
         opts=child,
     )
     aws.iam.RolePolicy(
-        logical(args.owner, "role-policy"),
+        logical(args.owner, args.role, "policy"),
         role=role.id,
         name=namer.physical("iam-policy", "tenant-data"),
         policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(

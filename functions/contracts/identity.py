@@ -29,3 +29,6 @@ TENANT_ATTRIBUTES = (TENANT_ID, TIER)
 # The authorizer context's keys ($context.authorizer.tenantId / .tier in the mapping template).
 CONTEXT_TENANT_ID = "tenantId"
 CONTEXT_TIER = "tier"
+
+# The session tag every tenant-role session carries (the DAL sets it); pooled roles' trust and S3 access read it.
+TENANT_SESSION_TAG = "TenantId"

@@ -1,9 +1,9 @@
 """Per-tenant AWS credentials: AssumeRole on the tenant's role, tagged TenantId=<id>, refreshed before expiry.
 
 A premium tenant's roleArn is its own role (it can reach only its keyspace), so even a DAL bug
-cannot sign a request into another tenant's keyspace. A basic tenant's roleArn is the shared
-pooled role; the TenantId session tag scopes what it reaches by `aws:PrincipalTag/TenantId`
-and names the tenant in CloudTrail.
+cannot sign a request into another tenant's keyspace. A basic tenant's roleArn is its shard's
+pooled role, which trusts only its own tenants' ids as the TenantId session tag; the tag scopes
+what the session reaches by `aws:PrincipalTag/TenantId` and names the tenant in CloudTrail.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import botocore.session
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.contracts.identity import TENANT_SESSION_TAG
 from functions.dal.errors import CredentialsError, DalUsageError
 
-TENANT_TAG = "TenantId"
 DEFAULT_DURATION = 3600
 # botocore refreshes this long before expiry without blocking callers, and blocks only inside the last minutes.
 ADVISORY_REFRESH_SECONDS = 15 * 60
@@ -60,7 +60,7 @@ class RoleAssumer:
                 RoleArn=role_arn,
                 RoleSessionName=session_name(tenant_id),
                 DurationSeconds=self.duration_seconds,
-                Tags=[{"Key": TENANT_TAG, "Value": tenant_id}],
+                Tags=[{"Key": TENANT_SESSION_TAG, "Value": tenant_id}],
             )
         except (ClientError, BotoCoreError) as error:
             raise CredentialsError(f"tenant {tenant_id!r}: cannot assume {role_arn}: {error}") from error

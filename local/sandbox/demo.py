@@ -35,6 +35,7 @@ from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
+from local.sandbox.iam_isolation import pooled_isolation
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.local_cloud import LocalCloud, provision
@@ -198,6 +199,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     console.print(f"[dim]run directory: {run_dir}[/]")
     with ExitStack() as services:
         served = [t for t in stack.tenants if t.active]
+        with steps.step("Judging each pooled session and the pooled roles' trust with the IAM evaluator"):
+            iam_checks = pooled_isolation(read.declaration, stack.region, f"{read.config.namer.prefix}-")
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)
@@ -268,6 +271,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             premium = [t for t in served if t.role_arn and t.tier == "premium"]
             checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
 
+    checks += iam_checks
+
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
     return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins)
@@ -333,7 +338,14 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "rejected": sum(o.rejected for o in direct),
         },
         "isolation": [
-            {"kind": c.kind, "principal": c.principal, "target": c.target, "allowed": c.allowed, "holds": c.holds}
+            {
+                "kind": c.kind,
+                "principal": c.principal,
+                "target": c.target,
+                "allowed": c.allowed,
+                "expected": c.expected,
+                "holds": c.holds,
+            }
             for c in result.checks
         ],
         "totals": {

@@ -27,12 +27,13 @@ class TenantOutcome:
 class IsolationCheck:
     principal: str  # whose credentials or DAL context
     target: str  # whose data
-    kind: str  # "s3" or "dal"
+    kind: str  # "s3", "dal", or the IAM evaluator's "iam-trust", "iam-s3", "iam-keyspaces"
     allowed: bool
+    should_allow: bool | None = None  # None: allowed exactly when principal and target are the same tenant
 
     @property
     def expected(self) -> bool:
-        return self.principal == self.target
+        return self.principal == self.target if self.should_allow is None else self.should_allow
 
     @property
     def holds(self) -> bool:
@@ -94,12 +95,12 @@ def tenant_table(outcomes: list[TenantOutcome]) -> Table:
     return table
 
 
-def isolation_table(checks: list[IsolationCheck], kind: str, title: str) -> Table:
+def isolation_table(checks: list[IsolationCheck], kind: str, title: str, corner: str = "principal \\ data of") -> Table:
     principals = sorted({c.principal for c in checks if c.kind == kind})
     targets = sorted({c.target for c in checks if c.kind == kind})
     cells = {(c.principal, c.target): c for c in checks if c.kind == kind}
     table = Table(title=title, title_justify="left")
-    table.add_column("principal \\ data of")
+    table.add_column(corner)
     for target in targets:
         table.add_column(target, justify="center")
     for principal in principals:
@@ -119,5 +120,23 @@ def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck]) -> Group
     return Group(
         tenant_table(outcomes),
         isolation_table(checks, "s3", "Isolation: each premium tenant's role against every tenant's S3 prefix"),
+        isolation_table(
+            checks,
+            "iam-trust",
+            "Isolation (IAM evaluator): may the application assume each pooled role with each TenantId tag",
+            corner="role \\ session tag",
+        ),
+        isolation_table(
+            checks,
+            "iam-s3",
+            "Isolation (IAM evaluator): each pooled session (tag @ role) against every tenant's S3 prefix "
+            "(GetObject, ListBucket); a session its role's trust refuses reaches nothing",
+        ),
+        isolation_table(
+            checks,
+            "iam-keyspaces",
+            "Isolation (IAM evaluator): each pooled session against every tenant's tables (Select, Modify); "
+            "basic tenants share the pooled tables, whose rows the DAL isolates (below)",
+        ),
         isolation_table(checks, "dal", "Isolation: each tenant's DAL context against every other tenant's data"),
     )

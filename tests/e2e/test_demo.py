@@ -105,3 +105,23 @@ def test_browsers_get_the_cors_preflight_only_from_the_configured_origins(demo) 
     }
     assert len(result["cors"]["preflight"]) == len(configured) + 1  # and one origin no tenant app serves
     assert result["checks"]["corsHolds"] is True
+
+
+def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) -> None:
+    completed, result = demo
+    roster = read_stack_config("dev")["tenant-pipeline:tenants"]
+    everyone = {t["id"] for t in roster}
+    basic = {t for t, tier in served_tenants().items() if tier == "basic"}
+    checks = [c for c in result["isolation"] if c["kind"].startswith("iam-")]
+    assert checks and all(c["holds"] for c in checks), [c for c in checks if not c["holds"]]
+    trust = {(c["principal"], c["target"]): c for c in checks if c["kind"] == "iam-trust"}
+    (role,) = {principal for principal, _ in trust}  # the dev roster fits one pooled role
+    assert role == "pooled-tenants"
+    assert {target for _, target in trust} == everyone | {"(no tag)", "(+ other tag)"}
+    assert {target for (_, target), c in trust.items() if c["allowed"]} == basic
+    for kind in ("iam-s3", "iam-keyspaces"):
+        cells = {(c["principal"], c["target"]): c for c in checks if c["kind"] == kind}
+        assert set(cells) == {(f"{tag} @ {role}", target) for tag in everyone for target in everyone}
+    reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
+    assert reached == {(f"{tenant} @ {role}", tenant) for tenant in basic}
+    assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)

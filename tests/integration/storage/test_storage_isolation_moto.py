@@ -9,7 +9,8 @@ What moto can and cannot judge (moto 5.2.5, moto/iam/access_control.py):
   GetObject per prefix, ListBucket per bucket and "who may assume a tenant role" are real checks;
 - it ignores conditions other than StringEquals on sts:ExternalId, so the `s3:prefix` condition
   that keeps ListBucket to a tenant's prefix is not enforced by moto (the policy unit tests check
-  it), and it does not resolve `${aws:PrincipalTag/TenantId}`, so the pooled role is not tested here;
+  it), and it does not resolve `${aws:PrincipalTag/TenantId}`, so the pooled roles are not tested here
+  (tests/integration/iam judges them with an evaluator that does);
 - it compares an assumed-role session's ARN with a trust policy's role ARN literally, so the
   application role's (allowed) assume cannot be shown; an outsider's denied one can.
 """

@@ -61,8 +61,31 @@ def test_offboarded_silo_tenants_count_unless_their_keyspace_is_deleted() -> Non
     [
         ({"keyspaces": 0}, "tenant-pipeline:quotas: quotas.keyspaces must be at least 1, got 0"),
         ({"tables": "many"}, "tenant-pipeline:quotas: quotas.tables must be a whole number, got 'many'"),
-        ({"shards": 5}, "tenant-pipeline:quotas: unknown key 'shards' in quotas (allowed: apiKeys, keyspaces, tables)"),
+        (
+            {"shards": 5},
+            "tenant-pipeline:quotas: unknown key 'shards' in quotas "
+            "(allowed: apiKeys, keyspaces, roleTrustPolicyLength, tables)",
+        ),
+        (
+            {"roleTrustPolicyLength": 8192},
+            "tenant-pipeline:quotas: quotas.roleTrustPolicyLength must be at most 4096 (the most AWS grants), got 8192",
+        ),
+        (
+            {"roleTrustPolicyLength": 0},
+            "tenant-pipeline:quotas: quotas.roleTrustPolicyLength must be at least 1, got 0",
+        ),
+        (
+            {"roleTrustPolicyLength": 300},
+            "tenant-pipeline:quotas.roleTrustPolicyLength: is 300 characters, but a pooled role's trust policy for "
+            "tenant 'globex' alone takes 344; raise it (AWS allows up to 4096)",
+        ),
     ],
 )
 def test_bad_quota_settings(quotas: dict[str, Any], expected: str) -> None:
     assert only_problem(base_config(quotas=quotas)) == expected
+
+
+def test_the_trust_policy_quota_defaults_to_2048_and_can_be_raised_to_4096() -> None:
+    assert load(base_config()).quotas.role_trust_policy_length == 2048
+    raised = load(base_config(quotas={"roleTrustPolicyLength": 4096}))
+    assert raised.quotas.role_trust_policy_length == 4096

@@ -51,8 +51,8 @@ def test_the_document_has_the_documented_shape() -> None:
         ],
         "straightToStream": {"sent": 4, "landed": 0, "rejected": 4},
         "isolation": [
-            {"kind": "s3", "principal": "acme", "target": "acme", "allowed": True, "holds": True},
-            {"kind": "dal", "principal": "acme", "target": "hooli", "allowed": False, "holds": True},
+            {"kind": "s3", "principal": "acme", "target": "acme", "allowed": True, "expected": True, "holds": True},
+            {"kind": "dal", "principal": "acme", "target": "hooli", "allowed": False, "expected": False, "holds": True},
         ],
         "totals": {"sent": 11, "landed": 4, "refused": 3, "rejected": 4, "lost": 0},
         "checks": {
@@ -73,5 +73,6 @@ def test_a_broken_isolation_shows_in_the_document() -> None:
         "principal": "acme",
         "target": "hooli",
         "allowed": True,
+        "expected": False,
         "holds": False,
     }

@@ -124,15 +124,30 @@ def test_only_the_application_role_may_assume_a_premium_role():
         tenant_trust_policy("*")
 
 
-def test_the_pooled_role_can_only_be_assumed_with_exactly_a_tenant_id_tag_and_no_slash():
-    (trust,) = pooled_trust_policy(APP_ROLE)["Statement"]
+def test_a_pooled_role_can_only_be_assumed_tagged_with_one_of_its_own_tenant_ids_and_no_other_tag():
+    (trust,) = pooled_trust_policy(APP_ROLE, ["initech", "hooli"])["Statement"]
     assert trust["Principal"] == {"AWS": APP_ROLE}
     assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     assert trust["Condition"] == {
-        "Null": {"aws:RequestTag/TenantId": "false"},
-        "StringNotLike": {"aws:RequestTag/TenantId": ["*/*"]},
+        "StringEquals": {"aws:RequestTag/TenantId": ["initech", "hooli"]},
         "ForAllValues:StringEquals": {"aws:TagKeys": ["TenantId"]},
     }
+
+
+@pytest.mark.parametrize(
+    ("tenant_ids", "message"),
+    [
+        ([], "a pooled role must trust at least one tenant id"),
+        (["initech", "*"], r"tenant id '\*' does not match"),
+        (["initech", "acme/x"], r"tenant id 'acme/x' does not match"),
+        (["hooli", "hooli"], "listed more than once"),
+    ],
+)
+def test_a_pooled_role_trusts_a_non_empty_list_of_distinct_tenant_ids_only(tenant_ids, message):
+    with pytest.raises(ComponentInputError, match=message):
+        pooled_trust_policy(APP_ROLE, tenant_ids)
+    with pytest.raises(ComponentInputError, match="role ARN must be"):
+        pooled_trust_policy("*", ["initech"])
 
 
 def test_the_application_runs_on_this_accounts_ecs_tasks_or_lambda_functions():

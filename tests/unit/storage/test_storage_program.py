@@ -154,7 +154,7 @@ def test_roles_trust_the_application_role_which_may_assume_exactly_them(run):
     assert all(fnmatchcase(role.outputs["arn"], assume["Resource"]) for role in tenant_roles)
     assert not fnmatchcase(app_arn, assume["Resource"])
     (pooled_trust,) = json.loads(run.declaration.named("pooled-storage-role").inputs["assumeRolePolicy"])["Statement"]
-    assert pooled_trust["Condition"]["Null"] == {"aws:RequestTag/TenantId": "false"}
+    assert pooled_trust["Condition"]["StringEquals"] == {"aws:RequestTag/TenantId": ["initech", "hooli"]}
 
 
 def test_the_tenants_output_says_where_each_tenant_lives(run):
