@@ -4,9 +4,15 @@ SHELL := /bin/bash
 STACK ?= dev
 # JSON=1: `make plan` and `make demo` print their JSON document on stdout (README: Machine-readable output).
 JSON_FLAG := $(if $(filter-out 0,$(JSON)),--json)
-PYTHON ?= python3
+# Interpreters for the virtualenvs; empty: local/check_tools.py finds them (pythonX.Y on the PATH, then pyenv).
+PYTHON ?=
+AUTHORIZER_PYTHON ?=
+# Any python3 with pip: runs the tool check and installs uv (pip --target: nothing goes into its site-packages).
+BOOT_PYTHON ?= python3
+CHECK := PYTHON='$(PYTHON)' AUTHORIZER_PYTHON='$(AUTHORIZER_PYTHON)' $(BOOT_PYTHON) -m local.check_tools
 VENV := .venv
 FLINK_VENV := .venv-flink
+AUTHORIZER_VENV := .venv-authorizer
 PY := $(VENV)/bin/python
 FLINK_PY := $(FLINK_VENV)/bin/python
 FLINK_BUILD := build/flink
@@ -15,20 +21,69 @@ FLINK_ZIP := $(FLINK_BUILD)/tenant-pipeline-flink.zip
 IAM_DIR := local/iam
 IAM_EVALUATOR := $(IAM_DIR)/node_modules/.installed
 
-.PHONY: help venv flink-venv iam-evaluator plan demo soak test test-unit test-integration test-flink test-e2e lint fmt clean
+# uv installs every virtualenv from its lockfile (see README, "Locked dependencies"). It is pinned and
+# installed from PyPI into build/uv, so a fresh machine needs nothing but Python and pip.
+UV_VERSION := 0.13.9
+UV_DIR := build/uv
+UV := $(UV_DIR)/bin/uv
+# uv finds no interpreter on its own here: each venv gets the one local/check_tools.py found.
+export UV_PYTHON_DOWNLOADS ?= never
+VENV_PYTHON_VERSION := 3.11
+# The authorizer's Lambda runtime, declared once (functions/contracts/lambda_runtime.py).
+LAMBDA_RUNTIME_FILE := functions/contracts/lambda_runtime.py
+LAMBDA_PYTHON_VERSION := $(shell sed -nE 's/^LAMBDA_RUNTIME = "python([0-9]+\.[0-9]+)"$$/\1/p' $(LAMBDA_RUNTIME_FILE))
+LAMBDA_PLATFORM := $(shell sed -nE 's/^LAMBDA_WHEEL_PLATFORM = "([^"]+)"$$/\1/p' $(LAMBDA_RUNTIME_FILE))
+AUTHORIZER_LOCK := functions/authorizer/requirements.lock
+
+.PHONY: help check check-python check-lambda-python check-jvm venv flink-venv authorizer-venv lock \
+	iam-evaluator plan demo soak test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt functions/authorizer/requirements.txt functions/dal/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+check: ## check the machine before installing: Python 3.11, the Lambda's Python, Java 17/11, Maven
+	@$(CHECK) python lambda-python java maven
+check-python:
+	@$(CHECK) python
+check-lambda-python:
+	@$(CHECK) lambda-python
+check-jvm:
+	@$(CHECK) java maven
 
-$(FLINK_VENV)/.installed: requirements-flink.txt
-	$(PYTHON) -m venv $(FLINK_VENV)
-	$(FLINK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-flink.txt
-	touch $@
+$(UV):
+	@$(BOOT_PYTHON) -m pip --version >/dev/null 2>&1 || \
+		{ echo "setup: needs pip for $(BOOT_PYTHON) to install uv; install it or run make BOOT_PYTHON=/path/to/python3"; exit 1; }
+	$(BOOT_PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+		--target $(UV_DIR) uv==$(UV_VERSION)
+
+# Each virtualenv is exactly its lockfile (uv pip sync removes anything else); the stamp makes it once
+# per lockfile change.
+$(VENV)/.installed: requirements-dev.lock | check-python $(UV)
+	@py=$$($(CHECK) --which python) && $(UV) venv --quiet --allow-existing --python "$$py" $(VENV)
+	$(UV) pip sync --quiet --python $(VENV)/bin/python requirements-dev.lock
+	@touch $@
+
+$(FLINK_VENV)/.installed: requirements-flink.lock | check-python $(UV)
+	@py=$$($(CHECK) --which python) && $(UV) venv --quiet --allow-existing --python "$$py" $(FLINK_VENV)
+	$(UV) pip sync --quiet --python $(FLINK_VENV)/bin/python requirements-flink.lock
+	@touch $@
+
+$(AUTHORIZER_VENV)/.installed: requirements-authorizer.lock | check-lambda-python $(UV)
+	@py=$$($(CHECK) --which lambda-python) && $(UV) venv --quiet --allow-existing --python "$$py" $(AUTHORIZER_VENV)
+	$(UV) pip sync --quiet --python $(AUTHORIZER_VENV)/bin/python requirements-authorizer.lock
+	@touch $@
+
+# The lockfiles, from the requirements files (the direct pins). Run after editing any requirements*.txt;
+# tests/unit/setup checks that every pin is in its lock. The Lambda's lock comes first: the venvs that
+# run the authorizer's code take its versions.
+lock: | $(UV) ## re-resolve the lockfiles from requirements*.txt, keeping other pins (LOCK_FLAGS=--upgrade: newest)
+	$(UV) pip compile --quiet $(LOCK_FLAGS) functions/authorizer/requirements.txt --python-version $(LAMBDA_PYTHON_VERSION) \
+		--python-platform $(LAMBDA_PLATFORM) --only-binary :all: -o $(AUTHORIZER_LOCK)
+	$(UV) pip compile --quiet $(LOCK_FLAGS) requirements-dev.txt -c $(AUTHORIZER_LOCK) --universal --python-version $(VENV_PYTHON_VERSION) \
+		-o requirements-dev.lock
+	$(UV) pip compile --quiet $(LOCK_FLAGS) requirements-flink.txt --universal --python-version $(VENV_PYTHON_VERSION) -o requirements-flink.lock
+	$(UV) pip compile --quiet $(LOCK_FLAGS) requirements-authorizer.txt -c $(AUTHORIZER_LOCK) -c requirements-dev.lock \
+		--universal --python-version $(LAMBDA_PYTHON_VERSION) -o requirements-authorizer.lock
 
 venv: $(VENV)/.installed ## the Pulumi program's virtualenv (.venv), with test tools
 
@@ -41,13 +96,15 @@ $(IAM_EVALUATOR): $(IAM_DIR)/package.json $(IAM_DIR)/package-lock.json
 
 iam-evaluator: $(IAM_EVALUATOR) ## the IAM evaluator the isolation matrix uses (node, local/iam/node_modules)
 
+authorizer-venv: $(AUTHORIZER_VENV)/.installed ## the authorizer's test virtualenv, on its Lambda runtime's Python
+
 plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout)
 	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG)
 
-soak: venv flink-venv iam-evaluator $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
+soak: venv flink-venv check-jvm $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
 	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)
 
-demo: venv flink-venv iam-evaluator $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
+demo: venv flink-venv check-jvm iam-evaluator $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
 	@$(PY) -m local.sandbox.demo --stack $(STACK) $(JSON_FLAG)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
@@ -61,32 +118,33 @@ fmt: venv ## format the code
 	$(VENV)/bin/ruff check --fix .
 
 test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
-	$(VENV)/bin/pytest tests/unit
+	$(VENV)/bin/pytest tests/unit --ignore=tests/unit/authorizer
 
-test-integration: venv iam-evaluator ## runtime functions against real local services (moto server, Cassandra), and the IAM matrix
-	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink
+test-integration: venv check-jvm iam-evaluator ## runtime functions against real local services (moto server, Cassandra), and the IAM matrix
+	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink --ignore=tests/integration/authorizer
 
-test-flink: flink-venv $(FLINK_JAR) ## pytest in .venv-flink: the PyFlink job on the local JVM (files, moto)
+test-authorizer: authorizer-venv ## the authorizer's tests on its Lambda runtime's Python (.venv-authorizer)
+	$(AUTHORIZER_VENV)/bin/pytest tests/unit/authorizer tests/integration/authorizer tests/lambda_runtime
+
+test-flink: flink-venv check-jvm $(FLINK_JAR) ## pytest in .venv-flink: the PyFlink job on the local JVM (files, moto)
 	$(FLINK_VENV)/bin/pytest tests/integration/flink
 
-test-e2e: venv flink-venv iam-evaluator $(FLINK_JAR) ## a shortened `make demo`, end to end, checked
+test-e2e: venv flink-venv check-jvm iam-evaluator $(FLINK_JAR) ## a shortened `make demo` and `make soak`, end to end, checked
 	$(VENV)/bin/pytest tests/e2e
 
-test: lint test-unit test-integration test-flink test-e2e ## everything CI runs
+test: check lint test-unit test-authorizer test-integration test-flink test-e2e ## everything CI runs
 
 clean: ## remove virtualenvs and build output
-	rm -rf $(VENV) $(FLINK_VENV) build .run .pytest_cache .mypy_cache .ruff_cache $(IAM_DIR)/node_modules
+	rm -rf $(VENV) $(FLINK_VENV) $(AUTHORIZER_VENV) build .run .pytest_cache .mypy_cache .ruff_cache $(IAM_DIR)/node_modules
 
 # --- ingestion pipeline: the authorizer Lambda's package ------------------------------------------
 AUTHORIZER_BUILD := build/authorizer
-# Wheels for the Lambda runtime (python3.12 on x86_64), whatever machine builds the package.
-LAMBDA_WHEELS := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
-
 .PHONY: authorizer-package
-authorizer-package: venv ## build/authorizer: the authorizer Lambda (its requirements + functions/authorizer + functions/contracts), as `pulumi up` deploys it
+authorizer-package: venv | $(UV) ## build/authorizer: the authorizer Lambda (its locked requirements + functions/authorizer + functions/contracts), as `pulumi up` deploys it
 	rm -rf $(AUTHORIZER_BUILD)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(LAMBDA_WHEELS) \
-		--target $(AUTHORIZER_BUILD) -r functions/authorizer/requirements.txt
+	@# The lock's wheels for the Lambda runtime, whatever machine builds the package.
+	$(UV) pip install --quiet --python $(PY) --no-deps --only-binary :all: --python-version $(LAMBDA_PYTHON_VERSION) \
+		--python-platform $(LAMBDA_PLATFORM) --target $(AUTHORIZER_BUILD) -r $(AUTHORIZER_LOCK)
 	@# The package keeps its path (handler functions.authorizer.handler.handler), with the shared contracts.
 	$(PY) -m functions.authorizer.package $(AUTHORIZER_BUILD)
 
@@ -97,7 +155,7 @@ bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules)
 	$(PY) -m bench.authorizer
 
 .PHONY: bench-dal
-bench-dal: venv ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
+bench-dal: venv check-jvm ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
 	$(PY) -m bench.dal
 
 # --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
@@ -108,14 +166,14 @@ flink-local: flink-venv ## run the Flink job on a file: INPUT=<ndjson> OUTPUT=<d
 	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "usage: make flink-local INPUT=<file> OUTPUT=<dir>"; exit 2; }
 	$(FLINK_PY) -m functions.flink.local "$(INPUT)" "$(OUTPUT)"
 
-$(FLINK_JAR): functions/flink/connectors/pom.xml
+$(FLINK_JAR): functions/flink/connectors/pom.xml | check-jvm
 	mvn -q -f functions/flink/connectors/pom.xml package
 	@touch $@
 
 flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Central), into build/flink/lib
 
 flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
-	$(PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
+	$(BOOT_PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
 
 .PHONY: bench-synth
 bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 5,000 tenants -> bench/RESULTS.md

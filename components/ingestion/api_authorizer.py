@@ -18,9 +18,10 @@ import pulumi_random as random
 from components.build_artifacts import authorizer_code
 from components.ingestion.policies import LAMBDA, assume_role_policy, authorizer_policy
 from components.ingestion.service_role import declare_service_role
+from functions.contracts.lambda_runtime import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
 from tiers.naming import Namer, logical
 
-RUNTIME = "python3.12"
+RUNTIME = LAMBDA_RUNTIME  # the authorizer's tests run on this Python (.venv-authorizer)
 # functions/authorizer/handler.py, at the same path in build/authorizer: the package uses relative imports.
 HANDLER = "functions.authorizer.handler.handler"
 MEMORY_MB = 256
@@ -106,7 +107,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
             name=function_name,
             description="Verifies Cognito ID tokens for the ingest API; returns tenantId, tier and the API key",
             runtime=RUNTIME,
-            architectures=["x86_64"],  # `make authorizer-package` fetches manylinux2014_x86_64 wheels
+            architectures=[LAMBDA_ARCHITECTURE],  # `make authorizer-package` fetches wheels for it
             handler=HANDLER,
             code=authorizer_code(),
             role=role.arn,

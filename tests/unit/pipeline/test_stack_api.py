@@ -7,6 +7,7 @@ import json
 from components.ingestion.event_model import EVENT_SCHEMA
 from components.ingestion.mapping_template import put_record_template
 from functions.contracts.api_keys import tenant_api_key
+from functions.contracts.lambda_runtime import LAMBDA_RUNTIME
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import run
 from tiers.naming import Namer
@@ -58,7 +59,7 @@ def test_authorizer_lambda_environment_and_package(dev):
         "API_KEY_SECRET_PARAMETER": parameter.inputs["name"],
     }
     assert function.inputs["handler"] == "functions.authorizer.handler.handler"
-    assert function.inputs["runtime"] in ("python3.11", "python3.12")
+    assert function.inputs["runtime"] == LAMBDA_RUNTIME  # what .venv-authorizer runs the authorizer's tests on
     assert function.inputs["code"].path == "build/authorizer"
 
 
