@@ -172,6 +172,16 @@ def declared_front_door(stack: DeclaredStack, cloud: LocalCloud, authorize: Any)
     )
 
 
+def start_local_cloud(stack: DeclaredStack, run_dir: Path, services: ExitStack) -> tuple[MotoServer, LocalCloud]:
+    """moto with the declared resources created, this process's AWS SDK calls pointed at it; stopped with `services`."""
+    moto = MotoServer(run_dir / "moto.log").start()
+    services.callback(moto.stop)
+    local_environment(moto.endpoint)
+    cloud = provision(stack, moto.endpoint)
+    create_delivery_streams(cloud, stack)
+    return moto, cloud
+
+
 def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, list[BaseException]]:
     """Start Cassandra in the background (it takes the longest) while moto is set up."""
     node = CassandraNode(run_dir / "cassandra")
@@ -205,11 +215,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)
         with steps.step("Starting moto (Cognito, S3, Kinesis, IAM/STS, SSM) and creating the declared resources"):
-            moto = MotoServer(run_dir / "moto.log").start()
-            services.callback(moto.stop)
-            local_environment(moto.endpoint)
-            cloud = provision(stack, moto.endpoint)
-            create_delivery_streams(cloud, stack)
+            moto, cloud = start_local_cloud(stack, run_dir, services)
 
         with steps.step("Starting the Flink job as deployed: Kinesis source, enrichment, Firehose sinks"):
             job = FlinkJob(stack.flink_properties, moto.endpoint, run_dir).start()

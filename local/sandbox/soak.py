@@ -37,23 +37,24 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from functions.contracts.cli import run_command
 from functions.contracts.directory import TenantRecord
 from functions.dal import RoleAssumer, TenantContext, TenantDataAccess, tenant_scope
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
+from local.errors import EXPECTED_FAILURES
 from local.paths import BUILD_DIR
-from local.program import run_program
+from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, DeliveryStream, read_declaration
 from local.sandbox.delivery import deliver
-from local.sandbox.demo import Steps, authorizer_handler, declared_front_door, local_environment, start_cassandra
-from local.sandbox.firehose_buffer import BUFFER_BUCKET, create_delivery_streams, split_records
+from local.sandbox.demo import Steps, authorizer_handler, declared_front_door, start_cassandra, start_local_cloud
+from local.sandbox.firehose_buffer import BUFFER_BUCKET, split_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoorServer
 from local.sandbox.keyspaces import schema_statements
-from local.sandbox.local_cloud import LocalCloud, provision
+from local.sandbox.local_cloud import LocalCloud
 from local.sandbox.traffic import post_answer
 from local.services.cassandra import CassandraNode
-from local.services.moto_server import MotoServer, kinesis_write
-from local.stack_file import read_stack_config
+from local.services.moto_server import kinesis_write
 
 POLL_SECONDS = 0.5
 
@@ -270,17 +271,13 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
     result = SoakResult()
     with ExitStack() as services:
         with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
-            config = read_stack_config(settings.stack)
-            stack = read_declaration(run_program(settings.stack, config), str(config.get("aws:region", "us-east-1")))
+            read = read_stack(settings.stack, purpose="soaked")
+            stack = read_declaration(read.declaration, read.config.region)
         served = [t for t in stack.tenants if t.active]
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)
         with steps.step("Starting moto and creating the declared resources"):
-            moto = MotoServer(run_dir / "moto.log").start()
-            services.callback(moto.stop)
-            local_environment(moto.endpoint)
-            cloud = provision(stack, moto.endpoint)
-            create_delivery_streams(cloud, stack)
+            moto, cloud = start_local_cloud(stack, run_dir, services)
         checkpoints = LocalCheckpoints(run_dir / "checkpoints", settings.checkpoint_interval_ms)
         with steps.step(
             f"Starting the Flink job as deployed, checkpointing every {settings.checkpoint_interval_ms} ms"
@@ -509,4 +506,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main, EXPECTED_FAILURES)

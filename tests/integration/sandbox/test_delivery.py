@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from components.ingestion.firehose_partitioning import (
@@ -16,6 +15,7 @@ from components.ingestion.firehose_partitioning import (
 from local.sandbox.declared import DeliveryStream
 from local.sandbox.delivery import deliver
 from local.sandbox.ledger import DIRECT_PRODUCER, reject_owner
+from local.sandbox.local_cloud import aws_client
 from local.services.moto_server import MotoServer
 
 pytestmark = pytest.mark.moto
@@ -25,13 +25,7 @@ NOV_23_2026 = 1795430400000  # 2026-11-23T08:00:00Z
 
 @pytest.fixture
 def s3(moto_server: MotoServer) -> Any:
-    client = boto3.client(
-        "s3",
-        endpoint_url=moto_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = aws_client("s3", moto_server.endpoint, "us-east-1")
     client.create_bucket(Bucket="delivery-test")
     return client
 

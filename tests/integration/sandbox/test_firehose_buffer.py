@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from components.ingestion.firehose_partitioning import EVENTS_ERROR_PREFIX, EVENTS_PREFIX, METADATA_EXTRACTION_QUERY
 from local.errors import FlinkJobError
 from local.sandbox.declared import DeliveryStream
 from local.sandbox.firehose_buffer import BUFFER_BUCKET, wait_for_records
+from local.sandbox.local_cloud import aws_client
 from local.services.moto_server import MotoServer
 
 pytestmark = pytest.mark.moto
@@ -22,13 +22,7 @@ REJECTS = DeliveryStream("buffer-rejects", "errors/", "errors/failed/", METADATA
 
 @pytest.fixture
 def s3(moto_server: MotoServer) -> Any:
-    client = boto3.client(
-        "s3",
-        endpoint_url=moto_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = aws_client("s3", moto_server.endpoint, "us-east-1")
     client.create_bucket(Bucket=BUFFER_BUCKET)
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUFFER_BUCKET):
         for item in page.get("Contents", []):

@@ -10,13 +10,13 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from components.ingestion.mapping_template import put_record_template
 from local.program import run_program
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
+from local.sandbox.local_cloud import aws_client
 from local.sandbox.throttle import Throttler, UsagePlanLimits
 from local.services.moto_server import MotoServer
 from local.stack_file import read_stack_config
@@ -36,13 +36,7 @@ def stack() -> DeclaredStack:
 
 @pytest.fixture(scope="module")
 def kinesis(moto_server: MotoServer) -> Any:
-    client = boto3.client(
-        "kinesis",
-        endpoint_url=moto_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = aws_client("kinesis", moto_server.endpoint, "us-east-1")
     client.create_stream(StreamName=STREAM, ShardCount=1)
     client.get_waiter("stream_exists").wait(StreamName=STREAM)
     return client

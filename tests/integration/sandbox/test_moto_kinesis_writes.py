@@ -7,9 +7,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import pytest
 
+from local.sandbox.local_cloud import aws_client
 from local.services.moto_server import MotoServer, kinesis_write
 
 pytestmark = pytest.mark.moto
@@ -18,13 +18,7 @@ WRITERS, RECORDS = 16, 1_200
 
 @pytest.fixture
 def kinesis(moto_server: MotoServer) -> Any:
-    return boto3.client(
-        "kinesis",
-        endpoint_url=moto_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client("kinesis", moto_server.endpoint, "us-east-1")
 
 
 def stream_records(kinesis: Any, stream: str) -> list[bytes]:
