@@ -93,9 +93,9 @@ class SoakResult:
     accepted: int = 0
     refused: Counter[int] = field(default_factory=Counter)  # front door status -> count
     landed: int = 0  # distinct accepted events found in their tenant's prefix
-    duplicates: int = 0  # further copies of landed events
+    duplicates: int = 0  # further copies of landed events and of rejected records
     duplicate_bound: int = 0
-    rejected: int = 0  # records the job rejected (the direct producer's)
+    rejected: int = 0  # distinct records the job rejected (the direct producer's)
     direct: int = 0  # records written straight to the stream
     misplaced: int = 0  # events that landed under a tenant other than their sender
     lost: int = 0  # accepted events that never landed
@@ -143,7 +143,8 @@ class Landings:
         self.first_seen: dict[str, float] = {}  # requestId -> monotonic time
         self.sightings: Counter[str] = Counter()
         self.tenant_of: dict[str, str] = {}  # requestId -> tenantId the record carries
-        self.rejected = 0
+        self.rejected: Counter[str] = Counter()  # the rejected raw record -> how often it was rejected
+        self.reject_first_seen: dict[str, float] = {}
         self.errors: list[str] = []  # failed rounds (moto busy, ...): retried on the next one
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -173,7 +174,10 @@ class Landings:
                     continue
                 now = time.monotonic()
                 if stream is self.stack.rejects:
-                    self.rejected += len(fresh)
+                    for raw in fresh:
+                        line = str(json.loads(raw)["record"])
+                        self.rejected[line] += 1
+                        self.reject_first_seen.setdefault(line, now)
                 else:
                     for raw in fresh:
                         record = json.loads(raw)
@@ -205,8 +209,10 @@ class Landings:
         return records
 
     def landed_since(self, start: float, end: float) -> int:
+        """Records (enriched or rejected) first written between `start` and `end`."""
         with self.lock:
-            return sum(1 for at in self.first_seen.values() if start <= at <= end)
+            seen = (*self.first_seen.values(), *self.reject_first_seen.values())
+            return sum(1 for at in seen if start <= at <= end)
 
     def first_landing_after(self, moment: float) -> float | None:
         with self.lock:
@@ -252,6 +258,12 @@ def missing_rows(dal: TenantDataAccess, written: list[tuple[TenantRecord, str, u
         with tenant_scope(TenantContext(tenant.tenant_id, tenant.tier)):
             missing += dal.orders.get(customer_id=customer_id, order_id=order_id) is None
     return missing
+
+
+def direct_record(n: int) -> bytes:
+    """A record a misbehaving producer writes straight to the stream: not JSON, so the job rejects it.
+    Each is distinct, so a reject replayed after the restore counts as a duplicate, not as another reject."""
+    return f"not json {n}".encode()
 
 
 def event_body(n: int, tenant_id: str, other: str, settings: SoakSettings) -> str:
@@ -338,7 +350,10 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                             result.refused[status] += 1
                         if n % settings.direct_every == 0:
                             kinesis_write(
-                                kinesis.put_record, StreamName=stack.stream_name, Data=b"not json", PartitionKey=f"d{n}"
+                                kinesis.put_record,
+                                StreamName=stack.stream_name,
+                                Data=direct_record(n),
+                                PartitionKey=f"d{n}",
                             )
                             result.direct += 1
                     faults.maybe_inject(n)
@@ -350,7 +365,7 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
 
         with steps.step(f"Waiting for every accepted event ({len(accepted)}) to land"):
             deadline = time.monotonic() + settings.drain_timeout
-            while not set(accepted) <= set(landings.first_seen) or landings.rejected < result.direct:
+            while not set(accepted) <= set(landings.first_seen) or len(landings.rejected) < result.direct:
                 jobs[-1].check_alive()
                 if not landings.thread.is_alive() or time.monotonic() > deadline:
                     break
@@ -447,7 +462,8 @@ def account(result: SoakResult, accepted: dict[str, Accepted], landings: Landing
     result.misplaced = sum(landings.tenant_of[r] != accepted[r].tenant_id for r in landed)
     result.duplicates = sum(landings.sightings[r] - 1 for r in landed)
     result.duplicate_bound = faults.duplicate_bound()
-    result.rejected = landings.rejected
+    result.rejected = len(landings.rejected)
+    result.duplicates += sum(landings.rejected.values()) - len(landings.rejected)
     latencies = sorted((landings.first_seen[r] - accepted[r].at) * 1000 for r in landed)
     if len(latencies) >= 2:
         cuts = statistics.quantiles(latencies, n=100, method="inclusive")
