@@ -20,13 +20,20 @@ class TenantSpec:
 
 @dataclass(frozen=True)
 class Quotas:
-    """Service quotas of the account and region; raise them here once AWS has raised them."""
+    """Service quotas of the account and region; raise them here once AWS has raised them.
+
+    The defaults, the most AWS grants and where each number comes from: tiers/quotas.py (QUOTAS).
+    """
 
     keyspaces: int = 256
     tables: int = 256
     api_keys: int = 10_000
     # IAM's "Role trust policy length" (characters): sizes the pooled roles' shards (tiers/pooled_roles.py).
     role_trust_policy_length: int = 2048
+    iam_roles: int = 1_000
+    scalable_targets: int = 1_500
+    usage_plans: int = 300
+    api_throttle: int = 10_000  # requests per second, the account's steady rate in the Region
 
 
 @dataclass(frozen=True)
