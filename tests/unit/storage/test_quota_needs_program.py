@@ -52,7 +52,7 @@ def promised_rate(declared: Declaration) -> float:
         plan.inputs["tags"]["Tier"]: plan.inputs["throttleSettings"]["rateLimit"]
         for plan in declared.of_type("aws:apigateway/usagePlan:UsagePlan")
     }
-    return sum(rate[key.inputs["tags"]["Tier"]] for key in declared.of_type("aws:apigateway/apiKey:ApiKey"))
+    return float(sum(rate[key.inputs["tags"]["Tier"]] for key in declared.of_type("aws:apigateway/apiKey:ApiKey")))
 
 
 def test_the_roster_exercises_each_count(needs: dict[str, float]) -> None:
