@@ -34,6 +34,7 @@ class Quotas:
     scalable_targets: int = 1_500
     usage_plans: int = 300
     api_throttle: int = 10_000  # requests per second, the account's steady rate in the Region
+    firehose_partitions: int = 500  # active dynamic partitions per Firehose stream
 
 
 @dataclass(frozen=True)

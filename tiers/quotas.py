@@ -100,6 +100,15 @@ def _api_throttle(roster: Roster) -> float:
     return sum(plan.tier.throttle.rate_limit for plan in roster.plans if plan.served)
 
 
+def _firehose_partitions(roster: Roster) -> float:
+    """One active partition per served tenant sending within a buffer interval, in the one partitioned stream.
+
+    The prefix is tenant and day (components/ingestion/firehose_partitioning.py): every served tenant may
+    send within the same buffer interval, and across midnight a tenant briefly holds two (not counted).
+    """
+    return _served(roster)
+
+
 def _trust_policy_length(roster: Roster) -> float:
     arn = planning_application_role_arn(roster.namer.application_role())
     members = pooled_role_members(roster.plans).values()
@@ -132,6 +141,10 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # promise more than the account gives throttle every tenant at once with 429s the tiers say cannot happen.
     QuotaSpec("apiThrottle", "api_throttle", "API Gateway throttle per account per Region", "requests/s", True,
               None, _API_GATEWAY_QUOTAS, _api_throttle),
+    # Dynamic partitioning: 500 active partitions per Firehose stream; past it records go to the error prefix
+    # (activePartitionExceeded); raised on request to at most 5,000 per stream.
+    QuotaSpec("firehosePartitions", "firehose_partitions", "Firehose active partitions per stream", "partitions",
+              True, 5_000, "docs.aws.amazon.com/firehose/latest/dev/buffering.html", _firehose_partitions),
     # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (L-FE177D64). IAM is global: the
     # account's other roles count too, so leave room for them.
     QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),

@@ -25,6 +25,7 @@ SOURCES = {
     "tables": "docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html",
     "usagePlans": _REST_API,
     "apiThrottle": "docs.aws.amazon.com/apigateway/latest/developerguide/limits.html",
+    "firehosePartitions": "docs.aws.amazon.com/firehose/latest/dev/buffering.html",
     "iamRoles": "docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
     "scalableTargets": "docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
 }
@@ -38,6 +39,7 @@ SOURCES = {
         ("tables", 6, "tables", "Amazon Keyspaces tables per Region"),  # 2 per keyspace, across keyspaces
         ("usagePlans", 2, "usage plans", "API Gateway usage plans per account per Region"),  # one per tier
         ("apiThrottle", 1_050, "requests/s", "API Gateway throttle per account per Region"),  # 2 x 500 + 50
+        ("firehosePartitions", 3, "partitions", "Firehose active partitions per stream"),  # served tenants
         ("iamRoles", 8, "roles", "IAM roles per account"),  # 5 pipeline roles + 2 silo roles + 1 pooled shard
         ("scalableTargets", 8, "targets", "Application Auto Scaling scalable targets for Amazon Keyspaces"),
     ],
@@ -66,6 +68,13 @@ def test_api_keys_cannot_be_raised_past_the_10000_aws_allows() -> None:
     assert load(base_config(quotas={"apiKeys": 10_000})).quotas.api_keys == 10_000
     assert only_problem(base_config(quotas={"apiKeys": 10_001})) == (
         "tenant-pipeline:quotas: quotas.apiKeys must be at most 10000 (a hard limit: AWS does not raise it), got 10001"
+    )
+
+
+def test_firehose_partitions_can_be_raised_to_5000_per_stream_and_no_further() -> None:
+    assert load(base_config(quotas={"firehosePartitions": 5_000})).quotas.firehose_partitions == 5_000
+    assert only_problem(base_config(quotas={"firehosePartitions": 5_001})) == (
+        "tenant-pipeline:quotas: quotas.firehosePartitions must be at most 5000 (the most AWS grants), got 5001"
     )
 
 
@@ -136,8 +145,8 @@ def test_raises_to_fit_are_the_needs_of_the_adjustable_quotas_over() -> None:
         (
             {"shards": 5},
             "tenant-pipeline:quotas: unknown key 'shards' in quotas "
-            "(allowed: apiKeys, apiThrottle, iamRoles, keyspaces, roleTrustPolicyLength, scalableTargets, tables, "
-            "usagePlans)",
+            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, roleTrustPolicyLength, "
+            "scalableTargets, tables, usagePlans)",
         ),
         (
             {"roleTrustPolicyLength": 8192},
