@@ -75,7 +75,7 @@ def quota_table(uses: list[QuotaUse]) -> Table:
         headroom = f"{use.headroom:,g}"
         table.add_row(
             use.spec.name,
-            use.spec.key,
+            use.spec.key if use.spec.field else "[dim](no setting)[/]",
             f"{use.need:,g} {use.spec.unit}",
             f"{use.limit:,}",
             headroom if use.fits else f"[red]{headroom}[/]",
@@ -94,6 +94,7 @@ def quota_entry(use: QuotaUse) -> dict[str, Any]:
     spec = use.spec
     return {
         "key": spec.key,
+        "setting": spec.field is not None,  # false: no tenant-pipeline:quotas key, the limit is AWS's alone
         "name": spec.name,
         "unit": spec.unit,
         "need": use.need,

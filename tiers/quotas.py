@@ -44,8 +44,8 @@ class Roster:
 
 @dataclass(frozen=True)
 class QuotaSpec:
-    key: str  # tenant-pipeline:quotas.<key>
-    field: str  # its attribute on Quotas
+    key: str  # tenant-pipeline:quotas.<key>, or only a name in the table for a limit with no setting
+    field: str | None  # its attribute on Quotas; None: a hard limit no stack could lower or raise
     name: str  # as AWS names it
     unit: str
     adjustable: bool
@@ -53,11 +53,10 @@ class QuotaSpec:
     source: str  # the AWS page the numbers come from
     need: Callable[[Roster], float]
 
-    def default(self) -> int:
-        value: int = getattr(Quotas(), self.field)
-        return value
-
     def limit(self, quotas: Quotas) -> int:
+        if self.field is None:
+            assert self.maximum is not None, f"{self.key}: a limit with no setting needs its value"
+            return self.maximum
         value: int = getattr(quotas, self.field)
         return value
 
@@ -109,6 +108,15 @@ def _firehose_partitions(roster: Roster) -> float:
     return _served(roster)
 
 
+def _shard_records(roster: Roster) -> float:
+    """The busiest served tenant's steady rate: its records all go to one shard.
+
+    The mapping template's PartitionKey is the tenant id (components/ingestion/mapping_template.py), and
+    each accepted request is one PutRecord. The shard's 1 MiB/s also binds: 1,000 records of 1 KiB.
+    """
+    return max((plan.tier.throttle.rate_limit for plan in roster.plans if plan.served), default=0)
+
+
 def _trust_policy_length(roster: Roster) -> float:
     arn = planning_application_role_arn(roster.namer.application_role())
     members = pooled_role_members(roster.plans).values()
@@ -145,6 +153,10 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # (activePartitionExceeded); raised on request to at most 5,000 per stream.
     QuotaSpec("firehosePartitions", "firehose_partitions", "Firehose active partitions per stream", "partitions",
               True, 5_000, "docs.aws.amazon.com/firehose/latest/dev/buffering.html", _firehose_partitions),
+    # A shard takes 1 MB/s or 1,000 records/s of writes, in on-demand and provisioned mode alike; no quota raises
+    # it (a hot shard is fixed by spreading the partition key, not by AWS).
+    QuotaSpec("kinesisShardRecords", None, "Kinesis writes per shard (one tenant's partition key)", "records/s",
+              False, 1_000, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _shard_records),
     # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (L-FE177D64). IAM is global: the
     # account's other roles count too, so leave room for them.
     QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),
@@ -167,10 +179,12 @@ def _ceiling(spec: QuotaSpec) -> str:
 
 def parse_quotas(raw: Any, problems: list[ConfigProblem]) -> Quotas:
     config = Fields(raw, "tenant-pipeline:quotas", "quotas", problems)
-    config.reject_unknown({spec.key for spec in QUOTAS})
-    values = {spec.field: config.get(spec.key, int, spec.default()) for spec in QUOTAS}
-    for spec in QUOTAS:
-        value = values[spec.field]
+    settable = [spec for spec in QUOTAS if spec.field is not None]
+    config.reject_unknown({spec.key for spec in settable})
+    defaults = Quotas()
+    values = {spec.field: config.get(spec.key, int, spec.limit(defaults)) for spec in settable if spec.field}
+    for spec in settable:
+        value = values[spec.field or ""]
         if value < 1:
             config.problem(f"quotas.{spec.key} must be at least 1, got {value}")
         elif spec.maximum is not None and value > spec.maximum:
@@ -204,6 +218,8 @@ def _number(value: float) -> str:
 
 def what_to_do(use: QuotaUse) -> str:
     spec, need = use.spec, _number(use.need)
+    if not spec.adjustable and spec.field is None:
+        return f"a hard limit AWS does not raise: lower the tiers' rate limits ({spec.source})"
     if not spec.adjustable:
         return f"a hard limit AWS does not raise: serve fewer tenants per account and Region ({spec.source})"
     if spec.maximum is not None and use.need > spec.maximum:
@@ -221,7 +237,7 @@ def check_quotas(roster: Roster, quotas: Quotas, problems: list[ConfigProblem]) 
             spec = use.spec
             problems.append(
                 ConfigProblem(
-                    f"tenant-pipeline:quotas.{spec.key}",
+                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else "tenant-pipeline:tiers",
                     f"the roster needs {_number(use.need)} {spec.unit} of the {spec.name} quota, "
                     f"which is {use.limit:,}; {what_to_do(use)}",
                 )

@@ -64,6 +64,21 @@ def test_api_keys_are_a_hard_limit_counted_for_served_tenants_only() -> None:
     )
 
 
+def test_one_tenant_s_rate_must_fit_the_one_shard_its_partition_key_pins_it_to() -> None:
+    def premium_rate(rate: int) -> dict[str, Any]:
+        return base_config(tenants=ROSTER, tiers={"premium": {"throttle": {"rateLimit": rate}}})
+
+    assert len(load(premium_rate(1_000)).tenants) == 5
+    assert only_problem(premium_rate(1_001)) == (
+        "tenant-pipeline:tiers: the roster needs 1,001 records/s of the Kinesis writes per shard (one tenant's "
+        "partition key) quota, which is 1,000; a hard limit AWS does not raise: lower the tiers' rate limits "
+        "(docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html)"
+    )
+    assert only_problem(base_config(quotas={"kinesisShardRecords": 2_000})).startswith(
+        "tenant-pipeline:quotas: unknown key 'kinesisShardRecords'"
+    )
+
+
 def test_api_keys_cannot_be_raised_past_the_10000_aws_allows() -> None:
     assert load(base_config(quotas={"apiKeys": 10_000})).quotas.api_keys == 10_000
     assert only_problem(base_config(quotas={"apiKeys": 10_001})) == (

@@ -57,6 +57,7 @@ def test_every_quota_shows_its_need_limit_and_headroom(printed: dict[str, Any]) 
     assert quotas["iamRoles"]["need"] == len(declared.of_type("aws:iam/role:Role"))
     assert quotas["apiKeys"] == {
         "key": "apiKeys",
+        "setting": True,
         "name": "API Gateway API keys per account per Region",
         "unit": "API keys",
         "need": len(declared.of_type("aws:apigateway/apiKey:ApiKey")),
