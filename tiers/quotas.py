@@ -140,7 +140,8 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # "API keys per account per Region": 10000, cannot be increased.
     QuotaSpec("apiKeys", "api_keys", "API Gateway API keys per account per Region", "API keys", False, 10_000,
               _REST_API_QUOTAS, _served),
-    # "Usage plans per account per Region": 300, can be increased.
+    # "Usage plans per account per Region": 300, can be increased. (Not in the excerpts the docs search returned,
+    # unlike the API keys row of the same table: confirm on the page or in Service Quotas before relying on it.)
     QuotaSpec("usagePlans", "usage_plans", "API Gateway usage plans per account per Region", "usage plans", True,
               None, _REST_API_QUOTAS, _usage_plans),
     # "Throttle quota per account, per Region across HTTP APIs, REST APIs, WebSocket APIs, and WebSocket callback
@@ -157,8 +158,8 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # it (a hot shard is fixed by spreading the partition key, not by AWS).
     QuotaSpec("kinesisShardRecords", None, "Kinesis writes per shard (one tenant's partition key)", "records/s",
               False, 1_000, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _shard_records),
-    # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (L-FE177D64). IAM is global: the
-    # account's other roles count too, so leave room for them.
+    # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (the row was not in the excerpts
+    # the docs search returned: confirm in Service Quotas). IAM is global: the account's other roles count too.
     QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),
     # IAM object quotas, "Role trust policy length": 2048 characters, adjustable to 4096 (tiers/pooled_roles.py).
     QuotaSpec("roleTrustPolicyLength", "role_trust_policy_length", "IAM role trust policy length", "characters",
