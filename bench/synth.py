@@ -27,12 +27,17 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from functions.contracts.tables import TENANT_TABLES
 from local.paths import PROJECT_ROOT
 from local.program import run_program
+from tiers.defaults import DEFAULT_TIERS
+from tiers.model import IngestSettings, Quotas, TenantSpec
+from tiers.naming import Namer
+from tiers.plan import plan_tenants
+from tiers.quotas import Roster, raises_to_fit
 
 RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
 SECTION = "## storage / synth"
+STACK = "bench"
 SIZES = (100, 1000, 5000)
 PREMIUM_EVERY = 10  # 10% premium
 MARGINAL_BASE, MARGINAL_STEP = 100, 10
@@ -48,22 +53,16 @@ def roster(tenants: int, premium_every: int = PREMIUM_EVERY) -> list[dict[str, s
 
 def stack_config(tenants: list[dict[str, str]]) -> dict[str, Any]:
     """The stack config a user would write: quotas raised to fit the roster, as AWS would have raised them."""
-    keyspaces = 1 + sum(t["tier"] == "premium" for t in tenants)
-    return {
-        "aws:region": "us-east-1",
-        "tenant-pipeline:tenants": tenants,
-        "tenant-pipeline:quotas": {
-            "keyspaces": keyspaces,
-            "tables": keyspaces * len(TENANT_TABLES),
-            "apiKeys": max(len(tenants), 10_000),
-        },
-    }
+    namer = Namer(STACK)
+    plans = plan_tenants(tuple(TenantSpec(t["id"], t["tier"]) for t in tenants), DEFAULT_TIERS, namer)
+    raised = raises_to_fit(Roster(plans, DEFAULT_TIERS, IngestSettings(), namer), Quotas())
+    return {"aws:region": "us-east-1", "tenant-pipeline:tenants": tenants, "tenant-pipeline:quotas": raised}
 
 
 def synthesize(tenants: list[dict[str, str]]) -> tuple[int, float, float]:
     """Registrations, wall time and CPU time (all threads) of one run: validation, planning, declarations."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    declaration = run_program("bench", stack_config(tenants))
+    declaration = run_program(STACK, stack_config(tenants))
     return len(declaration.resources), time.perf_counter() - started, time.process_time() - cpu_started
 
 

@@ -20,6 +20,7 @@ from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
+from tiers.quotas import QuotaUse
 from tiers.stack_config import StackConfig
 
 
@@ -63,6 +64,48 @@ def resource_table(declaration: Declaration) -> Table:
     return table
 
 
+def quota_table(uses: list[QuotaUse]) -> Table:
+    table = Table(title="AWS quotas the roster needs (tenant-pipeline:quotas)", title_justify="left")
+    table.add_column("quota")
+    table.add_column("key")
+    for column in ("need", "limit", "headroom"):
+        table.add_column(column, justify="right")
+    table.add_column("AWS raises it to", justify="right")
+    for use in uses:
+        headroom = f"{use.headroom:,g}"
+        table.add_row(
+            use.spec.name,
+            use.spec.key if use.spec.field else "[dim](no setting)[/]",
+            f"{use.need:,g} {use.spec.unit}",
+            f"{use.limit:,}",
+            headroom if use.fits else f"[red]{headroom}[/]",
+            raise_column(use),
+        )
+    return table
+
+
+def raise_column(use: QuotaUse) -> str:
+    if not use.spec.adjustable:
+        return "hard limit"
+    return "on request" if use.spec.maximum is None else f"{use.spec.maximum:,}"
+
+
+def quota_entry(use: QuotaUse) -> dict[str, Any]:
+    spec = use.spec
+    return {
+        "key": spec.key,
+        "setting": spec.field is not None,  # false: no tenant-pipeline:quotas key, the limit is AWS's alone
+        "name": spec.name,
+        "unit": spec.unit,
+        "need": use.need,
+        "limit": use.limit,
+        "headroom": use.headroom,
+        "adjustable": spec.adjustable,
+        "maximum": spec.maximum,  # the most AWS grants; null when adjustable without a documented ceiling
+        "source": f"https://{spec.source}",
+    }
+
+
 # The shape of `--json`, documented in README "Machine-readable output"; raised when a field changes meaning.
 PLAN_FORMAT = 1
 
@@ -74,6 +117,7 @@ def plan_document(config: StackConfig, declaration: Declaration) -> dict[str, An
         "stack": config.environment,
         "region": config.region,
         "tenants": [tenant_entry(plan) for plan in config.plans],
+        "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
     }
 
@@ -112,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         # Wide enough for the tenant table when the output is a pipe or a CI log.
         console = Console(width=None if sys.stdout.isatty() else 200)
         console.print(tenant_table(stack.config))
+        console.print(quota_table(stack.config.quota_uses()))
         console.print(resource_table(stack.declaration))
     return 0
 

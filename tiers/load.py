@@ -12,7 +12,7 @@ from tiers.ingest import parse_ingest
 from tiers.naming import Namer, tenant_names
 from tiers.overrides import resolve_tiers
 from tiers.plan import TenantPlan, plan_tenants
-from tiers.quotas import check_quotas, parse_quotas
+from tiers.quotas import Roster, check_quotas, parse_quotas
 from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
 
@@ -50,7 +50,8 @@ def load_stack_config(
             plans = plan_tenants(tuple(tenants), tiers, namer, quotas.role_trust_policy_length)
         except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
             problems.extend(error.problems)
-    check_quotas(plans, quotas, problems)
+    if not problems:
+        check_quotas(Roster(plans, tiers, ingest, namer), quotas, problems)
     if problems:
         raise ConfigError(problems)
     return StackConfig(

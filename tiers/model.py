@@ -20,13 +20,26 @@ class TenantSpec:
 
 @dataclass(frozen=True)
 class Quotas:
-    """Service quotas of the account and region; raise them here once AWS has raised them."""
+    """Service quotas of the account and region; raise them here once AWS has raised them.
 
-    keyspaces: int = 256
-    tables: int = 256
+    The defaults, the most AWS grants and where each number comes from: tiers/quotas.py (QUOTAS).
+    """
+
+    keyspaces: int = 256  # docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html
+    tables: int = 256  # same page: per Region, across keyspaces
+    # A hard limit: docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
     api_keys: int = 10_000
     # IAM's "Role trust policy length" (characters): sizes the pooled roles' shards (tiers/pooled_roles.py).
     role_trust_policy_length: int = 2048
+    iam_roles: int = 1_000  # docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    # docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html (Keyspaces)
+    scalable_targets: int = 1_500
+    # docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+    usage_plans: int = 300
+    # Requests per second, the account's steady rate in the Region:
+    # docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+    api_throttle: int = 10_000
+    firehose_partitions: int = 500  # per stream: docs.aws.amazon.com/firehose/latest/dev/buffering.html
 
 
 @dataclass(frozen=True)

@@ -1,72 +1,255 @@
-"""Service quotas the roster must fit in: Keyspaces keyspaces and tables, API Gateway API keys, and the
-IAM role trust policy length that sizes the pooled roles' shards."""
+"""The AWS quotas the roster must fit in, as one catalogue: validation refuses a roster over any of them,
+and `make plan` shows each with the roster's need and the headroom left.
+
+Each quota: its `tenant-pipeline:quotas` key (where a raised value goes once AWS has raised it), AWS's
+default, whether AWS raises it and to what, the page that says so, and how to count the roster's need
+from what the program declares per tenant (tests/unit/config/test_quota_needs.py checks each count
+against the resources the program declares under mocks).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
+from tiers.capacity import pooled_tier, table_capacity
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
-from tiers.model import Quotas
-from tiers.plan import TenantPlan
-from tiers.pooled_roles import MAX_TRUST_POLICY_LENGTH
+from tiers.model import IngestSettings, Quotas
+from tiers.naming import Namer
+from tiers.plan import TenantPlan, pooled_role_members
+from tiers.policy import TierPolicy
+from tiers.pooled_roles import MAX_TRUST_POLICY_LENGTH, planning_application_role_arn, policy_length, shard_trust_policy
 
-_HOW_TO_RAISE = "request a quota increase from AWS, then set tenant-pipeline:quotas.{key}"
+# The pipeline's own IAM roles, whatever the roster: API Gateway -> Kinesis, the authorizer, the Flink
+# processor, Firehose delivery and the application role; plus API Gateway's CloudWatch role when the stack
+# manages the account setting (components/ingestion/ingest_api.py).
+PIPELINE_ROLES = 5
+# Application Auto Scaling: a read and a write target per provisioned table (components/storage/keyspace_tables.py).
+TARGETS_PER_SCALED_TABLE = 2
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What the needs are counted from: the plans and tier policies, as the program declares them."""
+
+    plans: Sequence[TenantPlan]
+    tiers: Mapping[str, TierPolicy]
+    ingest: IngestSettings
+    namer: Namer
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    key: str  # tenant-pipeline:quotas.<key>, or only a name in the table for a limit with no setting
+    field: str | None  # its attribute on Quotas; None: a hard limit no stack could lower or raise
+    name: str  # as AWS names it
+    unit: str
+    adjustable: bool
+    maximum: int | None  # the most AWS grants: the default when not adjustable; None when no ceiling is documented
+    source: str  # the AWS page the numbers come from
+    need: Callable[[Roster], float]
+
+    def limit(self, quotas: Quotas) -> int:
+        if self.field is None:
+            assert self.maximum is not None, f"{self.key}: a limit with no setting needs its value"
+            return self.maximum
+        value: int = getattr(quotas, self.field)
+        return value
+
+
+def _keyspaces(roster: Roster) -> float:
+    return 1 + sum(plan.has_own_keyspace for plan in roster.plans)  # the pooled keyspace and each silo's
+
+
+def _tables(roster: Roster) -> float:
+    return len(TENANT_TABLES) * _keyspaces(roster)
+
+
+def _served(roster: Roster) -> float:
+    return sum(plan.served for plan in roster.plans)
+
+
+def _iam_roles(roster: Roster) -> float:
+    silo_roles = sum(plan.served and plan.tier.siloed for plan in roster.plans)
+    pooled_roles = len(pooled_role_members(roster.plans))
+    return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled_roles
+
+
+def _scalable_targets(roster: Roster) -> float:
+    per_keyspace = TARGETS_PER_SCALED_TABLE * len(TENANT_TABLES)
+    pooled = per_keyspace if table_capacity(pooled_tier(roster.tiers)).auto_scaling else 0
+    silos = sum(
+        per_keyspace
+        for plan in roster.plans
+        if plan.has_own_keyspace and table_capacity(plan.tier, scaled_down=plan.scaled_down).auto_scaling
+    )
+    return pooled + silos
+
+
+def _usage_plans(roster: Roster) -> float:
+    return len(roster.tiers)  # one per tier (components/ingestion/tenant_api_keys.py), used or not
+
+
+def _api_throttle(roster: Roster) -> float:
+    """What the usage plans promise when every served tenant sends at its tier's steady rate."""
+    return sum(plan.tier.throttle.rate_limit for plan in roster.plans if plan.served)
+
+
+def _firehose_partitions(roster: Roster) -> float:
+    """One active partition per served tenant sending within a buffer interval, in the one partitioned stream.
+
+    The prefix is tenant and day (components/ingestion/firehose_partitioning.py): every served tenant may
+    send within the same buffer interval, and across midnight a tenant briefly holds two (not counted).
+    """
+    return _served(roster)
+
+
+def _shard_records(roster: Roster) -> float:
+    """The busiest served tenant's steady rate: its records all go to one shard.
+
+    The mapping template's PartitionKey is the tenant id (components/ingestion/mapping_template.py), and
+    each accepted request is one PutRecord. The shard's 1 MiB/s also binds: 1,000 records of 1 KiB.
+    """
+    return max((plan.tier.throttle.rate_limit for plan in roster.plans if plan.served), default=0)
+
+
+def _trust_policy_length(roster: Roster) -> float:
+    arn = planning_application_role_arn(roster.namer.application_role())
+    members = pooled_role_members(roster.plans).values()
+    return max((policy_length(shard_trust_policy(arn, ids)) for ids in members), default=0)
+
+
+_KEYSPACES_QUOTAS = "docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html"
+_REST_API_QUOTAS = (
+    "docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html"
+)
+_API_GATEWAY_QUOTAS = "docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
+_IAM_QUOTAS = "docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+
+QUOTAS: tuple[QuotaSpec, ...] = (
+    # "Max number of keyspaces per AWS Region": 256, adjustable.
+    QuotaSpec("keyspaces", "keyspaces", "Amazon Keyspaces keyspaces per Region", "keyspaces", True, None,
+              _KEYSPACES_QUOTAS, _keyspaces),
+    # "Max number of tables per AWS Region" (across all keyspaces): 256, adjustable.
+    QuotaSpec("tables", "tables", "Amazon Keyspaces tables per Region", "tables", True, None,
+              _KEYSPACES_QUOTAS, _tables),
+    # "API keys per account per Region": 10000, cannot be increased.
+    QuotaSpec("apiKeys", "api_keys", "API Gateway API keys per account per Region", "API keys", False, 10_000,
+              _REST_API_QUOTAS, _served),
+    # "Usage plans per account per Region": 300, can be increased. (Not in the excerpts the docs search returned,
+    # unlike the API keys row of the same table: confirm on the page or in Service Quotas before relying on it.)
+    QuotaSpec("usagePlans", "usage_plans", "API Gateway usage plans per account per Region", "usage plans", True,
+              None, _REST_API_QUOTAS, _usage_plans),
+    # "Throttle quota per account, per Region across HTTP APIs, REST APIs, WebSocket APIs, and WebSocket callback
+    # APIs": 10,000 requests per second (2,500 in some newer Regions), can be increased (L-8A5B8E43); the burst
+    # (5,000) follows from it and is not requested separately. Refused rather than warned: usage plans that
+    # promise more than the account gives throttle every tenant at once with 429s the tiers say cannot happen.
+    QuotaSpec("apiThrottle", "api_throttle", "API Gateway throttle per account per Region", "requests/s", True,
+              None, _API_GATEWAY_QUOTAS, _api_throttle),
+    # Dynamic partitioning: 500 active partitions per Firehose stream; past it records go to the error prefix
+    # (activePartitionExceeded); raised on request to at most 5,000 per stream.
+    QuotaSpec("firehosePartitions", "firehose_partitions", "Firehose active partitions per stream", "partitions",
+              True, 5_000, "docs.aws.amazon.com/firehose/latest/dev/buffering.html", _firehose_partitions),
+    # A shard takes 1 MB/s or 1,000 records/s of writes, in on-demand and provisioned mode alike; no quota raises
+    # it (a hot shard is fixed by spreading the partition key, not by AWS).
+    QuotaSpec("kinesisShardRecords", None, "Kinesis writes per shard (one tenant's partition key)", "records/s",
+              False, 1_000, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _shard_records),
+    # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (the row was not in the excerpts
+    # the docs search returned: confirm in Service Quotas). IAM is global: the account's other roles count too.
+    QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),
+    # IAM object quotas, "Role trust policy length": 2048 characters, adjustable to 4096 (tiers/pooled_roles.py).
+    QuotaSpec("roleTrustPolicyLength", "role_trust_policy_length", "IAM role trust policy length", "characters",
+              True, MAX_TRUST_POLICY_LENGTH, _IAM_QUOTAS, _trust_policy_length),
+    # "Scalable targets per resource type": Amazon Keyspaces 1,500 per Region, adjustable.
+    QuotaSpec("scalableTargets", "scalable_targets", "Application Auto Scaling scalable targets for Amazon Keyspaces",
+              "targets", True, None,
+              "docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
+              _scalable_targets),
+)  # fmt: skip
+
+
+def _ceiling(spec: QuotaSpec) -> str:
+    if not spec.adjustable:
+        return "a hard limit: AWS does not raise it"
+    return "the most AWS grants"
 
 
 def parse_quotas(raw: Any, problems: list[ConfigProblem]) -> Quotas:
-    fields = Fields(raw, "tenant-pipeline:quotas", "quotas", problems)
-    fields.reject_unknown({"keyspaces", "tables", "apiKeys", "roleTrustPolicyLength"})
+    config = Fields(raw, "tenant-pipeline:quotas", "quotas", problems)
+    settable = [spec for spec in QUOTAS if spec.field is not None]
+    config.reject_unknown({spec.key for spec in settable})
     defaults = Quotas()
-    quotas = Quotas(
-        keyspaces=fields.get("keyspaces", int, defaults.keyspaces),
-        tables=fields.get("tables", int, defaults.tables),
-        api_keys=fields.get("apiKeys", int, defaults.api_keys),
-        role_trust_policy_length=fields.get("roleTrustPolicyLength", int, defaults.role_trust_policy_length),
-    )
-    for key, value in (
-        ("keyspaces", quotas.keyspaces),
-        ("tables", quotas.tables),
-        ("apiKeys", quotas.api_keys),
-        ("roleTrustPolicyLength", quotas.role_trust_policy_length),
-    ):
+    values = {spec.field: config.get(spec.key, int, spec.limit(defaults)) for spec in settable if spec.field}
+    for spec in settable:
+        value = values[spec.field or ""]
         if value < 1:
-            fields.problem(f"quotas.{key} must be at least 1, got {value}")
-    if quotas.role_trust_policy_length > MAX_TRUST_POLICY_LENGTH:
-        fields.problem(
-            f"quotas.roleTrustPolicyLength must be at most {MAX_TRUST_POLICY_LENGTH} (the most AWS grants), "
-            f"got {quotas.role_trust_policy_length}"
-        )
-    return quotas
+            config.problem(f"quotas.{spec.key} must be at least 1, got {value}")
+        elif spec.maximum is not None and value > spec.maximum:
+            config.problem(f"quotas.{spec.key} must be at most {spec.maximum} ({_ceiling(spec)}), got {value}")
+    assert {f.name for f in fields(Quotas)} == set(values), "every Quotas field is in the catalogue"
+    return Quotas(**values)
 
 
-def check_quotas(plans: list[TenantPlan], quotas: Quotas, problems: list[ConfigProblem]) -> None:
-    """Name the first tenant whose resources would go over each quota."""
-    tables_per_keyspace = len(TENANT_TABLES)
-    keyspaces = 1  # the pooled keyspace
-    tables = tables_per_keyspace  # the pooled tables
-    api_keys = 0
-    over: dict[str, tuple[str, int]] = {}
-    for plan in plans:
-        if plan.has_own_keyspace:
-            keyspaces += 1
-            tables += tables_per_keyspace
-        if plan.served:
-            api_keys += 1
-        for key, used, limit in (
-            ("keyspaces", keyspaces, quotas.keyspaces),
-            ("tables", tables, quotas.tables),
-            ("apiKeys", api_keys, quotas.api_keys),
-        ):
-            if used > limit and key not in over:
-                over[key] = (plan.tenant_id, limit)
-    totals = {"keyspaces": keyspaces, "tables": tables, "apiKeys": api_keys}
-    for key, (tenant_id, limit) in over.items():
-        problems.append(
-            ConfigProblem(
-                f"tenant '{tenant_id}'",
-                f"goes over the {key} quota of {limit} in the region "
-                f"(the roster needs {totals[key]}); {_HOW_TO_RAISE.format(key=key)}",
+@dataclass(frozen=True)
+class QuotaUse:
+    spec: QuotaSpec
+    need: float
+    limit: int
+
+    @property
+    def headroom(self) -> float:
+        return self.limit - self.need
+
+    @property
+    def fits(self) -> bool:
+        return self.need <= self.limit
+
+
+def quota_uses(roster: Roster, quotas: Quotas) -> list[QuotaUse]:
+    return [QuotaUse(spec, spec.need(roster), spec.limit(quotas)) for spec in QUOTAS]
+
+
+def _number(value: float) -> str:
+    return f"{value:,g}" if value != int(value) else f"{int(value):,}"
+
+
+def what_to_do(use: QuotaUse) -> str:
+    spec, need = use.spec, _number(use.need)
+    if not spec.adjustable and spec.field is None:
+        return f"a hard limit AWS does not raise: lower the tiers' rate limits ({spec.source})"
+    if not spec.adjustable:
+        return f"a hard limit AWS does not raise: serve fewer tenants per account and Region ({spec.source})"
+    if spec.maximum is not None and use.need > spec.maximum:
+        return f"more than AWS grants (at most {spec.maximum:,}): the roster must shrink ({spec.source})"
+    return (
+        f"request a quota increase to at least {need} from AWS ({spec.source}), "
+        f"then set tenant-pipeline:quotas.{spec.key}"
+    )
+
+
+def check_quotas(roster: Roster, quotas: Quotas, problems: list[ConfigProblem]) -> None:
+    """One problem per quota the roster goes over: its name, the need, and the raise to request."""
+    for use in quota_uses(roster, quotas):
+        if not use.fits:
+            spec = use.spec
+            problems.append(
+                ConfigProblem(
+                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else "tenant-pipeline:tiers",
+                    f"the roster needs {_number(use.need)} {spec.unit} of the {spec.name} quota, "
+                    f"which is {use.limit:,}; {what_to_do(use)}",
+                )
             )
-        )
+
+
+def raises_to_fit(roster: Roster, quotas: Quotas) -> dict[str, int]:
+    """The `tenant-pipeline:quotas` values that fit the roster, for each adjustable quota it goes over.
+
+    What a user sets once AWS has granted the increases (bench/synth.py writes its stacks this way).
+    """
+    return {
+        use.spec.key: math.ceil(use.need) for use in quota_uses(roster, quotas) if not use.fits and use.spec.adjustable
+    }

@@ -9,6 +9,7 @@ from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
+from tiers.quotas import QuotaUse, Roster, quota_uses
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,7 @@ class StackConfig:
     def pooled_tier(self) -> TierPolicy:
         """The tier the pooled keyspace is sized for."""
         return pooled_tier(self.tiers)
+
+    def quota_uses(self) -> list[QuotaUse]:
+        """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""
+        return quota_uses(Roster(self.plans, self.tiers, self.ingest, self.namer), self.quotas)

@@ -114,7 +114,8 @@ def test_plans_put_premium_and_offboarded_tenants_in_no_pooled_role() -> None:
         {"id": "oldcorp", "tier": "premium", "status": "offboarded"},
         *((f"basic-{n}", "basic") for n in range(300)),
     )
-    config = load({"tenants": tenants})
+    # 301 basic tenants at 50 requests/s promise more than the default account throttle.
+    config = load({"tenants": tenants, "quotas": {"apiThrottle": 20_000}})
     plans = {plan.tenant_id: plan for plan in config.plans}
     assert plans["acme"].pooled_shard is None and plans["acme"].role_name == "tenant-pipeline-dev-tenant-acme"
     for gone in ("vandelay", "oldcorp"):

@@ -1,4 +1,4 @@
-"""Quota checks: keyspaces, tables and API keys in the region, each overridable."""
+"""Quota checks: every AWS quota the roster touches (tiers/quotas.py), each refused with the raise to request."""
 
 from __future__ import annotations
 
@@ -7,53 +7,149 @@ from typing import Any
 import pytest
 
 from tests.support.config import base_config, load, only_problem
+from tiers.defaults import DEFAULT_TIERS
+from tiers.errors import ConfigProblem
+from tiers.model import IngestSettings, Quotas
+from tiers.naming import Namer
+from tiers.quotas import QUOTAS, QuotaUse, Roster, check_quotas, raises_to_fit, what_to_do
 
 
 def many(tier: str, count: int, status: str = "active", prefix: str = "t") -> list[dict[str, Any]]:
     return [{"id": f"{prefix}{tier[0]}{n}", "tier": tier, "status": status} for n in range(count)]
 
 
-def test_keyspaces_quota_names_the_first_tenant_over() -> None:
-    # 1 pooled keyspace + 3 silo keyspaces > 3
-    raw = base_config(tenants=many("premium", 3), quotas={"keyspaces": 3, "tables": 1000})
-    assert only_problem(raw) == (
-        "tenant 'tp2': goes over the keyspaces quota of 3 in the region (the roster needs 4); "
-        "request a quota increase from AWS, then set tenant-pipeline:quotas.keyspaces"
+ROSTER = many("premium", 2) + many("basic", 1) + many("basic", 2, "offboarded", "o")
+_REST_API = "docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html"
+SOURCES = {
+    "keyspaces": "docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html",
+    "tables": "docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html",
+    "usagePlans": _REST_API,
+    "apiThrottle": "docs.aws.amazon.com/apigateway/latest/developerguide/limits.html",
+    "firehosePartitions": "docs.aws.amazon.com/firehose/latest/dev/buffering.html",
+    "iamRoles": "docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+    "scalableTargets": "docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
+}
+
+
+# ROSTER: 2 premium, 1 basic, 2 offboarded basic tenants, under the default tiers.
+@pytest.mark.parametrize(
+    ("key", "need", "unit", "name"),
+    [
+        ("keyspaces", 3, "keyspaces", "Amazon Keyspaces keyspaces per Region"),  # the pool + 2 silos
+        ("tables", 6, "tables", "Amazon Keyspaces tables per Region"),  # 2 per keyspace, across keyspaces
+        ("usagePlans", 2, "usage plans", "API Gateway usage plans per account per Region"),  # one per tier
+        ("apiThrottle", 1_050, "requests/s", "API Gateway throttle per account per Region"),  # 2 x 500 + 50
+        ("firehosePartitions", 3, "partitions", "Firehose active partitions per stream"),  # served tenants
+        ("iamRoles", 8, "roles", "IAM roles per account"),  # 5 pipeline roles + 2 silo roles + 1 pooled shard
+        ("scalableTargets", 8, "targets", "Application Auto Scaling scalable targets for Amazon Keyspaces"),
+    ],
+)
+def test_a_roster_just_under_a_quota_passes_and_just_over_is_refused_with_the_raise_to_request(
+    key: str, need: int, unit: str, name: str
+) -> None:
+    assert len(load(base_config(tenants=ROSTER, quotas={key: need})).tenants) == 5
+    assert only_problem(base_config(tenants=ROSTER, quotas={key: need - 1})) == (
+        f"tenant-pipeline:quotas.{key}: the roster needs {need:,} {unit} of the {name} quota, which is {need - 1:,}; "
+        f"request a quota increase to at least {need:,} from AWS ({SOURCES[key]}), "
+        f"then set tenant-pipeline:quotas.{key}"
     )
 
 
-def test_tables_quota_counts_silo_and_pooled_tables() -> None:
-    # 2 pooled tables + 2 per silo keyspace: the 3rd premium tenant makes 8 > 7
-    raw = base_config(tenants=many("premium", 3), quotas={"tables": 7})
-    assert only_problem(raw).startswith(
-        "tenant 'tp2': goes over the tables quota of 7 in the region (the roster needs 8)"
+def test_api_keys_are_a_hard_limit_counted_for_served_tenants_only() -> None:
+    assert len(load(base_config(tenants=ROSTER, quotas={"apiKeys": 3})).tenants) == 5
+    assert only_problem(base_config(tenants=ROSTER, quotas={"apiKeys": 2})) == (
+        "tenant-pipeline:quotas.apiKeys: the roster needs 3 API keys of the API Gateway API keys per account per "
+        "Region quota, which is 2; a hard limit AWS does not raise: serve fewer tenants per account and Region "
+        "(docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html)"
     )
 
 
-def test_default_tables_quota_of_256_allows_127_premium_tenants() -> None:
-    assert len(load(base_config(tenants=many("premium", 127))).tenants) == 127
-    message = only_problem(base_config(tenants=many("premium", 128)))
-    assert message.startswith("tenant 'tp127': goes over the tables quota of 256")
+def test_one_tenant_s_rate_must_fit_the_one_shard_its_partition_key_pins_it_to() -> None:
+    def premium_rate(rate: int) -> dict[str, Any]:
+        return base_config(tenants=ROSTER, tiers={"premium": {"throttle": {"rateLimit": rate}}})
+
+    assert len(load(premium_rate(1_000)).tenants) == 5
+    assert only_problem(premium_rate(1_001)) == (
+        "tenant-pipeline:tiers: the roster needs 1,001 records/s of the Kinesis writes per shard (one tenant's "
+        "partition key) quota, which is 1,000; a hard limit AWS does not raise: lower the tiers' rate limits "
+        "(docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html)"
+    )
+    assert only_problem(base_config(quotas={"kinesisShardRecords": 2_000})).startswith(
+        "tenant-pipeline:quotas: unknown key 'kinesisShardRecords'"
+    )
 
 
-def test_raising_a_quota_in_config_lets_the_roster_through() -> None:
-    raw = base_config(tenants=many("premium", 200), quotas={"keyspaces": 300, "tables": 500})
-    assert len(load(raw).tenants) == 200
+def test_api_keys_cannot_be_raised_past_the_10000_aws_allows() -> None:
+    assert load(base_config(quotas={"apiKeys": 10_000})).quotas.api_keys == 10_000
+    assert only_problem(base_config(quotas={"apiKeys": 10_001})) == (
+        "tenant-pipeline:quotas: quotas.apiKeys must be at most 10000 (a hard limit: AWS does not raise it), got 10001"
+    )
 
 
-def test_api_keys_quota_counts_served_tenants_only() -> None:
-    raw = base_config(tenants=many("basic", 3) + many("basic", 5, "offboarded", "o"), quotas={"apiKeys": 3})
-    assert len(load(raw).tenants) == 8
-    raw = base_config(tenants=many("basic", 4), quotas={"apiKeys": 3})
-    assert only_problem(raw).startswith("tenant 'tb3': goes over the apiKeys quota of 3 in the region")
+def test_firehose_partitions_can_be_raised_to_5000_per_stream_and_no_further() -> None:
+    assert load(base_config(quotas={"firehosePartitions": 5_000})).quotas.firehose_partitions == 5_000
+    assert only_problem(base_config(quotas={"firehosePartitions": 5_001})) == (
+        "tenant-pipeline:quotas: quotas.firehosePartitions must be at most 5000 (the most AWS grants), got 5001"
+    )
+
+
+def test_iam_roles_can_be_raised_to_5000_and_no_further() -> None:
+    assert load(base_config(quotas={"iamRoles": 5_000})).quotas.iam_roles == 5_000
+    assert only_problem(base_config(quotas={"iamRoles": 5_001})) == (
+        "tenant-pipeline:quotas: quotas.iamRoles must be at most 5000 (the most AWS grants), got 5001"
+    )
+
+
+def test_a_need_past_what_aws_grants_says_the_roster_must_shrink() -> None:
+    spec = next(spec for spec in QUOTAS if spec.key == "iamRoles")
+    refused = QuotaUse(spec, need=5_001, limit=5_000)
+    assert not refused.fits and refused.headroom == -1
+    roster = Roster([], DEFAULT_TIERS, IngestSettings(), Namer("dev"))
+    problems: list[ConfigProblem] = []
+    check_quotas(roster, Quotas(iam_roles=4), problems)
+    assert [str(problem) for problem in problems] == [
+        "tenant-pipeline:quotas.iamRoles: the roster needs 5 roles of the IAM roles per account quota, which is 4; "
+        "request a quota increase to at least 5 from AWS "
+        "(docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), then set tenant-pipeline:quotas.iamRoles"
+    ]
+    assert "more than AWS grants (at most 5,000): the roster must shrink" in what_to_do(refused)
+
+
+def test_the_stack_s_own_api_gateway_logging_role_counts_as_an_iam_role() -> None:
+    raw = base_config(tenants=ROSTER, quotas={"iamRoles": 8}, ingest={"manageApiGatewayAccount": True})
+    assert only_problem(raw).startswith("tenant-pipeline:quotas.iamRoles: the roster needs 9 roles")
+
+
+def test_scalable_targets_count_provisioned_tables_only() -> None:
+    on_demand = {"premium": {"capacity": {"mode": "ON_DEMAND"}}}
+    assert len(load(base_config(tenants=ROSTER, tiers=on_demand, quotas={"scalableTargets": 1})).tenants) == 5
+    scaled_down = many("premium", 1) + many("premium", 1, "offboarded", "o")
+    raw = base_config(tenants=scaled_down, tiers={"premium": {"offboarding": "scale-down"}})
+    assert load(dict(raw, quotas={"scalableTargets": 4})).quotas.scalable_targets == 4  # the offboarded: none
 
 
 def test_offboarded_silo_tenants_count_unless_their_keyspace_is_deleted() -> None:
     offboarded = many("premium", 2, "offboarded")
     kept = base_config(tenants=offboarded, quotas={"keyspaces": 2})
-    assert only_problem(kept).startswith("tenant 'tp1': goes over the keyspaces quota of 2")
+    assert only_problem(kept).startswith("tenant-pipeline:quotas.keyspaces: the roster needs 3 keyspaces")
     deleted = base_config(tenants=offboarded, quotas={"keyspaces": 2}, tiers={"premium": {"offboarding": "delete"}})
     assert len(load(deleted).tenants) == 2
+
+
+def test_default_tables_quota_of_256_allows_127_premium_tenants() -> None:
+    raw = {"apiThrottle": 100_000}
+    assert len(load(base_config(tenants=many("premium", 127), quotas=raw)).tenants) == 127
+    message = only_problem(base_config(tenants=many("premium", 128), quotas=raw))
+    assert message.startswith("tenant-pipeline:quotas.tables: the roster needs 258 tables")
+
+
+def test_raises_to_fit_are_the_needs_of_the_adjustable_quotas_over() -> None:
+    config = load(base_config(tenants=ROSTER))
+    roster = Roster(config.plans, config.tiers, config.ingest, config.namer)
+    assert raises_to_fit(roster, Quotas(keyspaces=1, api_keys=1, api_throttle=1)) == {
+        "keyspaces": 3,
+        "apiThrottle": 1_050,
+    }
 
 
 @pytest.mark.parametrize(
@@ -64,7 +160,8 @@ def test_offboarded_silo_tenants_count_unless_their_keyspace_is_deleted() -> Non
         (
             {"shards": 5},
             "tenant-pipeline:quotas: unknown key 'shards' in quotas "
-            "(allowed: apiKeys, keyspaces, roleTrustPolicyLength, tables)",
+            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, roleTrustPolicyLength, "
+            "scalableTargets, tables, usagePlans)",
         ),
         (
             {"roleTrustPolicyLength": 8192},

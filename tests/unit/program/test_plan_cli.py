@@ -9,6 +9,7 @@ import pytest
 
 from local.errors import StackRefusedError
 from local.plan import main
+from tiers.quotas import QUOTAS
 
 
 def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,6 +27,22 @@ def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixt
         "total",
     ):
         assert expected in out, expected
+
+
+def test_plan_prints_each_quota_with_its_need_limit_and_headroom(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "dev"]) == 0
+    rows = {line.split("│")[2].strip(): line for line in capsys.readouterr().out.splitlines() if line.count("│") == 7}
+    assert set(rows) == {spec.key if spec.field else "(no setting)" for spec in QUOTAS}
+    cells = [cell.strip() for cell in rows["apiKeys"].split("│")[3:7]]
+    assert cells == ["5 API keys", "10,000", "9,995", "hard limit"]
+    assert [cell.strip() for cell in rows["iamRoles"].split("│")[4:7]] == ["1,000", "991", "5,000"]
+    shard = [cell.strip() for cell in rows["(no setting)"].split("│")[1:7]]
+    assert shard[0].startswith("Kinesis writes per shard") and shard[2:] == [
+        "500 records/s",
+        "1,000",
+        "500",
+        "hard limit",
+    ]
 
 
 def write_stack(tmp_path: Path, body: str) -> Path:

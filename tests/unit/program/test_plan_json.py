@@ -11,6 +11,7 @@ import pytest
 from local.plan import main
 from local.program import read_stack
 from tests.support.commands import run_command
+from tiers.quotas import QUOTAS
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,28 @@ def test_resource_counts_are_those_the_program_declares(printed: dict[str, Any])
     assert printed["resources"]["byType"] == dict(counts)
     assert printed["resources"]["total"] == sum(counts.values())
     assert list(printed["resources"]["byType"]) == sorted(counts)
+
+
+def test_every_quota_shows_its_need_limit_and_headroom(printed: dict[str, Any]) -> None:
+    quotas = {quota["key"]: quota for quota in printed["quotas"]}
+    assert set(quotas) == {spec.key for spec in QUOTAS}
+    declared = read_stack("dev").declaration
+    assert quotas["iamRoles"]["need"] == len(declared.of_type("aws:iam/role:Role"))
+    assert quotas["apiKeys"] == {
+        "key": "apiKeys",
+        "setting": True,
+        "name": "API Gateway API keys per account per Region",
+        "unit": "API keys",
+        "need": len(declared.of_type("aws:apigateway/apiKey:ApiKey")),
+        "limit": 10_000,
+        "headroom": 10_000 - len(declared.of_type("aws:apigateway/apiKey:ApiKey")),
+        "adjustable": False,
+        "maximum": 10_000,
+        "source": "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html",
+    }
+    for quota in printed["quotas"]:
+        assert quota["headroom"] == quota["limit"] - quota["need"] and quota["headroom"] >= 0
+        assert quota["source"].startswith("https://docs.aws.amazon.com/")
 
 
 def test_json_to_a_file_keeps_the_tables_on_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,15 +27,18 @@ def test_the_largest_roster_is_ten_percent_premium_and_passes_the_program_valida
     assert (loaded.quotas.keyspaces, loaded.quotas.tables) == (501, 1002)
 
 
-def test_without_raised_quotas_the_same_roster_is_refused_naming_the_first_tenant_over():
+def test_without_raised_quotas_the_same_roster_is_refused_naming_each_quota_over():
     config = stack_config(roster(5000))
     del config["tenant-pipeline:quotas"]
     with pytest.raises(ConfigError) as refused:
         load_stack_config(project_values(config), environment="bench", region="us-east-1")
     message = str(refused.value)
-    # Default quotas 256/256: the 128th premium tenant's tables (2 + 2 * 128) and the 256th's keyspace go over.
-    assert "tenant 't01270': goes over the tables quota of 256" in message
-    assert "tenant 't02550': goes over the keyspaces quota of 256" in message
+    # 500 premium tenants: 501 keyspaces, 1,002 tables, 2,000 scalable targets (2 per premium table);
+    # 500 x 500 + 4,500 x 50 = 475,000 requests/s promised.
+    assert "tenant-pipeline:quotas.keyspaces: the roster needs 501 keyspaces" in message
+    assert "tenant-pipeline:quotas.tables: the roster needs 1,002 tables" in message
+    assert "tenant-pipeline:quotas.scalableTargets: the roster needs 2,000 targets" in message
+    assert "tenant-pipeline:quotas.apiThrottle: the roster needs 475,000 requests/s" in message
 
 
 def test_writing_the_section_replaces_it_and_keeps_every_other_section(tmp_path: Path):

@@ -23,7 +23,7 @@ QUOTA = 2048
 
 @pytest.fixture(scope="module")
 def run() -> StorageRun:
-    return run_roster(ROSTER, quotas={"apiKeys": 1000})
+    return run_roster(ROSTER, quotas={"apiKeys": 1000, "apiThrottle": 100_000})
 
 
 def pooled_roles(run: StorageRun) -> dict[str, Any]:

@@ -252,19 +252,19 @@ def test_an_offboarded_basic_tenant_keeps_its_pooled_data_but_loses_its_role():
     assert run.protected("pooled-storage-orders")
 
 
-def test_a_roster_over_the_keyspaces_quota_stops_the_program_naming_the_tenant_before_any_resource():
+def test_a_roster_over_the_keyspaces_quota_stops_the_program_naming_the_quota_before_any_resource():
     roster = [{"id": f"premium-{n}", "tier": "premium"} for n in range(4)]
     with recording_registrations() as registrations, pytest.raises(pulumi.RunError) as stopped:
         run_program("test", stack_config(roster, quotas={"keyspaces": 4, "tables": 100}))
-    assert "tenant 'premium-3': goes over the keyspaces quota of 4" in str(stopped.value)
+    assert "tenant-pipeline:quotas.keyspaces: the roster needs 5 keyspaces" in str(stopped.value)
     assert registrations == []
 
 
-def test_a_roster_over_the_tables_quota_names_the_first_tenant_over_it():
+def test_a_roster_over_the_tables_quota_names_the_quota_and_the_need():
     roster = [{"id": f"premium-{n}", "tier": "premium"} for n in range(3)]
     with recording_registrations() as registrations, pytest.raises(pulumi.RunError) as stopped:
         run_program("test", stack_config(roster, quotas={"tables": 7}))
-    assert "tenant 'premium-2': goes over the tables quota of 7" in str(stopped.value)
+    assert "tenant-pipeline:quotas.tables: the roster needs 8 tables" in str(stopped.value)
     assert registrations == []
 
 
