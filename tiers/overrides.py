@@ -20,7 +20,7 @@ from tiers.policy import (
 )
 from tiers.validation import check_tier
 
-_TIER_KEYS = {"storage", "capacity", "throttle", "iam", "pointInTimeRecovery", "offboarding"}
+_TIER_KEYS = {"storage", "capacity", "throttle", "iam", "pointInTimeRecovery", "offboarding", "partitionKeys"}
 
 
 def resolve_tiers(raw_overrides: Any, problems: list[ConfigProblem]) -> dict[str, TierPolicy]:
@@ -49,6 +49,7 @@ def _override(base: TierPolicy, fields: Fields) -> TierPolicy:
         throttle=_throttle(base.throttle, fields.sub("throttle")),
         point_in_time_recovery=fields.get("pointInTimeRecovery", bool, base.point_in_time_recovery),
         offboarding=fields.choice("offboarding", OFFBOARDING_STRATEGIES, base.offboarding),
+        partition_keys=fields.get("partitionKeys", int, base.partition_keys),
     )
 
 

@@ -13,6 +13,10 @@ OffboardingStrategy = Literal["retain", "delete", "scale-down"]
 STORAGE_MODELS: tuple[StorageModel, ...] = ("pooled", "silo")
 CAPACITY_MODES: tuple[CapacityMode, ...] = ("ON_DEMAND", "PROVISIONED")
 IAM_MODELS: tuple[IamModel, ...] = ("pooled-role", "dedicated-role")
+# The API's mapping template picks a tenant's partition key from two hex digits of the request id (256
+# values); above 16 keys the slots would be uneven, and 16 shards (16 MiB/s, 16,000 records/s) is more
+# than API Gateway's default account throttle (10,000 requests/s) can send.
+MAX_PARTITION_KEYS = 16
 OFFBOARDING_STRATEGIES: tuple[OffboardingStrategy, ...] = ("retain", "delete", "scale-down")
 
 
@@ -51,6 +55,8 @@ class TierPolicy:
     iam: IamModel
     point_in_time_recovery: bool
     offboarding: OffboardingStrategy
+    # Kinesis partition keys per tenant: 1 is `<tenantId>` (one shard, ordered); N is `<tenantId>#0..N-1`.
+    partition_keys: int = 1
 
     @property
     def siloed(self) -> bool:

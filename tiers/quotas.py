@@ -109,12 +109,15 @@ def _firehose_partitions(roster: Roster) -> float:
 
 
 def _shard_records(roster: Roster) -> float:
-    """The busiest served tenant's steady rate: its records all go to one shard.
+    """The busiest partition key's steady rate: a served tenant's rate over its tier's partition keys.
 
-    The mapping template's PartitionKey is the tenant id (components/ingestion/mapping_template.py), and
-    each accepted request is one PutRecord. The shard's 1 MiB/s also binds: 1,000 records of 1 KiB.
+    The mapping template spreads a tenant's records evenly over `partitionKeys` keys (1: the tenant id
+    itself; components/ingestion/mapping_template.py), each accepted request being one PutRecord, and one
+    key's records all go to one shard. The shard's 1 MiB/s also binds: 1,000 records of 1 KiB.
     """
-    return max((plan.tier.throttle.rate_limit for plan in roster.plans if plan.served), default=0)
+    return max(
+        (plan.tier.throttle.rate_limit / plan.tier.partition_keys for plan in roster.plans if plan.served), default=0
+    )
 
 
 def _trust_policy_length(roster: Roster) -> float:

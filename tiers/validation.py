@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tiers.errors import ConfigProblem
-from tiers.policy import TierPolicy
+from tiers.policy import MAX_PARTITION_KEYS, TierPolicy
 
 # Application Auto Scaling target tracking for Keyspaces accepts 20-90 percent.
 MIN_TARGET_UTILIZATION = 20.0
@@ -45,6 +45,9 @@ def check_tier(policy: TierPolicy) -> list[ConfigProblem]:
                 f"capacity.autoScaling.targetUtilization must be {MIN_TARGET_UTILIZATION:g}-"
                 f"{MAX_TARGET_UTILIZATION:g} percent, got {scaling.target_utilization:g}"
             )
+
+    if not 1 <= policy.partition_keys <= MAX_PARTITION_KEYS:
+        problems.append(f"partitionKeys must be 1-{MAX_PARTITION_KEYS}, got {policy.partition_keys}")
 
     if policy.offboarding == "scale-down" and not (policy.siloed and policy.capacity.mode == "PROVISIONED"):
         problems.append("offboarding 'scale-down' needs silo storage with PROVISIONED capacity")

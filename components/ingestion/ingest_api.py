@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pulumi
@@ -82,6 +82,7 @@ class IngestApiArgs:
     tags: Mapping[str, str]
     manage_account_logging: bool = False  # tenant-pipeline:ingest manageApiGatewayAccount
     cors_origins: Sequence[str] = ()  # tenant-pipeline:ingest corsOrigins; empty: no CORS resources
+    partition_keys_by_tier: Mapping[str, int] = field(default_factory=dict)  # TierPolicy.partition_keys
 
 
 class IngestApi(pulumi.ComponentResource):
@@ -177,7 +178,9 @@ class IngestApi(pulumi.ComponentResource):
             passthrough_behavior="NEVER",  # only application/json, through the template
             request_parameters={"integration.request.header.Content-Type": f"'{KINESIS_CONTENT_TYPE}'"},
             request_templates={
-                REQUEST_CONTENT_TYPE: pulumi.Output.from_input(args.stream_name).apply(put_record_template)
+                REQUEST_CONTENT_TYPE: pulumi.Output.from_input(args.stream_name).apply(
+                    lambda stream: put_record_template(stream, args.partition_keys_by_tier)
+                )
             },
         )
         # Kinesis' answer -> the tenant's: 429 / 413 / 400 / 500 chosen from its error type (api_responses.py).

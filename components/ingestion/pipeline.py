@@ -92,6 +92,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 tags=tags,
                 manage_account_logging=config.ingest.manage_api_gateway_account,
                 cors_origins=config.ingest.cors_origins,
+                partition_keys_by_tier={tier.name: tier.partition_keys for tier in config.tiers.values()},
             ),
             opts=child,
         )

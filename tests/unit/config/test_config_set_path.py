@@ -55,11 +55,13 @@ config:
       throttle:
         burstLimit: "0800"
         quotaPerDay: "900000"
+      partitionKeys: "8"
   tenant-pipeline:quotas:
     keyspaces: "300"
 """
     )
     config = load(base_config(**written))
+    assert config.tiers["premium"].partition_keys == 8
     assert config.tiers["premium"].throttle.burst_limit == 800
     assert config.tiers["premium"].throttle.quota_per_day == 900_000
     assert config.quotas.keyspaces == 300

@@ -64,11 +64,14 @@ def test_api_keys_are_a_hard_limit_counted_for_served_tenants_only() -> None:
     )
 
 
-def test_one_tenant_s_rate_must_fit_the_one_shard_its_partition_key_pins_it_to() -> None:
-    def premium_rate(rate: int) -> dict[str, Any]:
-        return base_config(tenants=ROSTER, tiers={"premium": {"throttle": {"rateLimit": rate}}})
+def test_one_partition_key_s_rate_must_fit_the_one_shard_it_pins_it_to() -> None:
+    """A tenant's rate over its tier's partition keys: one key's records all go to one shard."""
+
+    def premium_rate(rate: int, keys: int = 1) -> dict[str, Any]:
+        return base_config(tenants=ROSTER, tiers={"premium": {"throttle": {"rateLimit": rate}, "partitionKeys": keys}})
 
     assert len(load(premium_rate(1_000)).tenants) == 5
+    assert len(load(premium_rate(4_000, keys=4)).tenants) == 5  # spread over 4 keys: 1,000 each
     assert only_problem(premium_rate(1_001)) == (
         "tenant-pipeline:tiers: the roster needs 1,001 records/s of the Kinesis writes per shard (one tenant's "
         "partition key) quota, which is 1,000; a hard limit AWS does not raise: lower the tiers' rate limits "

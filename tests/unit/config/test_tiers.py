@@ -24,6 +24,26 @@ def test_defaults_differ_as_the_design_says() -> None:
     assert (PREMIUM.storage, PREMIUM.capacity.mode, PREMIUM.iam) == ("silo", "PROVISIONED", "dedicated-role")
     assert PREMIUM.point_in_time_recovery and not BASIC.point_in_time_recovery
     assert PREMIUM.throttle.rate_limit > BASIC.throttle.rate_limit
+    # Basic keeps one key (`tenantId`, ordering as before); premium's 500 req/s of 2 KB overruns one shard.
+    assert (BASIC.partition_keys, PREMIUM.partition_keys) == (1, 4)
+
+
+def test_partition_keys_override() -> None:
+    assert load(with_tiers({"basic": {"partitionKeys": 2}})).tiers["basic"].partition_keys == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "partitionKeys must be 1-16, got 0"),
+        (17, "partitionKeys must be 1-16, got 17"),
+        ("four", "tiers.premium.partitionKeys must be a whole number, got 'four'"),
+        (2.5, "tiers.premium.partitionKeys must be a whole number, got 2.5"),
+        (True, "tiers.premium.partitionKeys must be a whole number, got True"),
+    ],
+)
+def test_partition_keys_bounds_and_type(value: object, expected: str) -> None:
+    assert only_problem(with_tiers({"premium": {"partitionKeys": value}})) == f"tier 'premium': {expected}"
 
 
 def test_overrides_merge_field_by_field() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from components.ingestion.api_snapshot import deployment_fingerprint
-from tests.support.declared import DeclaredPipeline
+from tests.support.declared import DeclaredPipeline, run
 
 APIGW = "aws:apigateway"
 # The API resources a REST API deployment freezes.
@@ -105,3 +105,14 @@ def test_the_fingerprint_is_canonical_and_refuses_what_is_not_json():
         deployment_fingerprint({"a": {"v": object()}})
     with pytest.raises(ValueError, match="at least one"):
         deployment_fingerprint({})
+
+
+def test_changing_a_tiers_partition_keys_redeploys_the_stage(dev):
+    """The spread is written into the PutRecord template, so a new spread is a new deployment."""
+    tiers = {
+        "premium": {"throttle": {"rateLimit": 500, "burstLimit": 1000, "quotaPerDay": 5000000}, "partitionKeys": 8}
+    }
+    respread = run("dev", **{"tenant-pipeline:tiers": tiers})
+    template = respread.one(f"{APIGW}/integration:Integration", "put-record").inputs["requestTemplates"]
+    assert "#set($spread = 8)" in template["application/json"]
+    assert _trigger(respread) != _trigger(dev)

@@ -76,8 +76,11 @@ def test_integration_writes_the_design_record_to_the_declared_stream(dev):
         "integration.request.header.Content-Type": "'application/x-amz-json-1.1'"
     }
     template = integration.inputs["requestTemplates"]["application/json"]
-    assert template == put_record_template(stream.inputs["name"])
-    assert '"PartitionKey": "$tenantId"' in template
+    assert template == put_record_template(stream.inputs["name"], {"basic": 1, "premium": 4})
+    assert '"PartitionKey": "$partitionKey"' in template
+    # Each tier's spread, from the tier policies: basic (1) keeps `tenantId` and so needs no line.
+    assert '#if($context.authorizer.tier == "premium")#set($spread = 4)#end' in template
+    assert '"basic"' not in template
     assert "#set($tenantId = $util.escapeJavaScript($context.authorizer.tenantId))" in template
 
 

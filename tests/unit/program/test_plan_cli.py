@@ -38,9 +38,9 @@ def test_plan_prints_each_quota_with_its_need_limit_and_headroom(capsys: pytest.
     assert [cell.strip() for cell in rows["iamRoles"].split("│")[4:7]] == ["1,000", "991", "5,000"]
     shard = [cell.strip() for cell in rows["(no setting)"].split("│")[1:7]]
     assert shard[0].startswith("Kinesis writes per shard") and shard[2:] == [
-        "500 records/s",
+        "125 records/s",  # premium's 500 over its 4 partition keys; basic's 50 on one
         "1,000",
-        "500",
+        "875",
         "hard limit",
     ]
 

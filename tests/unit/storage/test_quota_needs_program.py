@@ -98,17 +98,18 @@ def test_the_partitions_need_is_one_per_served_tenant_in_the_one_partitioned_str
     assert needs["firehosePartitions"] == count(declared, "aws:apigateway/apiKey:ApiKey") == 4
 
 
-def test_the_shard_need_is_the_busiest_served_tenant_s_rate_as_its_partition_key_pins_it(
-    needs: dict[str, float], declared: Declaration
-) -> None:
+def test_the_shard_need_is_the_busiest_partition_key_s_rate(needs: dict[str, float], declared: Declaration) -> None:
+    """A tenant's rate spread over its tier's partition keys (the template spreads premium over 4)."""
     integration = next(
         i for i in declared.of_type("aws:apigateway/integration:Integration") if i.inputs.get("type") == "AWS"
     )
-    assert '"PartitionKey": "$tenantId"' in integration.inputs["requestTemplates"]["application/json"]
-    rates = [
-        plan.inputs["throttleSettings"]["rateLimit"] for plan in declared.of_type("aws:apigateway/usagePlan:UsagePlan")
-    ]
-    assert needs["kinesisShardRecords"] == max(rates) == 500
+    template = integration.inputs["requestTemplates"]["application/json"]
+    assert '#if($context.authorizer.tier == "premium")#set($spread = 4)#end' in template
+    rates = {
+        plan.inputs["name"].rsplit("-", 1)[-1]: plan.inputs["throttleSettings"]["rateLimit"]
+        for plan in declared.of_type("aws:apigateway/usagePlan:UsagePlan")
+    }
+    assert needs["kinesisShardRecords"] == max(rates["premium"] / 4, rates["basic"]) == 125
 
 
 def test_the_trust_policy_need_is_the_longest_declared_pooled_trust_policy(
