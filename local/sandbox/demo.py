@@ -198,6 +198,18 @@ def start_cassandra(run_dir: Path) -> tuple[CassandraNode, threading.Thread, lis
     return node, thread, errors
 
 
+def create_declared_schema(
+    node: CassandraNode, started: threading.Thread, errors: list[BaseException], stack: DeclaredStack
+) -> None:
+    """Once the node start_cassandra started is up (or its failure raised): the declared keyspaces and tables."""
+    started.join()
+    if errors:
+        raise errors[0]
+    with node.cql() as admin:
+        for statement in schema_statements(stack):
+            admin.execute(statement, timeout=60)
+
+
 def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     steps = Steps(console)
     with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
@@ -256,12 +268,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             landed = ledger.count_landed(s3, stack)
 
         with steps.step("Waiting for Cassandra and creating the declared keyspaces and tables"):
-            cassandra_thread.join()
-            if cassandra_errors:
-                raise cassandra_errors[0]
-            with node.cql() as admin:
-                for statement in schema_statements(stack):
-                    admin.execute(statement, timeout=60)
+            create_declared_schema(node, cassandra_thread, cassandra_errors, stack)
 
         with steps.step("Writing and reading tenant orders through the DAL"):
             dal = tenant_dal(stack.directory, node.native_port, stack.region)
@@ -284,9 +291,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins)
 
 
-def tenant_dal(directory: TenantDirectory, port: int, region: str) -> TenantDataAccess:
+def tenant_dal(directory: TenantDirectory, port: int, region: str, **options: Any) -> TenantDataAccess:
     # Tenant roles are assumed through moto's STS, as the DAL does on AWS.
-    return TenantDataAccess.local(directory, port, roles=RoleAssumer(region))
+    return TenantDataAccess.local(directory, port, roles=RoleAssumer(region), **options)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,18 +39,25 @@ from rich.table import Table
 
 from functions.contracts.cli import run_command
 from functions.contracts.directory import TenantRecord
-from functions.dal import RoleAssumer, TenantContext, TenantDataAccess, tenant_scope
+from functions.dal import TenantContext, TenantDataAccess, tenant_scope
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
 from local.errors import EXPECTED_FAILURES
 from local.paths import BUILD_DIR
 from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, DeliveryStream, read_declaration
 from local.sandbox.delivery import deliver
-from local.sandbox.demo import Steps, authorizer_handler, declared_front_door, start_cassandra, start_local_cloud
+from local.sandbox.demo import (
+    Steps,
+    authorizer_handler,
+    create_declared_schema,
+    declared_front_door,
+    start_cassandra,
+    start_local_cloud,
+    tenant_dal,
+)
 from local.sandbox.firehose_buffer import BUFFER_BUCKET, split_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoorServer
-from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud
 from local.sandbox.traffic import post_answer
 from local.services.cassandra import CassandraNode
@@ -301,16 +308,9 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
 
             services.callback(stop_current_job)
         with steps.step("Waiting for Cassandra and creating the declared keyspaces and tables"):
-            cassandra_thread.join()
-            if cassandra_errors:
-                raise cassandra_errors[0]
-            with node.cql() as admin:
-                for statement in schema_statements(stack):
-                    admin.execute(statement, timeout=60)
+            create_declared_schema(node, cassandra_thread, cassandra_errors, stack)
             # Long enough to ride through a restart of the node on a busy machine (the DAL's default is 30 s).
-            dal = TenantDataAccess.local(
-                stack.directory, node.native_port, roles=RoleAssumer(stack.region), outage_deadline=300.0
-            )
+            dal = tenant_dal(stack.directory, node.native_port, stack.region, outage_deadline=300.0)
             services.callback(dal.close)
 
         with steps.step("Waiting for the job to run (its first complete checkpoint)"):
