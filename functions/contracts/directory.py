@@ -1,26 +1,36 @@
 """The tenant directory's record: what running code knows about one tenant, and its JSON form.
 
     {"acme": {"tier": "premium", "status": "active", "keyspace": "tenant_acme",
-              "s3Prefix": "tenant=acme/", "roleArn": "arn:aws:iam::123456789012:role/..."}}
+              "s3Prefix": "tenant=acme/", "roleArn": "arn:aws:iam::123456789012:role/...",
+              "migration": null}}
 
-The program writes it (components/storage/directory.py); the DAL and the demo read it. One model, so
-writer and readers cannot drift: `to_entry` writes the JSON form, `from_entry` reads and checks it.
+`migration` is set while the tenant moves between tiers (functions/contracts/migration.py): then
+`tier`, `keyspace` and `roleArn` are the target's, and the migration names the source.
+
+The program writes it (components/storage/directory.py) into the directory document that running code
+reads (`directory_document` / `parse_document`); the DAL, the authorizer and the jobs read it. One model,
+so writer and readers cannot drift: `to_entry` writes the JSON form, `from_entry` reads and checks it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from functions.contracts.aws import is_role_arn
 from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
+from functions.contracts.migration import MigrationRecord
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
 
 TenantStatus = Literal["active", "offboarded"]
 TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
 ENTRY_KEYS = ("tier", "status", "keyspace", "s3Prefix", "roleArn")  # the JSON form's keys are camelCase
+MIGRATION_KEY = "migration"  # optional in an entry: absent or null when the tenant is not moving
+# The document running code reads (an S3 object the program publishes): {"version": 1, "tenants": {...}}.
+DOCUMENT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -31,10 +41,35 @@ class TenantRecord:
     keyspace: str
     s3_prefix: str
     role_arn: str | None  # None once the tenant is no longer served
+    migration: MigrationRecord | None = None  # set while the tenant moves between tiers
 
     @property
     def active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def read_keyspace(self) -> str:
+        """Where the tenant's reads go: the source while a migration copies, else its own storage."""
+        if self.migration is not None and self.migration.reads_from_source:
+            return self.migration.keyspace
+        return self.keyspace
+
+    @property
+    def write_keyspaces(self) -> tuple[str, ...]:
+        """Where each write goes, the read storage first: both storages until a migration is done."""
+        if self.migration is None or not self.migration.writes_to_source:
+            return (self.keyspace,)
+        if self.migration.reads_from_source:
+            return (self.migration.keyspace, self.keyspace)
+        return (self.keyspace, self.migration.keyspace)
+
+    def role_for(self, keyspace: str) -> str | None:
+        """The role that reaches `keyspace` for this tenant: its own storage's, or the migration source's."""
+        if keyspace == self.keyspace:
+            return self.role_arn
+        if self.migration is not None and keyspace == self.migration.keyspace:
+            return self.migration.role_arn
+        raise ContractError(f"tenant {self.tenant_id!r} has no storage in keyspace {keyspace!r}")
 
     @property
     def pooled(self) -> bool:
@@ -48,6 +83,7 @@ class TenantRecord:
             "keyspace": self.keyspace,
             "s3Prefix": self.s3_prefix,
             "roleArn": self.role_arn,
+            MIGRATION_KEY: None if self.migration is None else self.migration.to_entry(),
         }
 
     @staticmethod
@@ -81,4 +117,33 @@ class TenantRecord:
             raise problem(f"roleArn {role_arn!r} is not an IAM role ARN")
         if status == "active" and role_arn is None:
             raise problem("an active tenant needs a roleArn to reach its data")
-        return TenantRecord(tenant_id, tier, status, keyspace, s3_prefix, role_arn)
+        migration = None
+        if entry.get(MIGRATION_KEY) is not None:
+            try:
+                migration = MigrationRecord.from_entry(entry[MIGRATION_KEY])
+            except ContractError as error:
+                raise problem(str(error)) from error
+            if migration.keyspace not in (POOLED_KEYSPACE, silo_keyspace(tenant_id)) or migration.keyspace == keyspace:
+                raise problem(f"migration keyspace {migration.keyspace!r} is not the tenant's other storage")
+            if status != "active":
+                raise problem("an offboarded tenant cannot be migrating")
+        return TenantRecord(tenant_id, tier, status, keyspace, s3_prefix, role_arn, migration)
+
+
+def directory_document(records: Iterable[TenantRecord]) -> dict[str, Any]:
+    """The published directory: what `parse_document` reads back."""
+    return {"version": DOCUMENT_VERSION, "tenants": {record.tenant_id: record.to_entry() for record in records}}
+
+
+def parse_document(text: str | bytes, source: str = "the tenant directory") -> dict[str, TenantRecord]:
+    """Every record of a published directory; ContractError naming `source` and the problem."""
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ContractError(f"{source} is not JSON: {error}") from error
+    if not isinstance(document, Mapping) or document.get("version") != DOCUMENT_VERSION:
+        raise ContractError(f"{source} is not a version {DOCUMENT_VERSION} directory document")
+    tenants = document.get("tenants")
+    if not isinstance(tenants, Mapping):
+        raise ContractError(f"{source} has no `tenants` object")
+    return {tenant_id: TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in tenants.items()}

@@ -94,6 +94,7 @@ def test_a_tenant_entry_drops_the_role_of_a_tenant_no_longer_served():
         "keyspace": "tenant_acme_corp",
         "s3Prefix": "tenant=acme-corp/",
         "roleArn": "arn:aws:iam::123456789012:role/x",
+        "migration": None,
     }
     assert tenant_entry(gone, "arn:aws:iam::123456789012:role/x")["roleArn"] is None
     assert tenant_entry(gone, None)["status"] == "offboarded"

@@ -166,6 +166,7 @@ def test_the_tenants_output_says_where_each_tenant_lives(run):
         "keyspace": "tenant_acme",
         "s3Prefix": "tenant=acme/",
         "roleArn": roles["tenant-acme-role"],
+        "migration": None,
     }
     assert tenants["globex-corp"]["keyspace"] == "tenant_globex_corp"
     assert tenants["hooli"] == {
@@ -174,6 +175,7 @@ def test_the_tenants_output_says_where_each_tenant_lives(run):
         "keyspace": "tenants_pool",
         "s3Prefix": "tenant=hooli/",
         "roleArn": roles["pooled-storage-role"],
+        "migration": None,
     }
     assert run.outputs["pooledKeyspace"] == "tenants_pool"
     assert run.outputs["applicationRoleArn"] == roles["application-role-role"]
@@ -248,6 +250,7 @@ def test_an_offboarded_basic_tenant_keeps_its_pooled_data_but_loses_its_role():
         "keyspace": "tenants_pool",
         "s3Prefix": "tenant=vandelay/",
         "roleArn": None,
+        "migration": None,
     }
     assert run.protected("pooled-storage-orders")
 
