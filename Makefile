@@ -36,7 +36,7 @@ LAMBDA_PLATFORM := $(shell sed -nE 's/^LAMBDA_WHEEL_PLATFORM = "([^"]+)"$$/\1/p'
 AUTHORIZER_LOCK := functions/authorizer/requirements.lock
 
 .PHONY: help check check-python check-lambda-python check-jvm venv flink-venv authorizer-venv lock \
-	iam-evaluator plan demo soak test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
+	iam-evaluator engine plan demo soak test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ soak: venv flink-venv check-jvm $(FLINK_JAR) ## sustained load with a Flink cras
 
 demo: venv flink-venv check-jvm iam-evaluator $(FLINK_JAR) ## the whole stack live here (moto, Cassandra, PyFlink), with a report (STACK=dev; JSON=1)
 	@$(PY) -m local.sandbox.demo --stack $(STACK) $(JSON_FLAG)
+
+engine: venv ## the Pulumi CLI and Python language host, built once from the Go module proxy when no `pulumi` is on the PATH (~6 min)
+	@$(PY) -m local.engine.toolchain build
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .
