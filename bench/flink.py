@@ -19,7 +19,7 @@ import shutil
 import time
 from pathlib import Path
 
-from functions.flink.local import ENRICHED_DIR, REJECTED_DIR, read_output, run_local
+from functions.flink.local import ENRICHED_DIR, REJECTED_DIR, job_jar, read_output, run_local
 from functions.flink.pipeline import ENRICHED_TABLE, SOURCE_TABLE, create_table_env
 from functions.flink.tables import FileSink, FileSource
 
@@ -55,7 +55,7 @@ def run_passthrough(records: Path, out: Path) -> None:
     for name in (ENRICHED_DIR, REJECTED_DIR):
         shutil.rmtree(out / name, ignore_errors=True)
         (out / name).mkdir(parents=True)
-    t_env = create_table_env()
+    t_env = create_table_env([job_jar()])  # the same environment as the job's (its jar loaded)
     t_env.execute_sql(FileSource(str(records.resolve())).ddl(SOURCE_TABLE))
     t_env.execute_sql(FileSink(str((out / ENRICHED_DIR).resolve())).ddl(ENRICHED_TABLE))
     t_env.execute_sql(f"INSERT INTO {ENRICHED_TABLE} SELECT line FROM {SOURCE_TABLE}").wait()

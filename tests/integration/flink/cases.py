@@ -116,6 +116,18 @@ DEPTH_AND_DUPLICATE_CASES: list[Case] = [
     Case("unbalanced arrays", "[" * 50 + "]" * 49, rules.NOT_JSON_OBJECT),
 ]
 
+# JSON is the whole line: both paths refuse what follows the object, and a byte order mark.
+STRICT_JSON_CASES: list[Case] = [
+    Case("trailing text after the object", '{"tenantId": "acme", "payload": {}} x', rules.NOT_JSON_OBJECT),
+    Case(
+        "a second object after the first",
+        '{"tenantId": "acme", "payload": {}}{"tenantId": "globex", "payload": {}}',
+        rules.NOT_JSON_OBJECT,
+    ),
+    Case("byte order mark", '\ufeff{"tenantId": "acme", "payload": {}}', rules.NOT_JSON_OBJECT),
+    Case("trailing whitespace is fine", '{"tenantId": "trail", "payload": {}} \t', None),
+]
+
 CASES: list[Case] = [
     Case("good", _line(envelope("good-1")), None),
     Case(
@@ -168,4 +180,5 @@ CASES: list[Case] = [
     ),
     Case("not json, long but kept whole", "<" * 99_000, rules.NOT_JSON_OBJECT),
     *DEPTH_AND_DUPLICATE_CASES,
+    *STRICT_JSON_CASES,
 ]

@@ -11,8 +11,8 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.functions.ScalarFunction;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -53,8 +53,7 @@ public final class EnrichRecord extends ScalarFunction {
     private transient Rules rules;
 
     private transient JsonFactory json;
-    private transient Buffer values;
-    private transient Buffer enriched;
+    private transient Bytes values;
 
     @Override
     public boolean isDeterministic() {
@@ -76,8 +75,7 @@ public final class EnrichRecord extends ScalarFunction {
             rules = current;
             json = new JsonFactory();
             json.setRootValueSeparator(null); // the fields' values are printed one after another
-            values = new Buffer();
-            enriched = new Buffer();
+            values = new Bytes();
         }
         if (line == null) {
             return GenericRowData.of(NOT_JSON_OBJECT, null, now);
@@ -141,16 +139,15 @@ public final class EnrichRecord extends ScalarFunction {
                 if (field == 0 && value == JsonToken.VALUE_STRING) {
                     tenantId = parser.getText();
                 }
-                generator.flush();
-                start[field] = values.size();
+                start[field] = values.size + generator.getOutputBuffered();
                 generator.copyCurrentStructure(parser);
-                generator.flush();
-                end[field] = values.size();
+                end[field] = values.size + generator.getOutputBuffered();
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 return NOT_JSON_OBJECT; // (the parser throws first on most broken text)
             }
         }
+        // (closing the generator flushed every value into `values`)
         if (repeated) {
             return DUPLICATE_FIELD;
         }
@@ -190,38 +187,64 @@ public final class EnrichRecord extends ScalarFunction {
 
     /** The enriched record: each field in order (null when absent), then the timestamp. */
     private byte[] print(Rules current, long now) {
-        enriched.reset();
-        enriched.write('{');
-        byte[] printed = values.array();
-        for (int field = 0; field < current.names.length; field++) {
-            if (field > 0) {
-                enriched.write(',');
-            }
-            enriched.write(current.keys[field], 0, current.keys[field].length);
-            if (current.kind[field] == null) {
-                enriched.write(NULL, 0, NULL.length);
-            } else {
-                enriched.write(printed, current.start[field], current.end[field] - current.start[field]);
-            }
-        }
-        enriched.write(',');
-        enriched.write(current.timestampKey, 0, current.timestampKey.length);
         byte[] millis = Long.toString(now).getBytes(StandardCharsets.US_ASCII);
-        enriched.write(millis, 0, millis.length);
-        enriched.write('}');
-        return enriched.toByteArray();
+        int count = current.names.length;
+        int length = 1 + current.timestampKey.length + millis.length + 1 + count; // { key millis } and commas
+        for (int field = 0; field < count; field++) {
+            length += current.keys[field].length
+                    + (current.kind[field] == null ? NULL.length : current.end[field] - current.start[field]);
+        }
+        byte[] record = new byte[length];
+        record[0] = '{';
+        int at = 1;
+        for (int field = 0; field < count; field++) {
+            at = put(record, at, current.keys[field], 0, current.keys[field].length);
+            if (current.kind[field] == null) {
+                at = put(record, at, NULL, 0, NULL.length);
+            } else {
+                at = put(record, at, values.buf, current.start[field], current.end[field] - current.start[field]);
+            }
+            record[at++] = ',';
+        }
+        at = put(record, at, current.timestampKey, 0, current.timestampKey.length);
+        at = put(record, at, millis, 0, millis.length);
+        record[at] = '}';
+        return record;
+    }
+
+    private static int put(byte[] target, int at, byte[] source, int from, int length) {
+        System.arraycopy(source, from, target, at, length);
+        return at + length;
     }
 
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
-    /** A ByteArrayOutputStream whose bytes can be read in place (reused for every record). */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer() {
-            super(4096);
+    /** A growable byte buffer, reused for every record (ByteArrayOutputStream locks on every write). */
+    private static final class Bytes extends OutputStream {
+        byte[] buf = new byte[4096];
+        int size;
+
+        void reset() {
+            size = 0;
         }
 
-        byte[] array() {
-            return buf;
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int from, int length) {
+            ensure(length);
+            System.arraycopy(source, from, buf, size, length);
+            size += length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
         }
     }
 
