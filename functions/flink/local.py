@@ -29,7 +29,9 @@ def job_jar(environ: Mapping[str, str] = os.environ) -> Path:
     """The job's jar (the connectors and the SQL path's function): $FLINK_CONNECTOR_JAR, else the built one."""
     jar = Path(environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
     if not jar.is_file():
-        raise JobConfigurationError(f"no job jar at {jar} (make flink-jars builds it; {CONNECTOR_JAR_ENV} names another)")
+        raise JobConfigurationError(
+            f"no job jar at {jar} (make flink-jars builds it; {CONNECTOR_JAR_ENV} names another)"
+        )
     return jar
 
 

@@ -34,7 +34,11 @@ def create_table_env(
     checkpoint_interval_ms: None leaves checkpointing to the runtime (Managed Service configures it).
     restart: False makes a local run fail at the first error instead of restarting forever."""
     jar_uris = [Path(jar).resolve().as_uri() for jar in jars]
-    t_env = _local_table_env_with(jar_uris) if jar_uris else TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    t_env = (
+        _local_table_env_with(jar_uris)
+        if jar_uris
+        else TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    )
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
     # Both INSERTs read the view `routed`: optimise it once, as one block with all its columns, so
