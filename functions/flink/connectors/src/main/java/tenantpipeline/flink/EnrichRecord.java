@@ -4,6 +4,8 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -19,33 +21,39 @@ import java.util.regex.Pattern;
 
 /**
  * The SQL path's enrichment: one parse of each Kinesis record, with Jackson's streaming parser (the one
- * Flink ships), deciding whether the record is acceptable and printing its enriched form.
+ * Flink ships), deciding whether the record is acceptable and printing what goes to its sink.
  *
- * <p>SQL: {@code enrich_record(line, tenantIdRegex, fields, timestampField, maxDepth, maxRecordBytes,
- * maxEnrichedBytes)} returns {@code ROW<code INT, enriched STRING, ts BIGINT>}: {@code code} NULL and the
- * enriched record, or the code of the reason to reject it (and no record); {@code ts} is the processing
- * time (epoch ms) either way. Every rule comes from Python (functions/flink/sql.py passes the rules'
- * values as literals): the tenant id pattern, the record's fields in output order (the tenant id first,
- * the payload last), the timestamp's name and the limits. The reason codes are the positions (from 1)
- * of sql.py's REASONS, which is also the order in which the checks decide.
+ * <p>SQL: {@code enrich_record(line, rules)} returns {@code ROW<reason STRING, record STRING>}: reason
+ * NULL and the enriched record, or the reason and the rejected record ({@code {"reason", "record",
+ * "timestamp"}}, the raw record cut to a length). {@code rules} is a JSON literal that
+ * functions/flink/sql.py writes from Python's rules and contracts (nothing here restates one): the
+ * tenant id pattern, the record's fields in output order (the tenant id first, the payload last), the
+ * output's field names, the limits and every reason's text. It is read once per task.
  *
- * <p>The enriched record re-prints each field as Jackson reads it, as Flink's JSON functions did (1e6
- * becomes 1000000.0). A record is JSON only as RFC 8259 says, and whole: trailing text, a byte order mark
- * or another encoding than UTF-8 makes it "not a JSON object".
+ * <p>The checks decide in this order: size, depth (on the bytes, before any parse: RecordShape), JSON
+ * object, repeated field, tenant id, payload, enriched size. The enriched record re-prints each field
+ * as Jackson reads it, as Flink's JSON functions did (1e6 becomes 1000000.0). A record is JSON only as
+ * RFC 8259 says, and whole: trailing text, a byte order mark or another encoding than UTF-8 makes it
+ * "not a JSON object".
  */
 public final class EnrichRecord extends ScalarFunction {
     private static final long serialVersionUID = 1L;
 
-    // Positions in functions/flink/sql.py's REASONS.
-    static final int RECORD_TOO_LARGE = 1;
-    static final int TOO_DEEP = 2;
-    static final int NOT_JSON_OBJECT = 3;
-    static final int DUPLICATE_FIELD = 4;
-    static final int MISSING_TENANT_ID = 5;
-    static final int INVALID_TENANT_ID = 6;
-    static final int MISSING_PAYLOAD = 7;
-    static final int PAYLOAD_NOT_OBJECT = 8;
-    static final int ENRICHED_TOO_LARGE = 9;
+    // The checks, by the names of their reasons in the rules (functions/flink/rules.py).
+    private static final String[] CHECKS = {
+        "RECORD_TOO_LARGE", "TOO_DEEP", "NOT_JSON_OBJECT", "DUPLICATE_FIELD", "MISSING_TENANT_ID",
+        "INVALID_TENANT_ID", "MISSING_PAYLOAD", "PAYLOAD_NOT_OBJECT", "ENRICHED_TOO_LARGE",
+    };
+    static final int RECORD_TOO_LARGE = 0;
+    static final int TOO_DEEP = 1;
+    static final int NOT_JSON_OBJECT = 2;
+    static final int DUPLICATE_FIELD = 3;
+    static final int MISSING_TENANT_ID = 4;
+    static final int INVALID_TENANT_ID = 5;
+    static final int MISSING_PAYLOAD = 6;
+    static final int PAYLOAD_NOT_OBJECT = 7;
+    static final int ENRICHED_TOO_LARGE = 8;
+    private static final int ACCEPTED = -1;
 
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
@@ -60,55 +68,74 @@ public final class EnrichRecord extends ScalarFunction {
         return false; // reads the clock; also keeps the planner from calling it once per field of its result
     }
 
-    public @DataTypeHint(value = "ROW<code INT, enriched STRING, ts BIGINT>", bridgedTo = RowData.class) RowData eval(
+    public @DataTypeHint(value = "ROW<reason STRING, record STRING>", bridgedTo = RowData.class) RowData eval(
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData line,
-            @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData tenantIdRegex,
-            @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData fields,
-            @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData timestampField,
-            int maxDepth,
-            int maxRecordBytes,
-            int maxEnrichedBytes) {
+            @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData rulesJson) {
         long now = System.currentTimeMillis();
         Rules current = rules;
-        if (current == null || !current.sameAs(tenantIdRegex, fields, timestampField, maxDepth, maxRecordBytes, maxEnrichedBytes)) {
-            current = new Rules(tenantIdRegex, fields, timestampField, maxDepth, maxRecordBytes, maxEnrichedBytes);
+        if (current == null || !current.source.equals(String.valueOf(rulesJson))) {
+            current = new Rules(String.valueOf(rulesJson));
             rules = current;
             json = new JsonFactory();
             json.setRootValueSeparator(null); // the fields' values are printed one after another
             values = new Bytes();
         }
+        int check = classify(line, current);
+        if (check == ACCEPTED) {
+            byte[] record = print(current, now);
+            if (record.length <= current.maxEnrichedBytes) {
+                return GenericRowData.of(null, StringData.fromBytes(record));
+            }
+            check = ENRICHED_TOO_LARGE;
+        }
+        return reject(current, check, line, now);
+    }
+
+    private int classify(StringData line, Rules current) {
         if (line == null) {
-            return GenericRowData.of(NOT_JSON_OBJECT, null, now);
+            return NOT_JSON_OBJECT;
         }
         if (utf8Length(line) > current.maxRecordBytes) {
-            return GenericRowData.of(RECORD_TOO_LARGE, null, now);
+            return RECORD_TOO_LARGE;
         }
         byte[] text = line.toBytes();
         if (RecordShape.nestsDeeperThan(text, current.maxDepth)) {
-            return GenericRowData.of(TOO_DEEP, null, now);
+            return TOO_DEEP;
         }
-        int code;
         try {
-            code = parse(text, current);
+            return parse(text, current);
         } catch (IOException | RuntimeException error) {
             // Not JSON (or not UTF-8): a reason, never an error that would stop the job for every tenant.
-            code = NOT_JSON_OBJECT;
+            return NOT_JSON_OBJECT;
         }
-        if (code != 0) {
-            return GenericRowData.of(code, null, now);
+    }
+
+    /** The rejected record: the reason, the raw record (cut to a length that fits Firehose), the time. */
+    private RowData reject(Rules current, int check, StringData line, long now) {
+        String reason = current.reasons[check];
+        String raw = line == null ? null : line.toString();
+        if (raw != null && raw.codePointCount(0, raw.length()) > current.maxRejectedChars) {
+            raw = raw.substring(0, raw.offsetByCodePoints(0, current.maxRejectedChars));
+            reason = reason + current.truncatedNote;
         }
-        byte[] record = print(current, now);
-        if (record.length > current.maxEnrichedBytes) {
-            return GenericRowData.of(ENRICHED_TOO_LARGE, null, now);
+        Bytes out = new Bytes();
+        try (JsonGenerator generator = json.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeStringField(current.rejectFields[0], reason);
+            generator.writeStringField(current.rejectFields[1], raw);
+            generator.writeNumberField(current.rejectFields[2], now);
+            generator.writeEndObject();
+        } catch (IOException error) {
+            throw new IllegalStateException("cannot print a rejected record", error); // in memory: never
         }
-        return GenericRowData.of(null, StringData.fromBytes(record), now);
+        return GenericRowData.of(StringData.fromString(reason), StringData.fromBytes(Arrays.copyOf(out.buf, out.size)));
     }
 
     private static int utf8Length(StringData line) {
         return line instanceof BinaryStringData ? ((BinaryStringData) line).getSizeInBytes() : line.toBytes().length;
     }
 
-    /** Parse the record once: 0 when acceptable (its fields' values printed into `values`), else a code. */
+    /** Parse the record once: ACCEPTED (its fields' values printed into `values`), or the failed check. */
     private int parse(byte[] text, Rules current) throws IOException {
         if (!startsLikeUtf8Object(text)) {
             return NOT_JSON_OBJECT;
@@ -148,23 +175,25 @@ public final class EnrichRecord extends ScalarFunction {
             }
         }
         // (closing the generator flushed every value into `values`)
-        if (repeated) {
-            return DUPLICATE_FIELD;
-        }
+        return repeated ? DUPLICATE_FIELD : checkFields(tenantId, current);
+    }
+
+    private static int checkFields(String tenantId, Rules current) {
+        JsonToken[] kind = current.kind;
         if (kind[0] == null || kind[0] == JsonToken.VALUE_NULL) {
             return MISSING_TENANT_ID;
         }
         if (tenantId == null || !current.tenantId.matcher(tenantId).matches()) {
             return INVALID_TENANT_ID;
         }
-        JsonToken payload = kind[count - 1];
+        JsonToken payload = kind[kind.length - 1];
         if (payload == null || payload == JsonToken.VALUE_NULL) {
             return MISSING_PAYLOAD;
         }
         if (payload != JsonToken.START_OBJECT) {
             return PAYLOAD_NOT_OBJECT;
         }
-        return 0;
+        return ACCEPTED;
     }
 
     /**
@@ -248,45 +277,94 @@ public final class EnrichRecord extends ScalarFunction {
         }
     }
 
-    /** The rules passed in, checked and prepared, with the per-record scratch space they size. */
+    /** The rules passed in (sql.py's JSON), checked and prepared, with the scratch space they size. */
     private static final class Rules {
-        final String tenantIdRegex;
-        final String fieldList;
-        final String timestampName;
-        final int maxDepth;
-        final int maxRecordBytes;
-        final int maxEnrichedBytes;
+        final String source;
         final Pattern tenantId;
         final String[] names;
         final byte[][] keys; // "name":
         final byte[] timestampKey;
+        final String[] rejectFields;
+        final String[] reasons; // by check
+        final String truncatedNote;
+        final int maxDepth;
+        final int maxRecordBytes;
+        final int maxEnrichedBytes;
+        final int maxRejectedChars;
         final int[] start;
         final int[] end;
         final JsonToken[] kind;
 
-        Rules(StringData tenantIdRegex, StringData fields, StringData timestampField, int maxDepth, int maxRecordBytes, int maxEnrichedBytes) {
-            this.tenantIdRegex = String.valueOf(tenantIdRegex);
-            this.fieldList = String.valueOf(fields);
-            this.timestampName = String.valueOf(timestampField);
-            this.maxDepth = maxDepth;
-            this.maxRecordBytes = maxRecordBytes;
-            this.maxEnrichedBytes = maxEnrichedBytes;
-            this.tenantId = Pattern.compile(this.tenantIdRegex);
-            this.names = fieldList.split(",", -1);
-            if (names.length < 2) {
-                throw new IllegalArgumentException("enrich_record needs the tenant id field and the payload field, got: " + fieldList);
+        Rules(String source) {
+            this.source = source;
+            JsonNode rules;
+            try {
+                rules = new ObjectMapper().readTree(source);
+            } catch (IOException error) {
+                throw new IllegalArgumentException("enrich_record: its rules are not JSON: " + source, error);
             }
-            this.keys = new byte[names.length][];
+            tenantId = Pattern.compile(text(rules, "tenantIdPattern"));
+            names = texts(rules, "fields");
+            if (names.length < 2) {
+                throw new IllegalArgumentException("enrich_record needs the tenant id and payload fields: " + source);
+            }
+            keys = new byte[names.length][];
             for (int i = 0; i < names.length; i++) {
                 keys[i] = key(names[i]);
             }
-            this.timestampKey = key(timestampName);
-            if (maxDepth < 1 || maxRecordBytes < 1 || maxEnrichedBytes < 1) {
-                throw new IllegalArgumentException("enrich_record's limits must be positive: " + maxDepth + ", " + maxRecordBytes + ", " + maxEnrichedBytes);
+            timestampKey = key(text(rules, "timestampField"));
+            rejectFields = texts(rules, "rejectFields");
+            if (rejectFields.length != 3) {
+                throw new IllegalArgumentException("enrich_record: rejectFields are reason, record, timestamp: " + source);
             }
-            this.start = new int[names.length];
-            this.end = new int[names.length];
-            this.kind = new JsonToken[names.length];
+            reasons = new String[CHECKS.length];
+            for (int i = 0; i < CHECKS.length; i++) {
+                reasons[i] = text(rules.path("reasons"), CHECKS[i]);
+            }
+            truncatedNote = text(rules, "truncatedNote");
+            maxDepth = number(rules, "maxDepth");
+            maxRecordBytes = number(rules, "maxRecordBytes");
+            maxEnrichedBytes = number(rules, "maxEnrichedBytes");
+            maxRejectedChars = number(rules, "maxRejectedChars");
+            start = new int[names.length];
+            end = new int[names.length];
+            kind = new JsonToken[names.length];
+        }
+
+        private static String text(JsonNode node, String name) {
+            JsonNode value = node.get(name);
+            if (value == null || !value.isTextual()) {
+                throw new IllegalArgumentException("enrich_record: its rules have no text '" + name + "'");
+            }
+            return value.asText();
+        }
+
+        private static String[] texts(JsonNode node, String name) {
+            JsonNode value = node.get(name);
+            if (value == null || !value.isArray()) {
+                throw new IllegalArgumentException("enrich_record: its rules have no list '" + name + "'");
+            }
+            String[] out = new String[value.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = text(value, i);
+            }
+            return out;
+        }
+
+        private static String text(JsonNode array, int index) {
+            JsonNode value = array.get(index);
+            if (!value.isTextual()) {
+                throw new IllegalArgumentException("enrich_record: not a text in its rules: " + value);
+            }
+            return value.asText();
+        }
+
+        private static int number(JsonNode node, String name) {
+            JsonNode value = node.get(name);
+            if (value == null || !value.canConvertToInt() || value.asInt() < 1) {
+                throw new IllegalArgumentException("enrich_record: its rules have no positive '" + name + "'");
+            }
+            return value.asInt();
         }
 
         private static byte[] key(String name) {
@@ -303,15 +381,6 @@ public final class EnrichRecord extends ScalarFunction {
                 }
             }
             return -1;
-        }
-
-        boolean sameAs(StringData regex, StringData fields, StringData timestamp, int depth, int recordBytes, int enrichedBytes) {
-            return depth == maxDepth
-                    && recordBytes == maxRecordBytes
-                    && enrichedBytes == maxEnrichedBytes
-                    && tenantIdRegex.equals(String.valueOf(regex))
-                    && fieldList.equals(String.valueOf(fields))
-                    && timestampName.equals(String.valueOf(timestamp));
         }
     }
 }
