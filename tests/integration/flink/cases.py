@@ -126,6 +126,13 @@ STRICT_JSON_CASES: list[Case] = [
     ),
     Case("byte order mark", '\ufeff{"tenantId": "acme", "payload": {}}', rules.NOT_JSON_OBJECT),
     Case("trailing whitespace is fine", '{"tenantId": "trail", "payload": {}} \t', None),
+    Case(
+        "every kind of value, nested, escaped",
+        '{"tenantId":"acme","requestId":"kinds-1","payload":{"a":[{"b":[1,{"c":[]},[[],{}]]},{},[-0.5e-3]],'
+        '"s":"q\\"\\\\\\u00e9\\n\\ud83d\\ude00/","t":true,"f":false,"n":null,"i":-12,"big":123456789012345678901234567890,'
+        '"e\\u0073c":{"":""}},"tier":{"x":[1]}}',
+        None,
+    ),
 ]
 
 CASES: list[Case] = [

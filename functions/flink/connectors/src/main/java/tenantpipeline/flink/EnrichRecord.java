@@ -3,7 +3,9 @@ package tenantpipeline.flink;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonStreamContext;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.table.annotation.DataTypeHint;
@@ -31,10 +33,11 @@ import java.util.regex.Pattern;
  * output's field names, the limits and every reason's text. It is read once per task.
  *
  * <p>The checks decide in this order: size, depth (on the bytes, before any parse: RecordShape), JSON
- * object, repeated field, tenant id, payload, enriched size. The enriched record re-prints each field
- * as Jackson reads it, as Flink's JSON functions did (1e6 becomes 1000000.0). A record is JSON only as
- * RFC 8259 says, and whole: trailing text, a byte order mark or another encoding than UTF-8 makes it
- * "not a JSON object".
+ * object, repeated field, tenant id, payload, enriched size. The enriched record prints each field
+ * compactly: strings and integers as written (escapes stay escapes), numbers with a fraction or an
+ * exponent as doubles (1e6 becomes 1000000.0, as with Flink's JSON functions before). A record is JSON
+ * only as RFC 8259 says, and whole: trailing text, a byte order mark or another encoding than UTF-8
+ * makes it "not a JSON object".
  */
 public final class EnrichRecord extends ScalarFunction {
     private static final long serialVersionUID = 1L;
@@ -148,8 +151,7 @@ public final class EnrichRecord extends ScalarFunction {
         values.reset();
         String tenantId = null;
         boolean repeated = false;
-        try (JsonParser parser = json.createParser(text);
-                JsonGenerator generator = json.createGenerator(values)) {
+        try (JsonParser parser = json.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return NOT_JSON_OBJECT;
             }
@@ -163,20 +165,105 @@ public final class EnrichRecord extends ScalarFunction {
                     continue;
                 }
                 kind[field] = value;
+                start[field] = values.size;
+                copyValue(parser, text, values, current.firsts);
+                end[field] = values.size;
                 if (field == 0 && value == JsonToken.VALUE_STRING) {
                     tenantId = parser.getText();
                 }
-                start[field] = values.size + generator.getOutputBuffered();
-                generator.copyCurrentStructure(parser);
-                end[field] = values.size + generator.getOutputBuffered();
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 return NOT_JSON_OBJECT; // (the parser throws first on most broken text)
             }
         }
-        // (closing the generator flushed every value into `values`)
         return repeated ? DUPLICATE_FIELD : checkFields(tenantId, current);
     }
+
+    /**
+     * Print the value the parser is at, compactly, into {@code out}, and leave the parser at its last
+     * token. Strings and integers are copied as written (the parser has checked them: escapes stay
+     * escapes); names are re-escaped; other numbers are printed as Jackson prints a double (1e6 becomes
+     * 1000000.0), as Flink's JSON functions did.
+     */
+    private static void copyValue(JsonParser parser, byte[] text, Bytes out, boolean[] firsts) throws IOException {
+        int depth = 0;
+        boolean first = false; // nothing printed yet in the innermost container
+        // firsts[d]: `first` of the container enclosing level d (RecordShape bounded the depth)
+        JsonToken token = parser.currentToken();
+        while (true) {
+            if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                out.write(token == JsonToken.END_OBJECT ? '}' : ']');
+                first = firsts[--depth];
+            } else {
+                JsonStreamContext container = parser.getParsingContext();
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    container = container.getParent(); // the one just opened is the value's own
+                }
+                if (token == JsonToken.FIELD_NAME || depth > 0 && container.inArray()) {
+                    if (!first) {
+                        out.write(',');
+                    }
+                    first = false;
+                }
+                switch (token) {
+                    case START_OBJECT:
+                    case START_ARRAY:
+                        out.write(token == JsonToken.START_OBJECT ? '{' : '[');
+                        firsts[depth++] = first;
+                        first = true;
+                        break;
+                    case FIELD_NAME:
+                        byte[] name = QUOTER.quoteAsUTF8(parser.getCurrentName());
+                        out.write('"');
+                        out.write(name, 0, name.length);
+                        out.write('"');
+                        out.write(':');
+                        break;
+                    case VALUE_STRING:
+                    case VALUE_NUMBER_INT:
+                        int from = (int) parser.getTokenLocation().getByteOffset();
+                        parser.finishToken();
+                        out.write(text, from, (int) parser.getCurrentLocation().getByteOffset() - from);
+                        break;
+                    case VALUE_NUMBER_FLOAT:
+                        double number = parser.getDoubleValue();
+                        String printed = Double.toString(number);
+                        boolean finite = !Double.isNaN(number) && !Double.isInfinite(number);
+                        if (!finite) {
+                            out.write('"'); // as Jackson quotes non-numeric numbers
+                        }
+                        byte[] digits = printed.getBytes(StandardCharsets.US_ASCII);
+                        out.write(digits, 0, digits.length);
+                        if (!finite) {
+                            out.write('"');
+                        }
+                        break;
+                    case VALUE_TRUE:
+                        out.write(TRUE, 0, TRUE.length);
+                        break;
+                    case VALUE_FALSE:
+                        out.write(FALSE, 0, FALSE.length);
+                        break;
+                    case VALUE_NULL:
+                        out.write(NULL, 0, NULL.length);
+                        break;
+                    default:
+                        throw new IOException("unexpected " + token);
+                }
+            }
+            if (depth == 0) {
+                return;
+            }
+            token = parser.nextToken();
+            if (token == null) {
+                throw new IOException("the record ends inside a value");
+            }
+        }
+    }
+
+    private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     private static int checkFields(String tenantId, Rules current) {
         JsonToken[] kind = current.kind;
@@ -294,6 +381,7 @@ public final class EnrichRecord extends ScalarFunction {
         final int[] start;
         final int[] end;
         final JsonToken[] kind;
+        final boolean[] firsts;
 
         Rules(String source) {
             this.source = source;
@@ -329,6 +417,7 @@ public final class EnrichRecord extends ScalarFunction {
             start = new int[names.length];
             end = new int[names.length];
             kind = new JsonToken[names.length];
+            firsts = new boolean[maxDepth + 1];
         }
 
         private static String text(JsonNode node, String name) {
