@@ -42,7 +42,7 @@ def create_table_env(
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
     # Both INSERTs read the view `routed`: optimise it once, as one block with all its columns, so
-    # that the JSON functions under it run once per record for both sinks (sql.py).
+    # that the function under it runs once per record for both sinks (sql.py).
     config.set("table.optimizer.reuse-optimize-block-with-digest-enabled", "true")
     # The job's operators never change a record they are handed (the Calcs build new rows; the sinks
     # write bytes), so records pass between chained operators without being copied for each one.
