@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,11 @@ pytestmark = pytest.mark.moto
 
 
 @pytest.fixture
-def own_directory(moto_server: MotoServer, directory_bucket: str) -> tuple[str, Callable[[dict[str, dict]], None]]:
+def own_directory(moto_server: MotoServer, directory_bucket: str) -> tuple[str, Callable[..., None]]:
     """A directory object of this test's own (the key), and how to publish a new version of it."""
     key = f"tests/{uuid.uuid4().hex}/tenants.json"
 
-    def publish(entries: dict[str, dict]) -> None:
+    def publish(entries: dict[str, dict[str, Any]]) -> None:
         publish_directory(moto_server.endpoint, directory_bucket, key, entries)
 
     publish(DIRECTORY)
@@ -67,7 +68,7 @@ def test_the_tier_is_the_directorys_whatever_custom_tier_says(authorizer: Author
 
 
 def test_a_published_tier_change_reaches_an_existing_users_token_after_the_max_age(
-    make_authorizer: Callable[..., Authorizer], cognito: CognitoPool, own_directory: tuple[str, Callable]
+    make_authorizer: Callable[..., Authorizer], cognito: CognitoPool, own_directory: tuple[str, Callable[..., None]]
 ) -> None:
     key, publish = own_directory
     authorizer = make_authorizer(TENANT_DIRECTORY_KEY=key, TENANT_DIRECTORY_MAX_AGE="1")
@@ -83,7 +84,7 @@ def test_a_published_tier_change_reaches_an_existing_users_token_after_the_max_a
 
 
 def test_an_offboarding_published_later_refuses_the_same_token(
-    make_authorizer: Callable[..., Authorizer], cognito: CognitoPool, own_directory: tuple[str, Callable]
+    make_authorizer: Callable[..., Authorizer], cognito: CognitoPool, own_directory: tuple[str, Callable[..., None]]
 ) -> None:
     key, publish = own_directory
     authorizer = make_authorizer(TENANT_DIRECTORY_KEY=key, TENANT_DIRECTORY_MAX_AGE="0")
