@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.contracts.directory import TenantRecord, parse_document
 from functions.contracts.errors import ContractError
-from functions.directory.errors import DirectoryUnavailableError
+from functions.directory.errors import DirectoryError, DirectoryUnavailableError
 
 DEFAULT_MAX_AGE = 60.0  # seconds between conditional GETs: how long a published change may take to arrive
 NOT_MODIFIED = 304
@@ -49,7 +49,7 @@ class DirectoryReader:
         clock: Callable[[], float] = time.monotonic,
     ):
         if max_age < 0:
-            raise ValueError(f"the directory's max age must be 0 or more seconds, got {max_age}")
+            raise DirectoryError(f"the directory's max age must be 0 or more seconds, got {max_age}")
         self._s3 = s3
         self.bucket = bucket
         self.key = key

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from functions.directory.errors import DirectoryUnavailableError
+from functions.directory.errors import DirectoryError, DirectoryUnavailableError
 from functions.directory.reader import DirectoryReader
 from local.services.moto_server import MotoServer
 from tests.support.authorizer import DIRECTORY, ManualClock, client, directory_entry, directory_json
@@ -133,5 +133,5 @@ def test_a_missing_object_fails_closed_and_is_tried_again_on_the_next_read(
 
 
 def test_the_max_age_is_not_negative(s3: Any) -> None:
-    with pytest.raises(ValueError, match="max age must be 0 or more seconds, got -1"):
+    with pytest.raises(DirectoryError, match="max age must be 0 or more seconds, got -1"):
         DirectoryReader(s3, BUCKET, "tenants.json", max_age=-1)
