@@ -137,7 +137,6 @@ def authorizer_policy(
     directory's one object (GetObject; a conditional GET needs nothing more)."""
     group = require_arn(log_group_arn, "logs")
     parameter = require_arn(parameter_arn, "ssm")
-    directory = require_object_arn(directory_object_arn)
     return document(
         # Lambda names each log stream at run time (date and instance): the group's streams, no other group.
         statement("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{group}:log-stream:*"]),
@@ -153,8 +152,18 @@ def authorizer_policy(
                 }
             },
         ),
-        statement("ReadTenantDirectory", ["s3:GetObject"], [directory]),
+        tenant_directory_statement(directory_object_arn),
     )
+
+
+def tenant_directory_statement(directory_object_arn: str) -> Statement:
+    """Read the published tenant directory: GetObject on its one object (a conditional GET needs no more)."""
+    return statement("ReadTenantDirectory", ["s3:GetObject"], [require_object_arn(directory_object_arn)])
+
+
+def tenant_directory_policy(directory_object_arn: str) -> Document:
+    """The tenant directory's readers other than the authorizer (the application role: the DAL)."""
+    return document(tenant_directory_statement(directory_object_arn))
 
 
 def firehose_delivery_policy(

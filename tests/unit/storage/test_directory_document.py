@@ -69,6 +69,25 @@ def test_the_authorizer_reads_that_object_and_nothing_else_in_s3(dev: DeclaredPi
     ]
 
 
+def test_the_application_role_reads_that_object_for_the_dal(dev: DeclaredPipeline) -> None:
+    bucket = dev.one(BUCKET, "tenant-directory")
+    (policy,) = [
+        r for r in dev.all("aws:iam/rolePolicy:RolePolicy") if r.name == "application-role-read-tenant-directory"
+    ]
+    assert policy.inputs["role"] == dev.one("aws:iam/role:Role", "application-role").id
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadTenantDirectory",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": [f"{bucket.outputs['arn']}/{DIRECTORY_DOCUMENT_KEY}"],
+            }
+        ],
+    }
+
+
 def test_the_same_roster_publishes_the_same_bytes() -> None:
     reordered = dict(reversed(list(DIRECTORY.items())))
 
