@@ -14,6 +14,8 @@ from functions.contracts.keyspaces import silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
 
 PROJECT = "tenant-pipeline"
+# The published tenant directory's object in its bucket (Namer.directory_bucket); the authorizer and the DAL read it.
+DIRECTORY_DOCUMENT_KEY = "tenants.json"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,10 @@ class Namer:
         """Deployment artifacts (the Flink job's code), apart from tenant data."""
         return fit(f"{self.prefix}-artifacts-{account_id}-{region}", "s3-bucket-name")
 
+    def directory_bucket(self, account_id: str, region: str) -> str:
+        """The published tenant directory (DIRECTORY_DOCUMENT_KEY): runtime configuration, apart from tenant data."""
+        return fit(f"{self.prefix}-directory-{account_id}-{region}", "s3-bucket-name")
+
     def log_group(self, service: str, *parts: str) -> str:
         """A CloudWatch log group in the service's conventional `/aws/<service>/` namespace."""
         return fit("/".join(("", "aws", service, "-".join((self.prefix, *parts)))), "log-group")
@@ -125,6 +131,10 @@ class Namer:
 
 def s3_bucket_arn(bucket: str) -> str:
     return f"arn:aws:s3:::{bucket}"
+
+
+def s3_object_arn(bucket: str, key: str) -> str:
+    return f"{s3_bucket_arn(bucket)}/{key}"
 
 
 def tenant_names(namer: Namer, tenant_id: str) -> dict[str, str]:

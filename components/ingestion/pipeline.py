@@ -36,6 +36,7 @@ class IngestionPipelineArgs:
     namer: Namer
     tenants: Sequence[TenantPlan]
     bucket_name: pulumi.Input[str]  # tiers.naming.Namer.ingest_bucket
+    directory_bucket: pulumi.Input[str]  # tiers.naming.Namer.directory_bucket: the authorizer reads the directory
     tags: Mapping[str, str]
 
 
@@ -76,6 +77,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 account_id=account_id,
                 user_pool_id=self.identity.user_pool.id,
                 app_client_ids=pulumi.Output.from_input(self.identity.app_client.id).apply(lambda client: [client]),
+                directory_bucket=args.directory_bucket,
                 tags=tags,
             ),
             opts=child,

@@ -1,10 +1,13 @@
-"""The stack output `tenants`: each tenant's directory record (functions/contracts/directory.py)."""
+"""The stack output `tenants`: each tenant's directory record (functions/contracts/directory.py), and the
+directory document published from it for running code (components/storage/directory_document.py)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
-from functions.contracts.directory import TenantRecord
+from functions.contracts.directory import TenantRecord, directory_document
 from tiers.plan import TenantPlan
 
 
@@ -23,3 +26,14 @@ def tenant_record(plan: TenantPlan, role_arn: str | None) -> TenantRecord:
 def tenant_entry(plan: TenantPlan, role_arn: str | None) -> dict[str, Any]:
     """The record in the output's JSON form."""
     return tenant_record(plan, role_arn).to_entry()
+
+
+def document_text(entries: Mapping[str, Any]) -> str:
+    """The published directory of the `tenants` output's entries: `{"version": 1, "tenants": {...}}`.
+
+    Each entry is read back through the contract's own reader first, so the program can never publish a
+    document that the authorizer and the DAL would refuse. Keys sorted, no spaces: the same roster gives the
+    same bytes (and ETag), so a `pulumi up` that changes no tenant writes no new object version.
+    """
+    records = [TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in sorted(entries.items())]
+    return json.dumps(directory_document(records), sort_keys=True, separators=(",", ":"))

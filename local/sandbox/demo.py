@@ -145,6 +145,8 @@ def authorizer_handler(stack: DeclaredStack, cloud: LocalCloud, log_path: Path) 
             "APP_CLIENT_IDS": cloud.app_client_id,
             "AWS_REGION": stack.region,
             "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
+            "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
+            "TENANT_DIRECTORY_KEY": stack.directory_key,
             "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
         }
     )

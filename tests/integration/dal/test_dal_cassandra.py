@@ -20,7 +20,6 @@ from functions.dal import (
     TenantDataAccess,
     TenantDirectory,
     TenantOffboardedError,
-    TierMismatchError,
     UnknownTenantError,
     tenant_scope,
 )
@@ -179,9 +178,8 @@ def test_operations_without_a_tenant_context_are_refused(local_dal: TenantDataAc
         (TenantContext("umbrella", "basic"), TenantOffboardedError),
         (TenantContext("hooli", "premium"), TenantOffboardedError),
         (TenantContext("stark", "basic"), UnknownTenantError),
-        (TenantContext("globex", "premium"), TierMismatchError),
     ],
-    ids=["offboarded-basic", "offboarded-premium", "unknown", "tier-mismatch"],
+    ids=["offboarded-basic", "offboarded-premium", "unknown"],
 )
 def test_contexts_the_directory_does_not_serve_are_refused(
     local_dal: TenantDataAccess, context: TenantContext, error: type[Exception]

@@ -14,7 +14,6 @@ from functions.dal import DalMetrics, TenantContext, TenantDataAccess, TenantDir
 from functions.dal.errors import (
     NoTenantContextError,
     TenantOffboardedError,
-    TierMismatchError,
     UnknownTenantError,
 )
 from functions.dal.events import DalEvents
@@ -62,7 +61,6 @@ def unconnected_dal() -> TenantDataAccess:
     [
         (TenantContext("stark", "basic"), UnknownTenantError, "unknown-tenant"),
         (TenantContext("umbrella", "basic"), TenantOffboardedError, "tenant-offboarded"),
-        (TenantContext("globex", "premium"), TierMismatchError, "tier-mismatch"),
     ],
 )
 def test_a_refused_context_is_logged_and_counted_with_its_tenant_and_reason(

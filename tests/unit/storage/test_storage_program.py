@@ -150,7 +150,12 @@ def test_roles_trust_the_application_role_which_may_assume_exactly_them(run):
     for role in tenant_roles:
         (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert trust["Principal"] == {"AWS": app_arn}
-    (assume,) = run.role_policy("application-role-role")["Statement"]
+    app_policies = [
+        r
+        for r in run.declaration.of_type("aws:iam/rolePolicy:RolePolicy")
+        if r.name == "application-role-assume-tenant-roles"
+    ]
+    (assume,) = json.loads(app_policies[0].inputs["policy"])["Statement"]
     assert all(fnmatchcase(role.outputs["arn"], assume["Resource"]) for role in tenant_roles)
     assert not fnmatchcase(app_arn, assume["Resource"])
     (pooled_trust,) = json.loads(run.declaration.named("pooled-storage-role").inputs["assumeRolePolicy"])["Statement"]
