@@ -15,6 +15,7 @@ from tiers.plan import TenantPlan, plan_tenants
 from tiers.quotas import Roster, check_quotas, parse_quotas
 from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
+from tiers.validation import check_migration
 
 CONFIG_KEYS = ("tenants", "tiers", "quotas", "ingest")
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
@@ -42,6 +43,8 @@ def load_stack_config(
     tiers = resolve_tiers(raw.get("tiers"), problems)
     tenants = parse_tenants(raw.get("tenants"), tiers.keys(), problems)
     check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
+    for tenant in tenants:
+        problems.extend(check_migration(tenant, tiers))
     quotas = parse_quotas(raw.get("quotas"), problems)
     ingest = parse_ingest(raw.get("ingest"), problems)
     plans: list[TenantPlan] = []
