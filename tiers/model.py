@@ -14,7 +14,7 @@ STREAM_MODES: tuple[StreamMode, ...] = ("ON_DEMAND", "PROVISIONED")
 
 @dataclass(frozen=True)
 class MigrationSpec:
-    """A tenant's `migration` block: it moves from `from_tier` to its entry's `tier` (functions/contracts/migration.py)."""
+    """A tenant's `migration` block: from `from_tier` to its entry's `tier` (functions/contracts/migration.py)."""
 
     from_tier: str
     state: MigrationState

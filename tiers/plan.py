@@ -122,7 +122,7 @@ def plan_tenant(
     migration = None
     if tenant.migration is not None:
         if from_tier is None or from_tier.name != tenant.migration.from_tier:
-            raise ValueError(f"tenant {tenant.id!r}: its migration needs the policy of tier {tenant.migration.from_tier!r}")
+            raise ValueError(f"tenant {tenant.id!r}: its migration needs tier {tenant.migration.from_tier!r}'s policy")
         source_role = role_of(from_tier)
         assert source_role is not None  # a migrating tenant is served (tiers/validation.py)
         migration = MigrationPlan(
