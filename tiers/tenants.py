@@ -51,7 +51,11 @@ def _parse_tenant(
         fields.problem(f"tier '{tier}' is not defined (tiers: {', '.join(sorted(tier_names))})")
     status = fields.choice("status", TENANT_STATUSES, "active")
     # `migration: null` (or no key) is no migration: `pulumi config rm --path` removes the block.
-    migration = _parse_migration(fields.sub("migration")) if entry.get("migration") is not None else None
+    migration = None
+    if entry.get("migration") is not None:
+        shape_problems = len(problems)
+        block = fields.sub("migration")  # records a problem if the block is not a mapping
+        migration = _parse_migration(block) if len(problems) == shape_problems else None
     if len(problems) > before:
         return None
     return TenantSpec(id=raw_id, tier=tier, status=status, migration=migration, index=index)  # type: ignore[arg-type]
@@ -60,9 +64,8 @@ def _parse_tenant(
 def _parse_migration(fields: Fields) -> MigrationSpec | None:
     """The block's shape; what it may say given the tiers and the tenant: tiers/validation.py (check_migration)."""
     before = len(fields.problems)
-    if not fields.raw:  # not a mapping (Fields said so), or an empty one
-        if len(fields.problems) == before:
-            fields.problem(f"{fields.where} must be a mapping with from and state (and verified from cutover on)")
+    if not fields.raw:
+        fields.problem(f"{fields.where} must be a mapping with from and state (and verified from cutover on)")
         return None
     fields.reject_unknown({"from", "state", "verified"})
     from_tier = fields.text("from")
