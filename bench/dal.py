@@ -36,7 +36,7 @@ from functions.contracts.tables import ORDERS
 from functions.dal import TenantContext, TenantDataAccess, TenantDirectory, current_tenant, tenant_scope
 from functions.dal.bootstrap import bootstrap
 from functions.dal.connection import LocalCassandra, connect
-from functions.dal.statements import PreparedTable
+from functions.dal.statements import PreparedTable, client_timestamp
 from local.paths import PROJECT_ROOT
 from local.services.cassandra import HEAP, CassandraNode
 
@@ -101,7 +101,9 @@ def bare_operation(tenants: dict[str, BareTenant], work: Workload) -> Operation:
     def op(i: int) -> None:
         if i % 2 == 0:
             row = work.next_row(i)
-            session.execute(table.insert.bind([*prefix, *(row.get(c, UNSET_VALUE) for c in columns)]))
+            session.execute(
+                table.insert.bind([*prefix, *(row.get(c, UNSET_VALUE) for c in columns), client_timestamp()])
+            )
         else:
             key = work.key()
             if session.execute(table.get.bind([*prefix, key["customer_id"], key["order_id"]])).one() is None:
