@@ -52,3 +52,15 @@ class PreparedTable:
             "delete": cql.delete(keyspace, stored, stored.primary_key),
             "delete_partition": cql.delete(keyspace, stored, stored.partition_key),
         }
+
+
+class MaintenanceTable(PreparedTable):
+    """A table's DAL statements plus the lifecycle jobs' scans: every row with its cells' write times, and
+    every row's primary key. They read every partition, so requests never use them; rows come back as
+    stored (a pooled row with its tenant_id)."""
+
+    def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
+        super().__init__(session, keyspace, table, pooled)
+        self.stored = table.pooled() if pooled else table
+        self.scan = prepare(session, cql.scan(keyspace, self.stored))
+        self.scan_keys = prepare(session, cql.scan(keyspace, self.stored, self.stored.primary_key, writetimes=False))
