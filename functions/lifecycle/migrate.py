@@ -40,9 +40,10 @@ from functions.lifecycle.store import PAGE_SIZE, Cassandra, TableSide, wait
 VERIFY_ATTEMPTS = 5  # re-reads of rows that differ, for writes racing the comparison
 VERIFY_PAUSE = 0.2  # seconds between them: a dual write's two copies land within that
 
-# Called before each row is written, with the table and the rows written so far in this run: progress, or
-# (tests) a crash injected mid-copy.
-RowHook = Callable[[str, int], None]
+# Called before each step of a run with the table and the steps done on it so far: before each row copied
+# (copying), each table verified (copying, cutover), each source partition deleted (done). The tests inject
+# crashes with it.
+StepHook = Callable[[str, int], None]
 
 
 @dataclass
@@ -76,7 +77,7 @@ def copy_table(
     ledger: Ledger,
     *,
     page_size: int = PAGE_SIZE,
-    on_row: RowHook | None = None,
+    on_step: StepHook | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> int:
     """Copy the tenant's rows of one table from where the ledger left off; the rows written in this run."""
@@ -89,8 +90,8 @@ def copy_table(
     for page, next_state in source.pages(progress.paging_state, page_size):
         futures = []
         for stored in page:
-            if on_row is not None:
-                on_row(source.schema.name, written)
+            if on_step is not None:
+                on_step(source.schema.name, written)
             futures += target.copy_async(stored)
             written += 1
         wait(futures, target.where)
@@ -157,7 +158,7 @@ def run_migration(
     *,
     tables: tuple[TableSchema, ...] = TENANT_TABLES,
     page_size: int = PAGE_SIZE,
-    on_row: RowHook | None = None,
+    on_step: StepHook | None = None,
     source_role: str | None = None,
     verify_attempts: int = VERIFY_ATTEMPTS,
     say: Callable[[str], None] = lambda _: None,
@@ -178,16 +179,18 @@ def run_migration(
         for source, target in pairs:
             say(f"copying {source.where} -> {target.where}")
             result.copied[source.schema.name] = copy_table(
-                source, target, ledger, page_size=page_size, on_row=on_row, say=say
+                source, target, ledger, page_size=page_size, on_step=on_step, say=say
             )
     if migration.state in ("copying", "cutover"):
-        for source, target in pairs:
+        for index, (source, target) in enumerate(pairs):
+            if on_step is not None:
+                on_step(source.schema.name, index)
             result.summaries[source.schema.name] = summary = verify_table(source, target, verify_attempts)
             say(f"{source.schema.name}: verified, {summary.rows} rows, checksum {summary.checksum:016x}")
         result.digest = verified_digest(record.tenant_id, result.summaries)
     else:  # done: the target serves alone; the source is released
         for source, _ in pairs:
-            result.deleted[source.schema.name] = source.delete_all(page_size)
+            result.deleted[source.schema.name] = source.delete_all(page_size, on_step)
             say(f"{source.where}: {result.deleted[source.schema.name]} rows deleted")
         Ledger.open(ledger_path, record.tenant_id, migration.keyspace, record.keyspace).remove()
     result.seconds = time.monotonic() - started

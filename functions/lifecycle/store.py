@@ -90,7 +90,7 @@ class TableSide:
         row = self._execute(lambda: self.session.execute(bound, timeout=JOB_TIMEOUT).one())
         return None if row is None else own_row(row, self.schema)
 
-    def delete_all(self, page_size: int = PAGE_SIZE) -> int:
+    def delete_all(self, page_size: int = PAGE_SIZE, on_step: Callable[[str, int], None] | None = None) -> int:
         """Delete every partition of the tenant here (the DAL's partition delete, timestamped now); the rows
         there were. Partitions are listed first, then deleted, so the scan never pages over its own deletes."""
         partitions: dict[tuple[Any, ...], int] = {}
@@ -101,7 +101,9 @@ class TableSide:
         shape = self.statements.shape
         timestamp = client_timestamp()
         futures = []
-        for key in partitions:
+        for done, key in enumerate(partitions):
+            if on_step is not None:
+                on_step(self.schema.name, done)
             values = shape.key_values(
                 self.tenant_id, dict(zip(self.schema.partition_key, key, strict=True)), shape.partition_key
             )
