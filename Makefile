@@ -170,6 +170,10 @@ bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules)
 bench-dal: venv check-jvm ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
 	$(PY) -m bench.dal
 
+.PHONY: bench-migration
+bench-migration: venv check-jvm ## migration job throughput (rows/s) pool -> silo, quiet vs the tenant writing (bench/RESULTS.md)
+	$(PY) -m bench.migration
+
 # --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
 
 .PHONY: flink-local flink-jars flink-package
