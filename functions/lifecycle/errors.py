@@ -41,3 +41,7 @@ class OffboardRefusedError(LifecycleError):
 
 class StorageError(LifecycleError):
     """Cassandra / Amazon Keyspaces or S3 could not be reached or refused a request; the message says which."""
+
+
+class MissingTableError(StorageError):
+    """The keyspace or table does not exist (e.g. a silo keyspace the program has already dropped)."""

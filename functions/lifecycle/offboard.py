@@ -32,7 +32,7 @@ from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.s3_layout import tenant_s3_prefix
 from functions.contracts.tables import TENANT_TABLES, TableSchema
 from functions.dal.errors import DalError
-from functions.lifecycle.errors import LifecycleError, OffboardRefusedError, StorageError
+from functions.lifecycle.errors import LifecycleError, MissingTableError, OffboardRefusedError, StorageError
 from functions.lifecycle.job import add_storage_options, cassandra_from, read_directory
 from functions.lifecycle.store import Cassandra
 
@@ -48,6 +48,7 @@ class Receipt:
     bucket: str
     prefix: str
     rows_deleted: dict[str, int] = field(default_factory=dict)  # keyspace.table -> rows
+    tables_absent: list[str] = field(default_factory=list)  # keyspace.table already dropped (silo, `pulumi up`)
     objects_deleted: int = 0  # distinct keys
     versions_deleted: int = 0  # object versions (current and noncurrent)
     delete_markers_deleted: int = 0
@@ -74,17 +75,28 @@ def check_deletable(record: TenantRecord | None, tenant_id: str, strategy: str) 
 
 
 def delete_rows(
-    record: TenantRecord, cassandra: Cassandra, tables: tuple[TableSchema, ...], say: Callable[[str], None]
-) -> dict[str, int]:
-    """Delete the tenant's rows: its partitions of the pooled tables, and its own keyspace's rows if it has one."""
+    record: TenantRecord,
+    cassandra: Cassandra,
+    tables: tuple[TableSchema, ...],
+    receipt: Receipt,
+    say: Callable[[str], None],
+) -> None:
+    """Delete the tenant's rows: its partitions of the pooled tables, and its own keyspace's rows if it has one
+    (a silo keyspace the program already dropped has nothing left: noted in the receipt)."""
     keyspaces = [POOLED_KEYSPACE] if record.pooled else [record.keyspace, POOLED_KEYSPACE]
-    deleted: dict[str, int] = {}
     for keyspace in keyspaces:
         for table in tables:
-            side = cassandra.side(record.tenant_id, keyspace, None, table)
-            deleted[side.where] = side.delete_all()
-            say(f"{side.where}: {deleted[side.where]} rows deleted")
-    return deleted
+            where = f"{keyspace}.{table.name}"
+            try:
+                side = cassandra.side(record.tenant_id, keyspace, None, table)
+            except MissingTableError:
+                if keyspace == POOLED_KEYSPACE:
+                    raise
+                receipt.tables_absent.append(where)
+                say(f"{where}: already dropped")
+                continue
+            receipt.rows_deleted[where] = side.delete_all()
+            say(f"{where}: {receipt.rows_deleted[where]} rows deleted")
 
 
 def delete_objects(s3: Any, bucket: str, prefix: str, receipt: Receipt, say: Callable[[str], None]) -> None:
@@ -132,7 +144,7 @@ def run_offboarding(
     now = datetime.now(UTC)
     prefix = tenant_s3_prefix(record.tenant_id)
     receipt = Receipt(record.tenant_id, record.tier, now.isoformat(timespec="seconds"), bucket, prefix)
-    receipt.rows_deleted = delete_rows(record, cassandra, tables, say)
+    delete_rows(record, cassandra, tables, receipt, say)
     delete_objects(s3, bucket, prefix, receipt, say)
     receipts.mkdir(parents=True, exist_ok=True)
     path = receipts / f"{record.tenant_id}-{now.strftime('%Y%m%dT%H%M%SZ')}.json"

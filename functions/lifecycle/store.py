@@ -17,13 +17,14 @@ from typing import Any
 import boto3
 from cassandra import DriverException
 from cassandra.cluster import Cluster, NoHostAvailable, ResponseFuture, Session
+from cassandra.protocol import InvalidRequest
 
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_ID_COLUMN, TableSchema
 from functions.dal.connection import AmazonKeyspaces, Endpoint, connect
 from functions.dal.credentials import RoleAssumer
 from functions.dal.statements import MaintenanceTable, client_timestamp
-from functions.lifecycle.errors import StorageError
+from functions.lifecycle.errors import MissingTableError, StorageError
 from functions.lifecycle.rows import cell_groups, own_row
 
 JOB_TIMEOUT = 60.0  # a scan page or a write; the DAL's request timeout is for requests, shorter
@@ -142,6 +143,10 @@ class Cassandra:
         session = self._session(tenant_id, keyspace, role_arn)
         try:
             statements = MaintenanceTable(session, keyspace, schema, keyspace == POOLED_KEYSPACE)
+        except InvalidRequest as error:
+            if "does not exist" in str(error) or "unconfigured table" in str(error):
+                raise MissingTableError(f"{keyspace}.{schema.name} does not exist: {error}") from error
+            raise StorageError(f"{keyspace}.{schema.name}: cannot prepare the DAL's statements: {error}") from error
         except (DriverException, NoHostAvailable) as error:
             raise StorageError(f"{keyspace}.{schema.name}: cannot prepare the DAL's statements: {error}") from error
         return TableSide(tenant_id, keyspace, schema, session, statements)

@@ -136,3 +136,23 @@ def test_retain_and_active_tenants_are_refused_and_keep_everything(
     assert stored_summaries(cassandra, tenant, POOLED_KEYSPACE) == {t.name: model.summary(t) for t in TENANT_TABLES}
     assert versions(s3, bucket, f"tenant={tenant}/") == (7, 1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_silo_keyspace_already_dropped_is_noted_and_the_rest_deleted(stores: Stores, tmp_path: Path) -> None:
+    """`pulumi up` drops the silo keyspace (strategy delete) before the job runs: its pooled leftovers and
+    objects are still deleted, and the receipt says the silo tables were already gone."""
+    tenant = new_tenant("dropped")  # its silo keyspace was never created here: as after the drop
+    bucket = f"dropped-{tenant}"
+    fill_bucket(stores.s3, bucket, [tenant])
+    receipt, _ = run_offboarding(
+        served(tenant, "premium", status="offboarded"),
+        tenant,
+        "delete",
+        cassandra=stores.cassandra,
+        s3=stores.s3,
+        bucket=bucket,
+        receipts=tmp_path,
+    )
+    assert receipt.tables_absent == [f"{silo_keyspace(tenant)}.{t.name}" for t in TENANT_TABLES]
+    assert receipt.rows_deleted == {f"{POOLED_KEYSPACE}.{t.name}": 0 for t in TENANT_TABLES}
+    assert versions(stores.s3, bucket, f"tenant={tenant}/") == (0, 0)
