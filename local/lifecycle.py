@@ -33,12 +33,12 @@ LOCAL_CASSANDRA_PORT = 9042
 
 
 def config_path(raw: Mapping[str, Any], tenant_id: str) -> str:
-    """The tenant's entry in the stack config for `pulumi config set --path`: `tenants[<index>]`."""
+    """The tenant's entry in the stack config for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
     tenants = raw.get(TENANTS_KEY)
     if isinstance(tenants, list):
         for index, entry in enumerate(tenants):
             if isinstance(entry, Mapping) and entry.get("id") == tenant_id:
-                return f"tenants[{index}]"
+                return f"{TENANTS_KEY}[{index}]"
     raise StackRefusedError(f"tenant {tenant_id!r} is not in the stack config's `tenants`")
 
 

@@ -199,7 +199,7 @@ def run_migration(
 
 def next_step(result: MigrationResult, config_path: str, stack: str | None) -> list[str]:
     """What the user runs next: the exact `pulumi config` commands (config_path: the tenant's entry in the
-    stack's `tenants` list, e.g. `tenants[2]`), or what is left to do."""
+    stack's `tenants` list, e.g. `tenant-pipeline:tenants[2]`), or what is left to do."""
     where = f" --stack {stack}" if stack else ""
     if result.state == "done":
         return [
@@ -229,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m functions.lifecycle.migrate", description=__doc__.splitlines()[0])
     add_storage_options(parser)
     parser.add_argument("--ledger", type=Path, help="the progress ledger (default: build/migrations/<tenant>.json)")
-    parser.add_argument("--config-path", help="the tenant's entry in the stack config, e.g. 'tenants[2]'")
+    parser.add_argument(
+        "--config-path", help="the tenant's entry in the stack config, e.g. 'tenant-pipeline:tenants[2]'"
+    )
     parser.add_argument("--stack", help="the stack, for the printed commands")
     parser.add_argument("--source-role", help="the role reaching the source once `done` (default: own credentials)")
     parser.add_argument("--page-size", type=int, default=PAGE_SIZE)
@@ -245,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             source_role=args.source_role,
             say=lambda line: print(line, file=sys.stderr, flush=True),
         )
-    report(result, args.config_path or f"tenants[<index of {record.tenant_id}>]", args.stack, sys.stdout)
+    report(
+        result, args.config_path or f"tenant-pipeline:tenants[<index of {record.tenant_id}>]", args.stack, sys.stdout
+    )
     return 0
 
 

@@ -44,4 +44,4 @@ def test_the_command_copies_verifies_and_prints_the_next_steps(
     assert migrate.main([*common, "--ledger", str(tmp_path / "l.json")]) == 0
     out, _ = capsys.readouterr()
     assert f"verified: {digest[1]}" in out  # nothing written meanwhile: the same digest
-    assert "'tenants[<index of " in out and ".migration.state' done" in out
+    assert "'tenant-pipeline:tenants[<index of " in out and ".migration.state' done" in out

@@ -11,8 +11,8 @@ from tests.support.config import base_config, load, roster
 
 def test_the_config_path_is_the_tenants_index_in_the_stack_list() -> None:
     raw = {TENANTS_KEY: roster(("acme", "premium"), ("globex", "basic"), ("initech", "basic"))}
-    assert config_path(raw, "initech") == "tenants[2]"
-    assert config_path(raw, "acme") == "tenants[0]"
+    assert config_path(raw, "initech") == "tenant-pipeline:tenants[2]"
+    assert config_path(raw, "acme") == "tenant-pipeline:tenants[0]"
     with pytest.raises(StackRefusedError, match="'nobody' is not in the stack config"):
         config_path(raw, "nobody")
 
