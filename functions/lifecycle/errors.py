@@ -27,7 +27,7 @@ class VerificationError(LifecycleError):
         super().__init__(
             f"tenant {tenant_id!r}: table {table!r} does not match after re-reading: source {source_rows} rows, "
             f"target {target_rows} rows, {differing} rows differ (missing, extra or changed). Nothing was released: "
-            "the source is intact; re-run the job to copy again"
+            "the source is intact"
         )
         self.table = table
         self.source_rows = source_rows

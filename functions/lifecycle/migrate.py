@@ -185,7 +185,14 @@ def run_migration(
         for index, (source, target) in enumerate(pairs):
             if on_step is not None:
                 on_step(source.schema.name, index)
-            result.summaries[source.schema.name] = summary = verify_table(source, target, verify_attempts)
+            try:
+                result.summaries[source.schema.name] = summary = verify_table(source, target, verify_attempts)
+            except VerificationError as error:
+                if migration.state == "copying":
+                    # The next run copies everything again (harmless: source write times) before verifying.
+                    Ledger.open(ledger_path, record.tenant_id, migration.keyspace, record.keyspace).remove()
+                    error.args = (f"{error}; the ledger was reset: a re-run copies every row again",)
+                raise
             say(f"{source.schema.name}: verified, {summary.rows} rows, checksum {summary.checksum:016x}")
         result.digest = verified_digest(record.tenant_id, result.summaries)
     else:  # done: the target serves alone; the source is released
