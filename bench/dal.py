@@ -118,10 +118,10 @@ def layer_cost_us(dal: TenantDataAccess, context: TenantContext, repeat: int = 2
     row, key = work.next_row(0), work.key()
     with tenant_scope(context):
         connection = dal.connection_for(context)
-        shape = connection.table(ORDERS).shape
+        shape = connection.reads.table(ORDERS).shape
         steps: dict[str, Callable[[], object]] = {
             "context + directory + session lookup": lambda: dal.connection_for(current_tenant()),
-            "prepared table lookup": lambda: connection.table(ORDERS),
+            "prepared table lookup": lambda: connection.reads.table(ORDERS),
             "row checks + binding values (put)": lambda: shape.insert_values(context.tenant_id, row),
             "key checks + binding values (get)": lambda: shape.key_values(context.tenant_id, key, shape.primary_key),
             "outage-retry wrapper": lambda: dal.run(lambda: None, True, context.tenant_id),
