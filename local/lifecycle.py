@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from functions.contracts.cli import run_command
@@ -56,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--tenant", required=True)
     parser.add_argument("--cassandra-port", type=int, help=f"a local Cassandra (default {LOCAL_CASSANDRA_PORT})")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     argv = sys.argv[1:] if argv is None else argv
     # Everything after `--` is the job's.
     cut = argv.index("--") if "--" in argv else len(argv)
     args = parser.parse_args(argv[:cut])
     args.job_options = argv[cut + 1 :]
-    stack = read_stack(args.stack, PROJECT_ROOT, purpose="read")
+    stack = read_stack(args.stack, args.project_dir, purpose="read")
     work = BUILD_DIR / "lifecycle" / args.stack
     work.mkdir(parents=True, exist_ok=True)
     directory = work / "tenants.json"
@@ -69,15 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     options = ["--tenant", args.tenant, "--directory", str(directory)]
     if "--region" not in args.job_options:
         options += ["--cassandra-port", str(args.cassandra_port or LOCAL_CASSANDRA_PORT)]
-    options += args.job_options  # later options win: e.g. --directory s3://...
     if args.job == "migrate":
         ledger = work / "migrations" / f"{args.tenant}.json"
         path = config_path(stack.raw, args.tenant)
-        return migrate.main([*options, "--stack", args.stack, "--config-path", path, "--ledger", str(ledger)])
+        wired = ["--stack", args.stack, "--config-path", path, "--ledger", str(ledger)]
+        # The user's options last: they win (e.g. --directory s3://..., --ledger).
+        return migrate.main([*options, *wired, *args.job_options])
+    if any(option.startswith("--strategy") for option in args.job_options):
+        raise StackRefusedError("the offboarding strategy comes from the stack config (the tier's `offboarding`)")
     bucket = read_declaration(stack.declaration, stack.config.region).bucket
     strategy = offboarding_strategy(stack.config, args.tenant)
     receipts = BUILD_DIR / "receipts" / args.stack
-    return offboard.main([*options, "--strategy", strategy, "--bucket", bucket, "--receipts", str(receipts)])
+    wired = ["--strategy", strategy, "--bucket", bucket, "--receipts", str(receipts)]
+    return offboard.main([*options, *wired, *args.job_options])
 
 
 if __name__ == "__main__":
