@@ -13,8 +13,20 @@ from functions.contracts.tables import TENANT_ID_COLUMN, TableSchema
 from functions.dal.cql import writetime
 
 # A row with no cell but its key (every other column null) has no write time to read: its key is copied with
-# the oldest timestamp there is, so any write or delete of the row, whenever it happened, wins over the copy.
+# the oldest timestamp there is (raised to the floor below), so any write or delete of the row wins over it.
 OLDEST_TIMESTAMP = 1
+# Amazon Keyspaces takes a client timestamp only from 2 days in the past to 5 minutes in the future of its
+# clock (developer guide, "Use client-side timestamps in queries"); a source cell can be years old. A copy is
+# written at least at (now - 2 days + 1 hour): still older than any write racing the copy (those carry
+# about now, and Keyspaces refuses anything older than 2 days), so they still win, and the copied values are
+# the source's current ones whatever their timestamp.
+TIMESTAMP_PAST_LIMIT = 2 * 24 * 3600 * 1_000_000
+TIMESTAMP_MARGIN = 3600 * 1_000_000
+
+
+def copy_timestamp(written: int, now: int) -> int:
+    """The timestamp a cell written at `written` is copied with, at `now` (both microseconds)."""
+    return max(written, now - TIMESTAMP_PAST_LIMIT + TIMESTAMP_MARGIN)
 
 
 def own_row(stored: Mapping[str, Any], table: TableSchema) -> dict[str, Any]:

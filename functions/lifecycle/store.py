@@ -25,7 +25,7 @@ from functions.dal.connection import AmazonKeyspaces, Endpoint, connect
 from functions.dal.credentials import RoleAssumer
 from functions.dal.statements import MaintenanceTable, client_timestamp
 from functions.lifecycle.errors import MissingTableError, StorageError
-from functions.lifecycle.rows import cell_groups, own_row
+from functions.lifecycle.rows import cell_groups, copy_timestamp, own_row
 
 JOB_TIMEOUT = 60.0  # a scan page or a write; the DAL's request timeout is for requests, shorter
 PAGE_SIZE = 500
@@ -80,8 +80,10 @@ class TableSide:
         """Write a row scanned from the other side here, each group of cells with its source write time."""
         shape = self.statements.shape
         futures = []
+        now = client_timestamp()
         for written, row in cell_groups(stored, self.schema):
-            bound = self.statements.insert.bind([*shape.insert_values(self.tenant_id, row), written])
+            timestamp = copy_timestamp(written, now)
+            bound = self.statements.insert.bind([*shape.insert_values(self.tenant_id, row), timestamp])
             futures.append(self.session.execute_async(bound, timeout=JOB_TIMEOUT))
         return futures
 

@@ -3,6 +3,7 @@ restarts after crashes in each state, and a corrupted copy caught by verificatio
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal import TenantDataAccess, tenant_scope
 from functions.lifecycle.errors import NotMigratingError, VerificationError
 from functions.lifecycle.migrate import run_migration
+from functions.lifecycle.rows import TIMESTAMP_PAST_LIMIT
 from functions.lifecycle.store import Cassandra
 from local.services.cassandra import CassandraNode
 from tests.integration.lifecycle.support import (
@@ -203,3 +205,21 @@ def test_dual_writes_share_one_timestamp_and_reads_follow_the_state(
 def test_a_tenant_without_a_migration_is_refused(operator: Session, cassandra: Cassandra, tmp_path: Path) -> None:
     with pytest.raises(NotMigratingError, match="has no migration"):
         run_migration(served("acme", "premium"), cassandra, tmp_path / "ledger.json")
+
+
+def test_a_years_old_cell_is_copied_within_the_timestamps_keyspaces_accepts(
+    operator: Session, cassandra: Cassandra, tmp_path: Path
+) -> None:
+    tenant = new_tenant("old")
+    create_storages(operator, tenant)
+    operator.execute(
+        f"INSERT INTO {POOLED_KEYSPACE}.customers (tenant_id, customer_id, name) VALUES ('{tenant}', 'c1', 'Old') "
+        "USING TIMESTAMP 1000"
+    )
+    before = time.time_ns() // 1000
+    run_migration(moving(tenant, "basic", "copying"), cassandra, tmp_path / "ledger.json")
+    copied = operator.execute(
+        f"SELECT name, WRITETIME(name) AS t FROM {silo_keyspace(tenant)}.customers WHERE customer_id = 'c1'"
+    ).one()
+    assert copied.name == "Old"
+    assert before - TIMESTAMP_PAST_LIMIT < copied.t < before  # inside Keyspaces' window, older than now

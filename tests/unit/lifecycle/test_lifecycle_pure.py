@@ -18,7 +18,13 @@ from functions.lifecycle.errors import LedgerError, OffboardRefusedError
 from functions.lifecycle.ledger import Ledger
 from functions.lifecycle.migrate import MigrationResult, next_step
 from functions.lifecycle.offboard import check_deletable
-from functions.lifecycle.rows import OLDEST_TIMESTAMP, cell_groups
+from functions.lifecycle.rows import (
+    OLDEST_TIMESTAMP,
+    TIMESTAMP_MARGIN,
+    TIMESTAMP_PAST_LIMIT,
+    cell_groups,
+    copy_timestamp,
+)
 from tests.support.directory_data import DIRECTORY
 
 ORDER_ID = uuid.UUID("9c3e5c8e-c9a1-11f0-8de9-0242ac120002")
@@ -94,6 +100,16 @@ def test_cells_are_grouped_by_their_write_time_oldest_first() -> None:
 def test_a_row_with_only_its_key_is_copied_with_the_oldest_timestamp() -> None:
     stored = {"tenant_id": "globex", "customer_id": "c1", "name": None, "email": None, "created_at": None}
     assert cell_groups(stored, CUSTOMERS) == [(OLDEST_TIMESTAMP, {"customer_id": "c1"})]
+
+
+def test_a_copy_timestamp_is_the_source_write_time_unless_older_than_keyspaces_accepts() -> None:
+    now = 1_764_000_000_000_000
+    floor = now - TIMESTAMP_PAST_LIMIT + TIMESTAMP_MARGIN
+    assert copy_timestamp(now - 5_000_000, now) == now - 5_000_000  # recent: its own write time
+    assert copy_timestamp(OLDEST_TIMESTAMP, now) == floor  # years old, or a key-only row: the floor
+    assert now - floor < TIMESTAMP_PAST_LIMIT  # inside what Amazon Keyspaces accepts
+    # A write racing the copy (stamped about now, at least the clock skew Keyspaces allows) still wins.
+    assert copy_timestamp(OLDEST_TIMESTAMP, now) < now - 60_000_000
 
 
 def test_the_ledger_round_trips_and_refuses_another_copys_ledger(tmp_path: Path) -> None:
