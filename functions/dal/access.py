@@ -5,7 +5,7 @@
         dal.customers.put({"customer_id": "c1", "name": "Ada"})
 
 For each operation: the tenant comes from the context, the directory resolves it (unknown,
-offboarded or tier-mismatched tenants are refused), its credential scope's session runs the
+offboarded tenants are refused; the directory, not the context, says the tier), its credential scope's session runs the
 table's prepared statement with the tenant bound in (pooled) or in its own keyspace (premium).
 """
 
