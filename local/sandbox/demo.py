@@ -38,6 +38,7 @@ from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_rec
 from local.sandbox.iam_isolation import pooled_isolation
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
+from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_document, render_lifecycle, run_lifecycle
 from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from local.sandbox.s3_isolation import s3_isolation
@@ -55,6 +56,7 @@ class DemoSettings:
     stack: str = "dev"
     events_per_tenant: int = 20
     burst: bool = True  # one basic tenant goes past its usage plan's burst limit
+    lifecycle: bool = True  # two tier moves and an offboarding (local/sandbox/lifecycle.py)
     customers: int = 3
     orders_per_customer: int = 4
     run_dir: Path | None = None
@@ -69,6 +71,7 @@ class DemoResult:
     forged_landed_in_place: bool  # every landed event sits under its token's tenant, whatever its body said
     cors: dict[str, str | None] = field(default_factory=dict)  # origin -> the Allow-Origin its preflight got
     cors_origins: tuple[str, ...] = ()  # the configured ones
+    lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
 
     @property
     def cors_holds(self) -> bool:
@@ -87,6 +90,7 @@ class DemoResult:
             and self.isolation_holds
             and self.forged_landed_in_place
             and self.cors_holds
+            and (self.lifecycle is None or self.lifecycle.ok)
         )
 
     @property
@@ -286,11 +290,19 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             premium = [t for t in served if t.role_arn and t.tier == "premium"]
             checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
 
+        lifecycle = None
+        if settings.lifecycle:
+            with steps.step(
+                "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
+            ) as step:
+                live = LiveStack(settings.stack, read.raw, read.declaration, node, cloud)
+                lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
+
     checks += iam_checks
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins)
+    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins, lifecycle)
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str, **options: Any) -> TenantDataAccess:
@@ -303,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--events", type=int, default=20, help="good events per tenant")
     parser.add_argument("--no-burst", action="store_true", help="skip the burst past a usage plan")
+    parser.add_argument("--no-lifecycle", action="store_true", help="skip the tier moves and the offboarding")
     parser.add_argument("--run-dir", type=Path)
     add_json_option(parser, "the results")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
@@ -316,11 +329,16 @@ def main(argv: list[str] | None = None) -> int:
         stack=args.stack,
         events_per_tenant=args.events,
         burst=not args.no_burst,
+        lifecycle=not args.no_lifecycle,
         run_dir=args.run_dir,
         project_dir=args.project_dir,
     )
     result = run_demo(settings, console)
     console.print(render(result.outcomes, result.checks))
+    if result.lifecycle is not None:
+        console.print(render_lifecycle(result.lifecycle))
+        if not result.lifecycle.ok:
+            console.print("[bold red]a tier move lost or left rows, or the offboarded tenant's data remains[/]")
     if not result.every_accepted_event_landed:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
@@ -377,6 +395,7 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "corsHolds": result.cors_holds,
         },
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
+        "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }
 
 
