@@ -74,7 +74,7 @@ def _served(roster: Roster) -> float:
 
 
 def _iam_roles(roster: Roster) -> float:
-    silo_roles = sum(plan.served and plan.tier.siloed for plan in roster.plans)
+    silo_roles = sum(plan.silo_role_name is not None for plan in roster.plans)
     pooled_roles = len(pooled_role_members(roster.plans))
     return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled_roles
 
@@ -85,7 +85,7 @@ def _scalable_targets(roster: Roster) -> float:
     silos = sum(
         per_keyspace
         for plan in roster.plans
-        if plan.has_own_keyspace and table_capacity(plan.tier, scaled_down=plan.scaled_down).auto_scaling
+        if plan.has_own_keyspace and (capacity := plan.silo_capacity) is not None and capacity.auto_scaling
     )
     return pooled + silos
 

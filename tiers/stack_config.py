@@ -10,6 +10,7 @@ from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
 from tiers.quotas import QuotaUse, Roster, quota_uses
+from tiers.transitions import Transition
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class StackConfig:
     quotas: Quotas
     ingest: IngestSettings
     plans: tuple[TenantPlan, ...]  # what each tenant gets, in roster order: computed once, when loading
+    # Each tenant's step from the deployed roster (tiers/transitions.py); None without one (a first deploy).
+    transitions: tuple[Transition, ...] | None = None
 
     @property
     def namer(self) -> Namer:
