@@ -98,8 +98,8 @@ iam-evaluator: $(IAM_EVALUATOR) ## the IAM evaluator the isolation matrix uses (
 
 authorizer-venv: $(AUTHORIZER_VENV)/.installed ## the authorizer's test virtualenv, on its Lambda runtime's Python
 
-plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout)
-	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG)
+plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout; PREVIOUS=<the tenants deployed last>)
+	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG) $(if $(PREVIOUS),--previous $(PREVIOUS))
 
 soak: venv flink-venv check-jvm $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
 	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)

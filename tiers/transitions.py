@@ -140,6 +140,11 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.migration is not None:
         return _move_start(record, tenant, tier)
     was_siloed = not record.pooled
+    if tenant.tier != record.tier and was_siloed != tier.siloed and not offboarding.is_served(tenant.status):
+        return (
+            f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {_where(tenant)}.tier "
+            f"{record.tier}, or reactivate it (status: active) and move it with a migration"
+        )
     if tenant.tier != record.tier and was_siloed != tier.siloed:
         return (
             f"{record.tier} -> {tenant.tier} moves its data to {_storage(tier)} and needs a migration: set "
@@ -191,6 +196,8 @@ def _moving(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPo
             f"and finish it ({_next_of(moving.state, where)}) before another tier change"
         )
     if tenant.migration is None:
+        if moving.state == "done" and not offboarding.is_served(tenant.status):
+            return f"one step per deploy: remove {where} first (the move is done), then offboard it in the next deploy"
         if moving.state != "done":
             return (
                 f"{where} removed in state {moving.state}: the source {moving.keyspace} still holds its data. "

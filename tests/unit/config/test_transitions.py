@@ -150,3 +150,26 @@ def test_an_offboarded_tenant_with_a_kept_keyspace_keeps_its_entry() -> None:
         previous=previous(acme=record("premium", "offboarded")),
     )
     assert problem.startswith("tenant 'acme': its keyspace tenant_acme is kept (offboarding retain) and protected")
+
+
+def test_an_offboarded_tenant_does_not_change_storage() -> None:
+    [problem] = problems_of(
+        base_config(tenants=[{"id": "acme", "tier": "basic", "status": "offboarded"}]),
+        previous=previous(acme=record("premium", "offboarded")),
+    )
+    assert problem == (
+        "tenant 'acme': an offboarded tenant's data stays where it is (tenant_acme): keep tenants[0].tier premium, "
+        "or reactivate it (status: active) and move it with a migration"
+    )
+
+
+def test_ending_a_move_and_offboarding_are_two_deploys() -> None:
+    done = {"fromTier": "premium", "state": "done", "keyspace": "tenant_acme", "roleArn": None, "verified": VERIFIED}
+    [problem] = problems_of(
+        base_config(tenants=[{"id": "acme", "tier": "basic", "status": "offboarded"}]),
+        previous=previous(acme=record("basic", migration=done)),
+    )
+    assert problem == (
+        "tenant 'acme': one step per deploy: remove tenants[0].migration first (the move is done), "
+        "then offboard it in the next deploy"
+    )

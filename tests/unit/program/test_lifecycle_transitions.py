@@ -269,3 +269,15 @@ def _trusted(role: DeclaredResource) -> list[str]:
 
 def _names(run: Declaration) -> set[str]:
     return {r.name for r in run.resources}
+
+
+def test_the_check_sees_the_issues_bug_a_tier_change_dropping_protected_data() -> None:
+    # Without the deployed roster (as every deploy was before the transitions existed), premium -> basic is
+    # accepted and the silo keyspace and tables, protected, are dropped: what `pulumi up` then refused half-way.
+    before = run(entry("premium"), None)
+    after = run(entry("basic"), None)
+    assert sorted(protection_violations(before, after)) == [
+        "tenant-acme-customers: protected, and gone",
+        "tenant-acme-keyspace: protected, and gone",
+        "tenant-acme-orders: protected, and gone",
+    ]

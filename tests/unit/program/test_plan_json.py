@@ -36,6 +36,7 @@ def test_the_document_names_the_stack_and_its_tenants_plans(printed: dict[str, A
         "role": "tenant-pipeline-dev-tenant-acme",
         "apiLimits": {"rateLimit": 500.0, "burstLimit": 1000, "quotaPerDay": 5_000_000},
         "offboarding": "retain",
+        "migration": None,  # {from, state, sourceKeyspace, verified} while it moves between tiers
     }
     assert tenants["initech"]["storage"] == "pooled" and tenants["initech"]["keyspace"] == "tenants_pool"
     # An offboarded tenant is served no more: no role, no API key.

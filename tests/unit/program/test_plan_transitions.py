@@ -34,7 +34,7 @@ def project(tmp_path: Path, tenants: list[dict[str, Any]]) -> Path:
     return tmp_path
 
 
-NEXT = [
+NEXT: list[dict[str, Any]] = [
     {"id": "acme", "tier": "premium", "migration": {"from": "basic", "state": "copying"}},
     {"id": "globex", "tier": "premium", "status": "offboarded"},
     {"id": "hooli", "tier": "basic"},
