@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -125,3 +126,27 @@ def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) ->
     reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
     assert reached == {(f"{tenant} @ {role}", tenant) for tenant in basic}
     assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)
+
+
+def test_the_lifecycle_moves_tenants_both_ways_and_offboarding_leaves_nothing(demo) -> None:
+    _, result = demo
+    lifecycle = result["lifecycle"]
+    assert lifecycle["ok"] is True
+    moves = {move["tenant"]: move for move in lifecycle["moves"]}
+    assert {(m["from"], m["to"]) for m in moves.values()} == {("basic", "premium"), ("premium", "basic")}
+    for move in moves.values():
+        assert move["source"] != move["target"]
+        for table, rows in move["tables"].items():
+            # Everything the source had, plus what the tenant wrote while it moved, and nothing left behind.
+            assert rows["after"] == rows["before"] + rows["written"] and rows["leftInSource"] == 0, (table, rows)
+        assert move["tables"]["orders"]["written"] > 0  # the tenant kept writing during the move
+    # Five config steps, each run through the program's transition checks: copying, cutover, done, block removed,
+    # then the offboarding.
+    assert len(lifecycle["steps"]) == 5
+    gone = lifecycle["offboarded"]
+    assert sum(gone["rowsBefore"].values()) > 0 and gone["objectVersionsBefore"] > 0
+    assert sum(gone["rowsAfter"].values()) == 0 and gone["objectVersionsAfter"] == 0
+    receipt = json.loads(Path(gone["receipt"]).read_text())
+    assert receipt["tenant"] == gone["tenant"]
+    assert sum(receipt["rows_deleted"].values()) == sum(gone["rowsBefore"].values())
+    assert receipt["versions_deleted"] + receipt["delete_markers_deleted"] == gone["objectVersionsBefore"]
