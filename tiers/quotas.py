@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import pooled_tier, table_capacity
+from tiers.delivery_shards import DeliveryShards, plan_delivery_shards
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import IngestSettings, Quotas
@@ -40,6 +42,16 @@ class Roster:
     tiers: Mapping[str, TierPolicy]
     ingest: IngestSettings
     namer: Namer
+    partitions_per_stream: int = Quotas().firehose_partitions  # quotas.firehosePartitions
+
+    @cached_property
+    def delivery_shards(self) -> DeliveryShards:
+        return delivery_shards(self.plans, self.partitions_per_stream)
+
+
+def delivery_shards(plans: Sequence[TenantPlan], partitions_per_stream: int) -> DeliveryShards:
+    """The enriched-events delivery streams and each served tenant's (tiers/delivery_shards.py)."""
+    return plan_delivery_shards([plan.tenant_id for plan in plans if plan.served], partitions_per_stream)
 
 
 @dataclass(frozen=True)
@@ -100,12 +112,14 @@ def _api_throttle(roster: Roster) -> float:
 
 
 def _firehose_partitions(roster: Roster) -> float:
-    """One active partition per served tenant sending within a buffer interval, in the one partitioned stream.
+    """One active partition per served tenant sending within a buffer interval, on the busiest stream.
 
     The prefix is tenant and day (components/ingestion/firehose_partitioning.py): every served tenant may
     send within the same buffer interval, and across midnight a tenant briefly holds two (not counted).
+    The served tenants are spread over as many delivery streams as keep each within the quota
+    (tiers/delivery_shards.py), so this goes over only past the most streams the job can name.
     """
-    return _served(roster)
+    return roster.delivery_shards.busiest
 
 
 def _shard_records(roster: Roster) -> float:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.config import base_config, load, only_problem
 from tiers.defaults import DEFAULT_TIERS
+from tiers.delivery_shards import plan_delivery_shards
 from tiers.errors import ConfigProblem
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
@@ -39,7 +40,6 @@ SOURCES = {
         ("tables", 6, "tables", "Amazon Keyspaces tables per Region"),  # 2 per keyspace, across keyspaces
         ("usagePlans", 2, "usage plans", "API Gateway usage plans per account per Region"),  # one per tier
         ("apiThrottle", 1_050, "requests/s", "API Gateway throttle per account per Region"),  # 2 x 500 + 50
-        ("firehosePartitions", 3, "partitions", "Firehose active partitions per stream"),  # served tenants
         ("iamRoles", 8, "roles", "IAM roles per account"),  # 5 pipeline roles + 2 silo roles + 1 pooled shard
         ("scalableTargets", 8, "targets", "Application Auto Scaling scalable targets for Amazon Keyspaces"),
     ],
@@ -52,6 +52,27 @@ def test_a_roster_just_under_a_quota_passes_and_just_over_is_refused_with_the_ra
         f"tenant-pipeline:quotas.{key}: the roster needs {need:,} {unit} of the {name} quota, which is {need - 1:,}; "
         f"request a quota increase to at least {need:,} from AWS ({SOURCES[key]}), "
         f"then set tenant-pipeline:quotas.{key}"
+    )
+
+
+def test_a_low_partitions_quota_spreads_the_served_tenants_over_more_delivery_streams() -> None:
+    for quota in (3, 2, 1):
+        config = load(base_config(tenants=ROSTER, quotas={"firehosePartitions": quota}))
+        shards = config.delivery_shards
+        assert shards.busiest <= quota and sorted(shards.stream_by_tenant) == ["tb0", "tp0", "tp1"]  # served only
+    assert load(base_config(tenants=ROSTER)).delivery_shards.count == 1  # AWS's 500
+
+
+def test_past_the_streams_the_job_can_name_the_partitions_quota_is_refused_with_the_raise_that_fits() -> None:
+    """60 served tenants at 1 partition per stream would need 60 streams; the job names at most 48."""
+    roster = many("basic", 60)
+    need = plan_delivery_shards([t["id"] for t in roster], 1).busiest  # the busiest of 48 streams
+    assert need > 1
+    assert load(base_config(tenants=roster, quotas={"firehosePartitions": need})).delivery_shards.count <= 48
+    assert only_problem(base_config(tenants=roster, quotas={"firehosePartitions": need - 1})) == (
+        f"tenant-pipeline:quotas.firehosePartitions: the roster needs {need} partitions of the Firehose active "
+        f"partitions per stream quota, which is {need - 1}; request a quota increase to at least {need} from AWS "
+        f"(docs.aws.amazon.com/firehose/latest/dev/buffering.html), then set tenant-pipeline:quotas.firehosePartitions"
     )
 
 

@@ -123,3 +123,27 @@ def test_buffering_comes_from_the_stack_config(dev):
     for name_part in ("delivery-events", "delivery-rejects"):
         config = destination(resized, name_part)
         assert (config["bufferingSize"], config["bufferingInterval"]) == (128, 300)
+
+
+def test_every_events_stream_partitions_into_the_same_tenant_prefixes(dev):
+    """Stream i differs from stream 0 only in its name and log stream: a tenant's stream never moves its prefix."""
+    streams = sorted(
+        (r for r in dev.all(FIREHOSE) if "delivery-events" in r.name), key=lambda r: len(r.name)
+    )
+    assert [r.inputs["name"] for r in streams] == [
+        "tenant-pipeline-dev-delivery-events",
+        "tenant-pipeline-dev-delivery-events-1",
+    ]
+    first = destination(dev, "delivery-events")
+    second = destination(dev, "delivery-events-1")
+    assert second["cloudwatchLoggingOptions"]["logStreamName"] == "events-1-DestinationDelivery"
+    assert first["cloudwatchLoggingOptions"]["logStreamName"] == "events-DestinationDelivery"
+    without_log = {key: value for key, value in first.items() if key != "cloudwatchLoggingOptions"}
+    assert {key: value for key, value in second.items() if key != "cloudwatchLoggingOptions"} == without_log
+    assert s3_prefix_of(second, ENRICHED) == s3_prefix_of(first, ENRICHED)
+
+
+def test_one_stream_at_aws_default_partitions_for_the_dev_roster():
+    single = run("dev", **{"tenant-pipeline:quotas": {"firehosePartitions": 500}})
+    names = [r.inputs["name"] for r in single.all(FIREHOSE)]
+    assert sorted(names) == ["tenant-pipeline-dev-delivery-events", "tenant-pipeline-dev-delivery-rejects"]
