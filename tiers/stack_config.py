@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from tiers.capacity import pooled_tier
+from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
-from tiers.delivery_shards import DeliveryShards
 from tiers.quotas import QuotaUse, Roster, delivery_shards, quota_uses
 
 

@@ -127,9 +127,7 @@ def test_buffering_comes_from_the_stack_config(dev):
 
 def test_every_events_stream_partitions_into_the_same_tenant_prefixes(dev):
     """Stream i differs from stream 0 only in its name and log stream: a tenant's stream never moves its prefix."""
-    streams = sorted(
-        (r for r in dev.all(FIREHOSE) if "delivery-events" in r.name), key=lambda r: len(r.name)
-    )
+    streams = sorted((r for r in dev.all(FIREHOSE) if "delivery-events" in r.name), key=lambda r: len(r.name))
     assert [r.inputs["name"] for r in streams] == [
         "tenant-pipeline-dev-delivery-events",
         "tenant-pipeline-dev-delivery-events-1",
