@@ -6,8 +6,9 @@ writes the same `tenant=<id>/...` prefixes: a tenant's stream decides only which
 it takes, never where its objects land.
 
 The rule is rendezvous (highest random weight) hashing: each stream i scores a tenant with
-SHA-256("<tenantId>#<i>") and the tenant goes to the highest score (hex digests compared as text;
-the lowest i on a tie). Like a jump consistent hash (tiers/pooled_roles.py), it is stable (the same
+SHA-256("<tenantId>#<i>") and the tenant goes to the highest score, compared as the hex digest
+followed by i in INDEX_DIGITS digits (so the text alone says which stream won, and equal digests,
+which SHA-256 never gives in practice, still pick one: the highest i). Like a jump consistent hash (tiers/pooled_roles.py), it is stable (the same
 id and N give the same stream on every run and machine), and going from N to N+1 streams moves only
 the tenants whose new stream N outscores their old one: ~1/(N+1) of them, all to the new stream.
 Unlike the jump hash (64-bit multiplications in a loop), it is a handful of SHA2 calls and a
@@ -23,6 +24,8 @@ import hashlib
 from functions.contracts.errors import ContractError
 
 ROUTE_SEPARATOR = "#"
+INDEX_DIGITS = 3  # the job's property group names at most 48 streams (functions/contracts/flink_properties.py)
+DIGEST_CHARS = 64  # a SHA-256 hex digest
 
 
 def route_score(tenant_id: str, stream: int) -> str:
@@ -30,11 +33,16 @@ def route_score(tenant_id: str, stream: int) -> str:
     return hashlib.sha256(f"{tenant_id}{ROUTE_SEPARATOR}{stream}".encode()).hexdigest()
 
 
+def ranked_score(tenant_id: str, stream: int) -> str:
+    """What the streams are compared by: the score, then the index (the job's SQL builds the same text)."""
+    return f"{route_score(tenant_id, stream)}{stream:0{INDEX_DIGITS}d}"
+
+
 def delivery_stream_index(tenant_id: str, streams: int) -> int:
     """The tenant's stream among `streams` (0 .. streams-1): the one scoring it highest."""
-    if streams < 1:
-        raise ContractError(f"routing needs at least one delivery stream, got {streams}")
+    if not 1 <= streams < 10**INDEX_DIGITS:
+        raise ContractError(f"routing needs 1-{10**INDEX_DIGITS - 1} delivery streams, got {streams}")
     if streams == 1:
         return 0
-    # max() keeps the first of equal scores: the lowest index, as the SQL's CASE does.
-    return max(range(streams), key=lambda stream: route_score(tenant_id, stream))
+    best = max(ranked_score(tenant_id, stream) for stream in range(streams))
+    return int(best[DIGEST_CHARS:])
