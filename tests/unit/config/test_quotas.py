@@ -41,7 +41,6 @@ SOURCES = {
         ("usagePlans", 2, "usage plans", "API Gateway usage plans per account per Region"),  # one per tier
         ("apiThrottle", 1_050, "requests/s", "API Gateway throttle per account per Region"),  # 2 x 500 + 50
         ("iamRoles", 8, "roles", "IAM roles per account"),  # 5 pipeline roles + 2 silo roles + 1 pooled shard
-        ("scalableTargets", 8, "targets", "Application Auto Scaling scalable targets for Amazon Keyspaces"),
     ],
 )
 def test_a_roster_just_under_a_quota_passes_and_just_over_is_refused_with_the_raise_to_request(
@@ -144,11 +143,26 @@ def test_the_stack_s_own_api_gateway_logging_role_counts_as_an_iam_role() -> Non
     assert only_problem(raw).startswith("tenant-pipeline:quotas.iamRoles: the roster needs 9 roles")
 
 
+PROVISIONED_PREMIUM = {"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}}}
+
+
+def test_provisioned_premium_tenants_need_4_scalable_targets_each_just_under_passes_just_over_is_refused() -> None:
+    targets = "scalableTargets"
+    source = SOURCES[targets]
+    assert len(load(base_config(tenants=ROSTER, tiers=PROVISIONED_PREMIUM, quotas={targets: 8})).tenants) == 5
+    assert only_problem(base_config(tenants=ROSTER, tiers=PROVISIONED_PREMIUM, quotas={targets: 7})) == (
+        "tenant-pipeline:quotas.scalableTargets: the roster needs 8 targets of the Application Auto Scaling scalable "
+        f"targets for Amazon Keyspaces quota, which is 7; request a quota increase to at least 8 from AWS ({source}), "
+        "then set tenant-pipeline:quotas.scalableTargets"
+    )
+
+
 def test_scalable_targets_count_provisioned_tables_only() -> None:
-    on_demand = {"premium": {"capacity": {"mode": "ON_DEMAND"}}}
-    assert len(load(base_config(tenants=ROSTER, tiers=on_demand, quotas={"scalableTargets": 1})).tenants) == 5
+    # Premium's default is on-demand: no targets at all (the pooled keyspace is on-demand too).
+    assert len(load(base_config(tenants=ROSTER, quotas={"scalableTargets": 1})).tenants) == 5
     scaled_down = many("premium", 1) + many("premium", 1, "offboarded", "o")
-    raw = base_config(tenants=scaled_down, tiers={"premium": {"offboarding": "scale-down"}})
+    provisioned = {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}, "offboarding": "scale-down"}
+    raw = base_config(tenants=scaled_down, tiers={"premium": provisioned})
     assert load(dict(raw, quotas={"scalableTargets": 4})).quotas.scalable_targets == 4  # the offboarded: none
 
 

@@ -26,7 +26,8 @@ ROSTER: list[dict[str, str]] = [
     {"id": "vandelay", "tier": "basic", "status": "offboarded"},
 ]
 PROJECT: dict[str, Any] = {
-    "tiers": {"premium": {"offboarding": "scale-down"}},
+    # The PROVISIONED option (premium's default is on-demand, with no targets): the targets count matters.
+    "tiers": {"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}, "offboarding": "scale-down"}},
     "ingest": {"manageApiGatewayAccount": True},
 }
 
