@@ -20,7 +20,7 @@ from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
-from tiers.quotas import QuotaUse
+from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
 
 
@@ -72,11 +72,11 @@ def quota_table(uses: list[QuotaUse]) -> Table:
         table.add_column(column, justify="right")
     table.add_column("AWS raises it to", justify="right")
     for use in uses:
-        headroom = f"{use.headroom:,g}"
+        headroom = format_number(use.headroom)
         table.add_row(
             use.spec.name,
             use.spec.key if use.spec.field else "[dim](no setting)[/]",
-            f"{use.need:,g} {use.spec.unit}",
+            f"{format_number(use.need)} {use.spec.unit}",
             f"{use.limit:,}",
             headroom if use.fits else f"[red]{headroom}[/]",
             raise_column(use),

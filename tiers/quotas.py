@@ -43,6 +43,7 @@ class Roster:
     ingest: IngestSettings
     namer: Namer
     partitions_per_stream: int = Quotas().firehose_partitions  # quotas.firehosePartitions
+    region: str = ""  # aws:region: an on-demand stream's ceiling depends on it
 
     @cached_property
     def delivery_shards(self) -> DeliveryShards:
@@ -64,6 +65,10 @@ class QuotaSpec:
     maximum: int | None  # the most AWS grants: the default when not adjustable; None when no ceiling is documented
     source: str  # the AWS page the numbers come from
     need: Callable[[Roster], float]
+    # A limit the roster's own settings set (no quota setting): computed from them instead of `maximum`.
+    limit_of: Callable[[Roster], int] | None = None
+    advice: str | None = None  # what to do when over, when it is not "request a raise"
+    subject: str = "tenant-pipeline:tiers"  # where the fix goes, for a limit with no setting
 
     def limit(self, quotas: Quotas) -> int:
         if self.field is None:
@@ -134,6 +139,33 @@ def _shard_records(roster: Roster) -> float:
     )
 
 
+# The authorizer's budget per invocation, for its concurrency: a warm request takes ~0.07 ms in-process
+# (bench/RESULTS.md "authorizer", p99 2.6 ms on a shared machine); 10 ms leaves room for Lambda's own
+# invoke and a cold start's JWKS and SSM fetches. Concurrency = invocations/s x duration (the Lambda quota
+# page's own rule). Counting one invocation per request (every request a new token) is the upper bound:
+# API Gateway caches each token's answer AUTHORIZER_CACHE_SECONDS (components/ingestion/ingest_api.py).
+AUTHORIZER_SECONDS = 0.010
+
+
+def _authorizer_concurrency(roster: Roster) -> float:
+    return math.ceil(_api_throttle(roster) * AUTHORIZER_SECONDS)
+
+
+# Kinesis (docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html): a shard takes 1,000
+# records/s of writes; an on-demand stream scales to 10 GB/s of writes in us-east-1, us-west-2 and eu-west-1,
+# to 200 MB/s elsewhere (raised to 10 GB/s on a support ticket): in shards' worth of records, 10,000,000
+# and 200,000 records/s.
+SHARD_RECORDS = 1_000
+ON_DEMAND_LARGE_REGIONS = frozenset({"us-east-1", "us-west-2", "eu-west-1"})
+ON_DEMAND_RECORDS = {"large": 10_000_000, "other": 200_000}
+
+
+def _stream_records(roster: Roster) -> int:
+    if roster.ingest.stream_mode == "PROVISIONED":
+        return (roster.ingest.shard_count or 0) * SHARD_RECORDS
+    return ON_DEMAND_RECORDS["large" if roster.region in ON_DEMAND_LARGE_REGIONS else "other"]
+
+
 def _trust_policy_length(roster: Roster) -> float:
     arn = planning_application_role_arn(roster.namer.application_role())
     members = pooled_role_members(roster.plans).values()
@@ -181,6 +213,16 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # IAM object quotas, "Role trust policy length": 2048 characters, adjustable to 4096 (tiers/pooled_roles.py).
     QuotaSpec("roleTrustPolicyLength", "role_trust_policy_length", "IAM role trust policy length", "characters",
               True, MAX_TRUST_POLICY_LENGTH, _IAM_QUOTAS, _trust_policy_length),
+    # Every accepted request is one PutRecord: the stream must take what the usage plans promise.
+    QuotaSpec("kinesisStreamRecords", None, "Kinesis stream writes (the event stream)", "records/s", False, None,
+              "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _api_throttle,
+              limit_of=_stream_records, subject="tenant-pipeline:ingest",
+              advice="give the stream more shards (ingest.stream.shards) or ON_DEMAND mode, or lower the tiers' "
+                     "rate limits"),
+    # "Concurrent executions": 1,000 per Region by default, shared by every function; raised on request to
+    # "tens of thousands". The authorizer's need: the promised rate times AUTHORIZER_SECONDS.
+    QuotaSpec("lambdaConcurrency", "lambda_concurrency", "Lambda concurrent executions (the authorizer)",
+              "executions", True, None, "docs.aws.amazon.com/lambda/latest/dg/limits.html", _authorizer_concurrency),
     # "Scalable targets per resource type": Amazon Keyspaces 1,500 per Region, adjustable.
     QuotaSpec("scalableTargets", "scalable_targets", "Application Auto Scaling scalable targets for Amazon Keyspaces",
               "targets", True, None,
@@ -227,15 +269,21 @@ class QuotaUse:
 
 
 def quota_uses(roster: Roster, quotas: Quotas) -> list[QuotaUse]:
-    return [QuotaUse(spec, spec.need(roster), spec.limit(quotas)) for spec in QUOTAS]
+    return [
+        QuotaUse(spec, spec.need(roster), spec.limit_of(roster) if spec.limit_of else spec.limit(quotas))
+        for spec in QUOTAS
+    ]
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """With thousands separators, whole numbers exactly (`:,g` would print 9,998,850 as 9.99885e+06)."""
     return f"{value:,g}" if value != int(value) else f"{int(value):,}"
 
 
 def what_to_do(use: QuotaUse) -> str:
-    spec, need = use.spec, _number(use.need)
+    spec, need = use.spec, format_number(use.need)
+    if spec.advice:
+        return f"{spec.advice} ({spec.source})"
     if not spec.adjustable and spec.field is None:
         return f"a hard limit AWS does not raise: lower the tiers' rate limits ({spec.source})"
     if not spec.adjustable:
@@ -255,8 +303,8 @@ def check_quotas(roster: Roster, quotas: Quotas, problems: list[ConfigProblem]) 
             spec = use.spec
             problems.append(
                 ConfigProblem(
-                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else "tenant-pipeline:tiers",
-                    f"the roster needs {_number(use.need)} {spec.unit} of the {spec.name} quota, "
+                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else spec.subject,
+                    f"the roster needs {format_number(use.need)} {spec.unit} of the {spec.name} quota, "
                     f"which is {use.limit:,}; {what_to_do(use)}",
                 )
             )

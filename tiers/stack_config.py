@@ -35,7 +35,7 @@ class StackConfig:
 
     def quota_uses(self) -> list[QuotaUse]:
         """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""
-        roster = Roster(self.plans, self.tiers, self.ingest, self.namer, self.quotas.firehose_partitions)
+        roster = Roster(self.plans, self.tiers, self.ingest, self.namer, self.quotas.firehose_partitions, self.region)
         return quota_uses(roster, self.quotas)
 
     @cached_property
