@@ -85,6 +85,8 @@ def quota_table(uses: list[QuotaUse]) -> Table:
 
 
 def raise_column(use: QuotaUse) -> str:
+    if use.spec.limit_of is not None:  # the stack's own settings set it (the event stream's shards or mode)
+        return use.spec.subject.removeprefix("tenant-pipeline:")
     if not use.spec.adjustable:
         return "hard limit"
     return "on request" if use.spec.maximum is None else f"{use.spec.maximum:,}"

@@ -50,7 +50,7 @@ def test_plan_prints_each_quota_with_its_need_limit_and_headroom(capsys: pytest.
     ]
     stream = next([cell.strip() for cell in line.split("│")[1:7]] for line in unset if "Kinesis stream" in line)
     # The usage plans' promise (2 x 500 + 3 x 50) against an on-demand stream in us-east-1 (10 GB/s).
-    assert stream[2:5] == ["1,150 records/s", "10,000,000", "9,998,850"]
+    assert stream[2:6] == ["1,150 records/s", "10,000,000", "9,998,850", "ingest"]
     assert [cell.strip() for cell in rows["lambdaConcurrency"].split("│")[3:6]] == ["12 executions", "1,000", "988"]
 
 
