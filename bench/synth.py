@@ -238,7 +238,8 @@ def report(
         table, fits = quotas
         found.append(("every quota fits", "", fits))
         lines += [
-            f"`make plan`'s quota table for the {max(by_size):,}-tenant roster ({100 // PREMIUM_EVERY}% premium, {REGION}), "
+            f"`make plan`'s quota table for the {max(by_size):,}-tenant roster "
+            f"({100 // PREMIUM_EVERY}% premium, {REGION}), "
             "with the quotas raised to fit (what a user sets once AWS has granted them); every limit holds: "
             f"{'yes' if fits else 'NO'}.",
             "",

@@ -8,9 +8,10 @@ it takes, never where its objects land.
 The rule is rendezvous (highest random weight) hashing: each stream i scores a tenant with
 SHA-256("<tenantId>#<i>") and the tenant goes to the highest score, compared as the hex digest
 followed by i in INDEX_DIGITS digits (so the text alone says which stream won, and equal digests,
-which SHA-256 never gives in practice, still pick one: the highest i). Like a jump consistent hash (tiers/pooled_roles.py), it is stable (the same
-id and N give the same stream on every run and machine), and going from N to N+1 streams moves only
-the tenants whose new stream N outscores their old one: ~1/(N+1) of them, all to the new stream.
+which SHA-256 never gives in practice, still pick one: the highest i). Like a jump consistent hash
+(tiers/pooled_roles.py), it is stable (the same id and N give the same stream on every run and
+machine), and going from N to N+1 streams moves only the tenants whose new stream N outscores their
+old one: ~1/(N+1) of them, all to the new stream.
 Unlike the jump hash (64-bit multiplications in a loop), it is a handful of SHA2 calls and a
 GREATEST: the Flink job computes it in SQL on the JVM (functions/flink/sql.py), with no record
 crossing to a Python worker. This module is the rule; the job's SQL is built from ROUTE_SEPARATOR,

@@ -1,7 +1,8 @@
 """Build the enrichment job: one source, the enriched sink and the rejected sink, SQL or Python-UDF path.
 
 With several enriched sinks (Firehose's active partitions per stream: tiers/delivery_shards.py), each
-enriched record goes to its tenant's one (sql.delivered_view_statement). `build_pipeline` is what every driver calls: `local.py` (files), `main.py` (Managed Service:
+enriched record goes to its tenant's one (sql.delivered_view_statement). `build_pipeline` is what every
+driver calls: `local.py` (files), `main.py` (Managed Service:
 Kinesis -> Firehose) and the sandbox (moto). It returns the StatementSet; the caller executes it.
 """
 

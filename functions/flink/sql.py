@@ -288,7 +288,8 @@ DELIVERED_VIEW = "delivered"
 
 
 def delivered_view_statement(view: str, streams: int) -> str:
-    """CREATE VIEW `delivered` (line, ts, enriched, reason, delivery_stream) over `view`: each enriched record's stream."""
+    """CREATE VIEW `delivered` (line, ts, enriched, reason, delivery_stream) over `view`: each enriched
+    record's stream."""
     return f"""CREATE TEMPORARY VIEW {DELIVERED_VIEW} AS SELECT line, ts, enriched, reason,
         CASE WHEN reason IS NULL THEN {stream_index(streams)} END AS delivery_stream
         FROM {view}"""

@@ -33,7 +33,6 @@ from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
-from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
 from local.sandbox.iam_isolation import pooled_isolation
@@ -41,6 +40,7 @@ from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
+from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.s3_isolation import s3_isolation
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from tests.support.config import base_config, load, only_problem
-from tiers.load import load_stack_config
 from tiers.defaults import DEFAULT_TIERS
 from tiers.delivery_shards import plan_delivery_shards
 from tiers.errors import ConfigError, ConfigProblem
+from tiers.load import load_stack_config
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
 from tiers.quotas import QUOTAS, QuotaUse, Roster, check_quotas, raises_to_fit, what_to_do
@@ -244,8 +244,8 @@ def test_raises_to_fit_are_the_needs_of_the_adjustable_quotas_over() -> None:
         (
             {"shards": 5},
             "tenant-pipeline:quotas: unknown key 'shards' in quotas "
-            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, lambdaConcurrency, roleTrustPolicyLength, "
-            "scalableTargets, tables, usagePlans)",
+            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, lambdaConcurrency, "
+            "roleTrustPolicyLength, scalableTargets, tables, usagePlans)",
         ),
         (
             {"roleTrustPolicyLength": 8192},

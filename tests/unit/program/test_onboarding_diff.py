@@ -57,7 +57,7 @@ def base() -> Declaration:
 
 
 def test_the_roster_keeps_its_delivery_streams_and_has_two_pooled_shards() -> None:
-    for tenants in (roster(TENANTS), roster(TENANTS) + [{"id": "newcomer", "tier": "basic"}]):
+    for tenants in (roster(TENANTS), [*roster(TENANTS), {"id": "newcomer", "tier": "basic"}]):
         values = {key.removeprefix("tenant-pipeline:"): v for key, v in stack_config(tenants, quotas=QUOTAS).items()}
         del values["aws:region"]
         config = load_stack_config(values, environment="test", region="us-east-1")
@@ -66,7 +66,7 @@ def test_the_roster_keeps_its_delivery_streams_and_has_two_pooled_shards() -> No
 
 
 def test_onboarding_a_basic_tenant_adds_its_key_and_changes_only_its_pooled_shard_s_trust(base: Declaration) -> None:
-    after = declare(roster(TENANTS) + [{"id": "newcomer", "tier": "basic"}])
+    after = declare([*roster(TENANTS), {"id": "newcomer", "tier": "basic"}])
     diff = difference(base, after)
     assert diff["added"] == ["ingestion-api-keys-key-newcomer", "ingestion-api-keys-plan-key-newcomer"]
     assert diff["removed"] == []
@@ -77,7 +77,7 @@ def test_onboarding_a_basic_tenant_adds_its_key_and_changes_only_its_pooled_shar
 
 
 def test_onboarding_a_premium_tenant_adds_its_own_resources_and_changes_nothing_shared(base: Declaration) -> None:
-    after = declare(roster(TENANTS) + [{"id": "newprem", "tier": "premium"}])
+    after = declare([*roster(TENANTS), {"id": "newprem", "tier": "premium"}])
     diff = difference(base, after)
     assert diff["added"] == [
         "ingestion-api-keys-key-newprem",
