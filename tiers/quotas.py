@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
@@ -52,7 +52,13 @@ class Roster:
 
 def delivery_shards(plans: Sequence[TenantPlan], partitions_per_stream: int) -> DeliveryShards:
     """The enriched-events delivery streams and each served tenant's (tiers/delivery_shards.py)."""
-    return plan_delivery_shards([plan.tenant_id for plan in plans if plan.served], partitions_per_stream)
+    return _delivery_shards(tuple(plan.tenant_id for plan in plans if plan.served), partitions_per_stream)
+
+
+@lru_cache(maxsize=4)
+def _delivery_shards(served: tuple[str, ...], partitions_per_stream: int) -> DeliveryShards:
+    # Validation and the program both ask, and for 10,000 tenants the N SHA-256 scores per tenant cost ~1 s.
+    return plan_delivery_shards(served, partitions_per_stream)
 
 
 @dataclass(frozen=True)

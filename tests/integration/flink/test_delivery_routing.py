@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -29,7 +30,10 @@ def tenant_lines() -> list[str]:
     return lines
 
 
-def run(tmp_path: Path, path: str, lines: list[str]) -> tuple[list[list[dict[str, object]]], list[dict[str, object]]]:
+Records = list[dict[str, object]]
+
+
+def run(tmp_path: Path, path: Literal["sql", "udf"], lines: list[str]) -> tuple[list[Records], Records]:
     from functions.flink.pipeline import build_pipeline, create_table_env
     from functions.flink.tables import FileSink, FileSource
 
@@ -38,13 +42,15 @@ def run(tmp_path: Path, path: str, lines: list[str]) -> tuple[list[list[dict[str
     sinks = [FileSink(str(tmp_path / f"stream-{n}")) for n in range(STREAMS)]
     build_pipeline(
         create_table_env(), FileSource(str(source)), sinks, FileSink(str(tmp_path / "r")), path
-    ).execute().wait()  # type: ignore[arg-type]
+    ).execute().wait()
     streams = [[json.loads(line) for line in read_output(tmp_path / f"stream-{n}")] for n in range(STREAMS)]
     return streams, [json.loads(line) for line in read_output(tmp_path / "r")]
 
 
 @pytest.mark.parametrize("path", ["sql", "udf"])
-def test_each_enriched_record_goes_to_its_tenant_s_stream_and_rejects_stay_one(tmp_path: Path, path: str) -> None:
+def test_each_enriched_record_goes_to_its_tenant_s_stream_and_rejects_stay_one(
+    tmp_path: Path, path: Literal["sql", "udf"]
+) -> None:
     lines = tenant_lines() + [case.line for case in CASES]
     streams, rejected = run(tmp_path, path, lines)
     good = len(tenant_lines()) + sum(case.reason is None for case in CASES)
