@@ -46,6 +46,24 @@ def tenant_table(config: StackConfig) -> Table:
     return table
 
 
+# Tenants named per stream in the table; the rest are counted (the JSON names every tenant's stream).
+STREAM_TENANTS_SHOWN = 8
+
+
+def delivery_stream_table(config: StackConfig) -> Table:
+    table = Table(
+        title=f"Enriched-events delivery streams (at most {config.quotas.firehose_partitions:,} tenants each)",
+        title_justify="left",
+    )
+    for column in ("Firehose stream", "tenants", "which"):
+        table.add_column(column, justify="right" if column == "tenants" else "left")
+    for stream, tenants in config.delivery_shards.members().items():
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        which = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
+        table.add_row(config.namer.events_delivery_stream(stream), f"{len(tenants):,}", which)
+    return table
+
+
 def role_column(plan: TenantPlan) -> str:
     if plan.role_name is None:
         return "[dim]none[/]"
@@ -118,14 +136,15 @@ def plan_document(config: StackConfig, declaration: Declaration) -> dict[str, An
         "format": PLAN_FORMAT,
         "stack": config.environment,
         "region": config.region,
-        "tenants": [tenant_entry(plan) for plan in config.plans],
+        "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
     }
 
 
-def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
+def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
     throttle = plan.tier.throttle
+    stream = config.delivery_shards.stream_by_tenant.get(plan.tenant_id)
     return {
         "id": plan.tenant_id,
         "tier": plan.tier.name,
@@ -142,6 +161,8 @@ def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
         if plan.served
         else None,
         "offboarding": plan.tier.offboarding,
+        # The enriched-events delivery stream its events go through (null once offboarded).
+        "deliveryStream": None if stream is None else config.namer.events_delivery_stream(stream),
     }
 
 
@@ -158,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         # Wide enough for the tenant table when the output is a pipe or a CI log.
         console = Console(width=None if sys.stdout.isatty() else 200)
         console.print(tenant_table(stack.config))
+        console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
         console.print(resource_table(stack.declaration))
     return 0

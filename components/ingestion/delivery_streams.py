@@ -64,7 +64,7 @@ class DeliveryStreams(pulumi.ComponentResource):
         namer, tags = args.namer, dict(args.tags)
         if args.streams < 1:
             raise ComponentInputError(f"the enriched events need at least one delivery stream, got {args.streams}")
-        events_parts = [events_part(stream) for stream in range(args.streams)]
+        events_parts = {events_part(stream): namer.events_delivery_stream(stream) for stream in range(args.streams)}
 
         log_group = aws.cloudwatch.LogGroup(
             logical(name, "logs"),
@@ -129,7 +129,7 @@ class DeliveryStreams(pulumi.ComponentResource):
         self.event_streams = [
             aws.kinesis.FirehoseDeliveryStream(
                 logical(name, part),
-                name=namer.physical("firehose", "delivery", part),
+                name=physical_name,
                 destination="extended_s3",
                 server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},
                 extended_s3_configuration=destination(
@@ -142,7 +142,7 @@ class DeliveryStreams(pulumi.ComponentResource):
                 tags=tags,
                 opts=after_policy,
             )
-            for part in events_parts
+            for part, physical_name in events_parts.items()
         ]
         self.events = self.event_streams[0]
         self.rejects = aws.kinesis.FirehoseDeliveryStream(

@@ -23,6 +23,8 @@ def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixt
         "tenant-pipeline-dev-tenant-globex",
         "500/s / 1000 / 5,000,000",
         "offboarded",
+        "Enriched-events delivery streams",
+        "tenant-pipeline-dev-delivery-events-1",
         "Declared resources by type",
         "total",
     ):
