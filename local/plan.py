@@ -21,7 +21,7 @@ from local.paths import PROJECT_ROOT
 from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
 from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
-from tiers.quotas import QuotaUse
+from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
 
 
@@ -72,6 +72,24 @@ def status_column(plan: TenantPlan) -> str:
     return "active"
 
 
+# Tenants named per stream in the table; the rest are counted (the JSON names every tenant's stream).
+STREAM_TENANTS_SHOWN = 8
+
+
+def delivery_stream_table(config: StackConfig) -> Table:
+    table = Table(
+        title=f"Enriched-events delivery streams (at most {config.quotas.firehose_partitions:,} tenants each)",
+        title_justify="left",
+    )
+    for column in ("Firehose stream", "tenants", "which"):
+        table.add_column(column, justify="right" if column == "tenants" else "left")
+    for stream, tenants in config.delivery_shards.members().items():
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        which = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
+        table.add_row(config.namer.events_delivery_stream(stream), f"{len(tenants):,}", which)
+    return table
+
+
 def role_column(plan: TenantPlan) -> str:
     if plan.role_name is None:
         return "[dim]none[/]"
@@ -103,11 +121,11 @@ def quota_table(uses: list[QuotaUse]) -> Table:
         table.add_column(column, justify="right")
     table.add_column("AWS raises it to", justify="right")
     for use in uses:
-        headroom = f"{use.headroom:,g}"
+        headroom = format_number(use.headroom)
         table.add_row(
             use.spec.name,
             use.spec.key if use.spec.field else "[dim](no setting)[/]",
-            f"{use.need:,g} {use.spec.unit}",
+            f"{format_number(use.need)} {use.spec.unit}",
             f"{use.limit:,}",
             headroom if use.fits else f"[red]{headroom}[/]",
             raise_column(use),
@@ -116,6 +134,8 @@ def quota_table(uses: list[QuotaUse]) -> Table:
 
 
 def raise_column(use: QuotaUse) -> str:
+    if use.spec.limit_of is not None:  # the stack's own settings set it (the event stream's shards or mode)
+        return use.spec.subject.removeprefix("tenant-pipeline:")
     if not use.spec.adjustable:
         return "hard limit"
     return "on request" if use.spec.maximum is None else f"{use.spec.maximum:,}"
@@ -152,14 +172,15 @@ def plan_document(
         # Each tenant's step from the roster deployed last; null without one (a first deploy).
         "previous": None if previous is None else previous.source,
         "transitions": None if config.transitions is None else [step.to_entry() for step in config.transitions],
-        "tenants": [tenant_entry(plan) for plan in config.plans],
+        "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
     }
 
 
-def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
+def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
     throttle = plan.tier.throttle
+    stream = config.delivery_shards.stream_by_tenant.get(plan.tenant_id)
     return {
         "id": plan.tenant_id,
         "tier": plan.tier.name,
@@ -184,6 +205,8 @@ def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
             "sourceKeyspace": plan.migration.source_keyspace,
             "verified": plan.migration.verified,
         },
+        # The enriched-events delivery stream its events go through (null once offboarded).
+        "deliveryStream": None if stream is None else config.namer.events_delivery_stream(stream),
     }
 
 
@@ -208,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         console = Console(width=None if sys.stdout.isatty() else 200)
         console.print(transition_table(stack.config, previous))
         console.print(tenant_table(stack.config))
+        console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
         console.print(resource_table(stack.declaration))
     return 0

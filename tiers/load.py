@@ -66,7 +66,7 @@ def load_stack_config(
         except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
             problems.extend(error.problems)
     if not problems:
-        check_quotas(Roster(plans, tiers, ingest, namer), quotas, problems)
+        check_quotas(Roster(plans, tiers, ingest, namer, quotas.firehose_partitions, region), quotas, problems)
     if problems:
         raise ConfigError(problems)
     return StackConfig(

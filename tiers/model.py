@@ -52,6 +52,7 @@ class Quotas:
     # docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
     api_throttle: int = 10_000
     firehose_partitions: int = 500  # per stream: docs.aws.amazon.com/firehose/latest/dev/buffering.html
+    lambda_concurrency: int = 1_000  # per Region, every function: docs.aws.amazon.com/lambda/latest/dg/limits.html
 
 
 @dataclass(frozen=True)

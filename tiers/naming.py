@@ -111,6 +111,12 @@ class Namer:
     def kms_alias(self, *parts: str) -> str:
         return "alias/" + self.physical("kms-alias", *parts)
 
+    def events_delivery_stream(self, stream: int = 0) -> str:
+        """Enriched-events delivery stream `stream`: 0 keeps the name one stream always had, k is `<that>-<k>`."""
+        if stream < 0:
+            raise ValueError(f"delivery stream index must be 0 or more, got {stream}")
+        return self.physical("firehose", "delivery", "events", *([str(stream)] if stream else []))
+
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)
 

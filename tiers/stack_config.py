@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from tiers.capacity import pooled_tier
+from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
-from tiers.quotas import QuotaUse, Roster, quota_uses
+from tiers.quotas import QuotaUse, Roster, delivery_shards, quota_uses
 from tiers.transitions import Transition
 
 
@@ -36,4 +38,10 @@ class StackConfig:
 
     def quota_uses(self) -> list[QuotaUse]:
         """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""
-        return quota_uses(Roster(self.plans, self.tiers, self.ingest, self.namer), self.quotas)
+        roster = Roster(self.plans, self.tiers, self.ingest, self.namer, self.quotas.firehose_partitions, self.region)
+        return quota_uses(roster, self.quotas)
+
+    @cached_property
+    def delivery_shards(self) -> DeliveryShards:
+        """The enriched-events delivery streams and which one carries each served tenant."""
+        return delivery_shards(self.plans, self.quotas.firehose_partitions)

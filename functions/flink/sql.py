@@ -30,6 +30,7 @@ of nesting) run only behind a cheap test that the record may need them.
 
 from __future__ import annotations
 
+from functions.contracts.delivery_routing import DIGEST_CHARS, INDEX_DIGITS, ROUTE_SEPARATOR
 from functions.flink import rules
 
 
@@ -263,3 +264,36 @@ def rejected_insert(sink_table: str, view: str = "routed") -> str:
             KEY 'record' VALUE CASE WHEN CHAR_LENGTH(line) > {cut} THEN SUBSTRING(line FROM 1 FOR {cut}) ELSE line END,
             KEY 'timestamp' VALUE ts)
         FROM {view} WHERE reason IS NOT NULL"""
+
+
+# The enriched record starts with its tenantId, a valid id (no escapes), whichever path built it:
+# JSON_QUERY prints the fields in the path's order, the careful path and the UDF put it first.
+_ENRICHED_TENANT = _quote('^\\{"tenantId":"([^"]++)"')
+
+
+def stream_index(streams: int) -> str:
+    """SQL: the enriched record's delivery stream among `streams` (functions/contracts/delivery_routing.py).
+
+    One GREATEST over the ranked scores (digest then index, as text), whose last digits are the winner:
+    each SHA256 appears once, so the planner has nothing to copy."""
+    tenant = f"REGEXP_EXTRACT(enriched, {_ENRICHED_TENANT}, 1)"
+    ranked = [
+        f"SHA256(CONCAT({tenant}, {_quote(f'{ROUTE_SEPARATOR}{stream}')})) || {_quote(f'{stream:0{INDEX_DIGITS}d}')}"
+        for stream in range(streams)
+    ]
+    return f"CAST(SUBSTRING(GREATEST({', '.join(ranked)}) FROM {DIGEST_CHARS + 1} FOR {INDEX_DIGITS}) AS INT)"
+
+
+DELIVERED_VIEW = "delivered"
+
+
+def delivered_view_statement(view: str, streams: int) -> str:
+    """CREATE VIEW `delivered` (line, ts, enriched, reason, delivery_stream) over `view`: each enriched
+    record's stream."""
+    return f"""CREATE TEMPORARY VIEW {DELIVERED_VIEW} AS SELECT line, ts, enriched, reason,
+        CASE WHEN reason IS NULL THEN {stream_index(streams)} END AS delivery_stream
+        FROM {view}"""
+
+
+def routed_enriched_insert(sink_table: str, stream: int, view: str = DELIVERED_VIEW) -> str:
+    return f"INSERT INTO {sink_table} SELECT enriched FROM {view} WHERE reason IS NULL AND delivery_stream = {stream}"

@@ -75,7 +75,7 @@ class DeclaredStack:
     limits_by_key: dict[str, UsagePlanLimits]  # API key value -> its usage plan's limits
     api_key_secret_parameter: str
     api_key_secret: str
-    events: DeliveryStream
+    event_streams: tuple[DeliveryStream, ...]  # the enriched events' delivery streams, by routing index
     rejects: DeliveryStream
     tenant_roles: list[DeclaredRole]
     keyspaces: list[str]
@@ -85,6 +85,11 @@ class DeclaredStack:
     @property
     def tenants(self) -> list[TenantRecord]:
         return self.directory.records()
+
+    @property
+    def events(self) -> DeliveryStream:
+        """Stream 0: the one every tenant's events go through when there is one."""
+        return self.event_streams[0]
 
 
 def _only(declaration: Declaration, type_: str, name_suffix: str = "") -> DeclaredResource:
@@ -218,7 +223,7 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         limits_by_key=_usage_limits(declaration),
         api_key_secret_parameter=secret.inputs["name"],
         api_key_secret=plain(secret.inputs["value"]),
-        events=_delivery_stream(streams[outputs["eventsDeliveryStream"]]),
+        event_streams=tuple(_delivery_stream(streams[name]) for name in outputs["eventsDeliveryStreams"]),
         rejects=_delivery_stream(streams[outputs["rejectsDeliveryStream"]]),
         tenant_roles=_tenant_roles(declaration, tenants),
         keyspaces=[r.inputs["name"] for r in declaration.of_type("aws:keyspaces/keyspace:Keyspace")],

@@ -41,6 +41,7 @@ from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_document, render_lifecycle, run_lifecycle
 from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
+from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.s3_isolation import s3_isolation
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler
@@ -72,6 +73,13 @@ class DemoResult:
     cors: dict[str, str | None] = field(default_factory=dict)  # origin -> the Allow-Origin its preflight got
     cors_origins: tuple[str, ...] = ()  # the configured ones
     lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
+    event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
+    misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+
+    @property
+    def routing_holds(self) -> bool:
+        """Every tenant's enriched events came through its own delivery stream only (local/sandbox/routing.py)."""
+        return not self.misrouted
 
     @property
     def cors_holds(self) -> bool:
@@ -90,6 +98,7 @@ class DemoResult:
             and self.isolation_holds
             and self.forged_landed_in_place
             and self.cors_holds
+            and self.routing_holds
             and (self.lifecycle is None or self.lifecycle.ok)
         )
 
@@ -264,12 +273,15 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream") as step:
             # What has reached moto's Firehose buffer bucket, against what was put on the stream.
             enriched, rejected = wait_for_records(
-                s3, stack.events, stack.rejects, expected, job.check_alive, progress=records_written(step)
+                s3, stack.event_streams, stack.rejects, expected, job.check_alive, progress=records_written(step)
             )
             job.stop()
+        routing = streams_by_tenant(enriched)
+        event_streams = tuple(stream.name for stream in stack.event_streams)
 
         with steps.step("Delivering through the declared Firehose partitioning into the ingest bucket"):
-            deliver(stack.events, enriched, s3, stack.bucket)
+            for stream in stack.event_streams:
+                deliver(stream, enriched[stream.name], s3, stack.bucket)
             deliver(stack.rejects, rejected, s3, stack.bucket)
             landed = ledger.count_landed(s3, stack)
 
@@ -301,8 +313,20 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     checks += iam_checks
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
+    for outcome in outcomes:
+        outcome.delivery_streams = routing.get(outcome.tenant_id, ())
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins, lifecycle)
+    return DemoResult(
+        settings.stack,
+        outcomes,
+        checks,
+        landed.forged_in_place,
+        cors,
+        origins,
+        lifecycle=lifecycle,
+        event_streams=event_streams,
+        misrouted=misrouted(routing, event_streams),
+    )
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str, **options: Any) -> TenantDataAccess:
@@ -343,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
+    for stream in result.event_streams:
+        tenants = [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
+        console.print(f"delivery stream {stream}: {', '.join(tenants) or 'no tenant'}")
+    if not result.routing_holds:
+        console.print(f"[bold red]events came through another tenant's delivery stream: {result.misrouted}[/]")
     for origin, allowed in result.cors.items():
         console.print(f"CORS preflight from {origin}: {'allowed' if allowed else 'refused'}")
     if not result.cors_holds:
@@ -393,6 +422,11 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "forgedLandedInPlace": result.forged_landed_in_place,
             "isolationHolds": result.isolation_holds,
             "corsHolds": result.cors_holds,
+            "routingHolds": result.routing_holds,
+        },
+        "deliveryStreams": {
+            stream: [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
+            for stream in result.event_streams
         },
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
@@ -408,6 +442,7 @@ def outcome_entry(outcome: TenantOutcome) -> dict[str, Any]:
         "refused": outcome.refused,
         "rejected": outcome.rejected,
         "answers": {str(status): count for status, count in sorted(outcome.answers.items())},
+        "deliveryStreams": list(outcome.delivery_streams),
         "s3Prefix": outcome.s3_prefix,
         "keyspace": outcome.keyspace,
         "rows": dict(sorted(outcome.rows.items())),

@@ -77,6 +77,16 @@ def test_every_tenant_lands_what_the_front_door_accepted_under_its_own_prefix(de
     assert result["checks"]["forgedLandedInPlace"] is True
 
 
+def test_the_tenants_go_through_two_delivery_streams_each_through_its_own(demo) -> None:
+    """The dev stack's partition quota spreads its five served tenants over two enriched-events streams."""
+    _, result = demo
+    streams = result["deliveryStreams"]
+    assert len(streams) == 2 and all(streams.values())
+    assert sorted(t for tenants in streams.values() for t in tenants) == sorted(served_tenants())
+    assert all(len(t["deliveryStreams"]) == 1 for t in result["tenants"])
+    assert result["checks"]["routingHolds"] is True
+
+
 def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) -> None:
     _, result = demo
     throttled = [o for o in result["tenants"] if int(o["answers"].get("429", 0)) > 0]

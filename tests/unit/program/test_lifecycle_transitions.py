@@ -179,7 +179,9 @@ def test_onboarding_declares_and_protects_without_touching_anyone_else(tier: str
     [("basic", "retain"), ("basic", "delete"), ("premium", "retain"), ("premium", "scale-down"), ("premium", "delete")],
 )
 def test_offboarding_keeps_protection_by_strategy(tier: str, strategy: str) -> None:
-    tiers = {tier: {"offboarding": strategy}}
+    tiers: dict[str, Any] = {tier: {"offboarding": strategy}}
+    if strategy == "scale-down":  # scales provisioned capacity down: premium is on-demand by default
+        tiers[tier]["capacity"] = {"mode": "PROVISIONED", "autoScaling": {}}
     runs = run_steps([entry(tier), entry(tier, status="offboarded")], tiers=tiers)
     assert_safe(runs)
     before, after = runs
