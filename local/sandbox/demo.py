@@ -150,19 +150,22 @@ def local_environment(endpoint: str) -> None:
     os.environ["AWS_ENDPOINT_URL"] = endpoint
 
 
+def authorizer_environment(stack: DeclaredStack, cloud: LocalCloud) -> dict[str, str]:
+    """The authorizer's environment as the declared function sets it, pointed at the local pool."""
+    return {
+        "USER_POOL_ID": cloud.user_pool_id,
+        "APP_CLIENT_IDS": cloud.app_client_id,
+        "AWS_REGION": stack.region,
+        "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
+        "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
+        "TENANT_DIRECTORY_KEY": stack.directory_key,
+        "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
+    }
+
+
 def authorizer_handler(stack: DeclaredStack, cloud: LocalCloud, log_path: Path) -> Any:
     """The real Lambda handler, configured as the declared function's environment configures it."""
-    os.environ.update(
-        {
-            "USER_POOL_ID": cloud.user_pool_id,
-            "APP_CLIENT_IDS": cloud.app_client_id,
-            "AWS_REGION": stack.region,
-            "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
-            "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
-            "TENANT_DIRECTORY_KEY": stack.directory_key,
-            "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
-        }
-    )
+    os.environ.update(authorizer_environment(stack, cloud))
     from functions.authorizer import handler as module  # configured at import, as at a cold start
     from functions.authorizer.local import LocalContext
     from functions.authorizer.log import logger

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from cassandra.cluster import Session
@@ -23,8 +22,7 @@ from functions.dal.bootstrap import bootstrap_keyspaces
 from functions.lifecycle.checksum import TableSummary, row_hash, row_key
 from functions.lifecycle.store import Cassandra
 from tests.support.directory_data import ACCOUNT, POOLED_ROLE
-
-CREATED = datetime(2026, 11, 23, 10, 0, 0)
+from tests.support.tenant_rows import customer, order
 
 
 def new_tenant(prefix: str) -> str:
@@ -65,22 +63,6 @@ def context_of(record: TenantRecord) -> TenantContext:
 def dal_for(port: int, record: TenantRecord) -> Iterator[TenantDataAccess]:
     with TenantDataAccess.local(TenantDirectory({record.tenant_id: record}), port, outage_deadline=60.0) as dal:
         yield dal
-
-
-def customer(customer_id: str, name: str) -> dict[str, Any]:
-    return {"customer_id": customer_id, "name": name, "email": f"{name.lower()}@example.com", "created_at": CREATED}
-
-
-def order(customer_id: str, status: str = "new", total: int = 1250) -> dict[str, Any]:
-    return {
-        "customer_id": customer_id,
-        "order_id": uuid.uuid1(),
-        "status": status,
-        "total_cents": total,
-        "currency": "EUR",
-        "items": {"sku-1": 2, "sku-2": 1},
-        "created_at": CREATED,
-    }
 
 
 @dataclass

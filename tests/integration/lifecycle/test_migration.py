@@ -24,15 +24,14 @@ from tests.integration.lifecycle.support import (
     Writer,
     context_of,
     create_storages,
-    customer,
     dal_for,
     moving,
     new_tenant,
-    order,
     seed,
     served,
     stored_summaries,
 )
+from tests.support.tenant_rows import customer, order
 
 pytestmark = pytest.mark.cassandra
 

@@ -16,6 +16,7 @@ from functions.authorizer.local import token_event
 from functions.contracts.directory import TenantRecord, directory_document, parse_document
 from local.program import run_program
 from local.sandbox.declared import DeclaredStack, read_declaration
+from local.sandbox.demo import authorizer_environment
 from local.sandbox.local_cloud import LocalCloud, provision, publish_directory, user_email
 from local.services.moto_server import MotoServer
 from local.stack_file import read_stack_config
@@ -51,21 +52,8 @@ def cloud(stack: DeclaredStack, moto_server: MotoServer) -> LocalCloud:
 
 @pytest.fixture
 def authorizer(stack: DeclaredStack, cloud: LocalCloud, aws_env: MotoServer) -> Authorizer:
-    """The authorizer as demo.authorizer_handler configures it, reading the directory on every call."""
-    return Authorizer.from_config(
-        load_config(
-            {
-                "USER_POOL_ID": cloud.user_pool_id,
-                "APP_CLIENT_IDS": cloud.app_client_id,
-                "AWS_REGION": stack.region,
-                "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
-                "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
-                "TENANT_DIRECTORY_KEY": stack.directory_key,
-                "TENANT_DIRECTORY_MAX_AGE": "0",
-                "JWKS_URL": cloud.jwks_url,
-            }
-        )
-    )
+    """The authorizer as the demo configures it, reading the directory on every call."""
+    return Authorizer.from_config(load_config(authorizer_environment(stack, cloud) | {"TENANT_DIRECTORY_MAX_AGE": "0"}))
 
 
 def authorize(authorizer: Authorizer, cloud: LocalCloud, tenant_id: str) -> dict[str, Any]:
