@@ -36,7 +36,7 @@ LAMBDA_PLATFORM := $(shell sed -nE 's/^LAMBDA_WHEEL_PLATFORM = "([^"]+)"$$/\1/p'
 AUTHORIZER_LOCK := functions/authorizer/requirements.lock
 
 .PHONY: help check check-python check-lambda-python check-jvm venv flink-venv authorizer-venv lock \
-	iam-evaluator engine plan demo soak test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
+	iam-evaluator engine plan demo soak migrate offboard test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -98,8 +98,8 @@ iam-evaluator: $(IAM_EVALUATOR) ## the IAM evaluator the isolation matrix uses (
 
 authorizer-venv: $(AUTHORIZER_VENV)/.installed ## the authorizer's test virtualenv, on its Lambda runtime's Python
 
-plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout)
-	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG)
+plan: venv ## preview a stack under Pulumi mocks (STACK=dev; JSON=1 for JSON on stdout; PREVIOUS=<the tenants deployed last>)
+	@$(PY) -m local.plan --stack $(STACK) $(JSON_FLAG) $(if $(PREVIOUS),--previous $(PREVIOUS))
 
 soak: venv flink-venv check-jvm $(FLINK_JAR) ## sustained load with a Flink crash and a Cassandra restart: loss, duplicates, latency, recovery (EVENTS=50000)
 	@$(PY) -m local.sandbox.soak --stack $(STACK) --events $(or $(EVENTS),50000)
@@ -109,6 +109,17 @@ demo: venv flink-venv check-jvm iam-evaluator $(FLINK_JAR) ## the whole stack li
 
 engine: venv ## the Pulumi CLI and Python language host, built once from the Go module proxy when no `pulumi` is on the PATH (~6 min)
 	@$(PY) -m local.engine.toolchain build
+# The lifecycle jobs (issue 12): the stack gives the tenant's record, config path, strategy and bucket
+# (local/lifecycle.py); a local Cassandra on CASSANDRA_PORT (default 9042: `python -m local.services.cassandra
+# start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants.json" on AWS.
+LIFECYCLE = $(PY) -m local.lifecycle --stack $(STACK) --tenant $(TENANT) $(if $(CASSANDRA_PORT),--cassandra-port $(CASSANDRA_PORT))
+migrate: venv ## migrate TENANT's rows between tiers, by its migration state (STACK=dev TENANT=x; ARGS=job options)
+	@test -n "$(TENANT)" || { echo "make migrate: give TENANT=<tenant id>"; exit 2; }
+	@$(LIFECYCLE) migrate -- $(ARGS)
+
+offboard: venv ## delete an offboarded TENANT's rows and S3 object versions if its tier's strategy is delete; a receipt in build/receipts (STACK=dev TENANT=x)
+	@test -n "$(TENANT)" || { echo "make offboard: give TENANT=<tenant id>"; exit 2; }
+	@$(LIFECYCLE) offboard -- $(ARGS)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .
@@ -161,6 +172,10 @@ bench-authorizer: venv ## authorizer vs aws-jwt-verify (npm, bench/node_modules)
 bench-dal: venv check-jvm ## DAL vs bare driver on a local Cassandra: ops/s and p99 (recorded in bench/RESULTS.md)
 	$(PY) -m bench.dal
 
+.PHONY: bench-migration
+bench-migration: venv check-jvm ## migration job throughput (rows/s) pool -> silo, quiet vs the tenant writing (bench/RESULTS.md)
+	$(PY) -m bench.migration
+
 # --- Flink job (functions/flink): local runs and the Managed Service for Apache Flink package ---
 
 .PHONY: flink-local flink-jars flink-package
@@ -182,5 +197,5 @@ flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: bu
 	$(BOOT_PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)
 
 .PHONY: bench-synth
-bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 5,000 tenants -> bench/RESULTS.md
-	$(PY) -m bench.synth
+bench-synth: venv ## scale benchmark: the program under mocks for 100, 1,000, 10,000 tenants, and the 10,000-tenant quota table -> bench/RESULTS.md
+	$(PY) -m bench.synth --repeats 1

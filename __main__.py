@@ -10,9 +10,14 @@ import pulumi
 import pulumi.runtime.config
 
 from components.platform import declare_platform
+from functions.contracts.directory import TenantRecord
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
 from tiers.naming import PROJECT
+from tiers.transitions import deployed_roster
+
+# The stack reads its own last outputs: the roster it deployed, which the new config must step on from.
+PREVIOUS_ROSTER = "previous-roster"
 
 
 def stack_config_keys() -> set[str]:
@@ -48,10 +53,22 @@ def _decoded(value: str | None) -> Any:
         return value
 
 
-def main() -> None:
+async def previous_roster() -> dict[str, TenantRecord] | None:
+    """The `tenants` output of this stack's last deployment; None before its first (nothing to step from)."""
+    itself = pulumi.StackReference(PREVIOUS_ROSTER, f"{pulumi.get_organization()}/{PROJECT}/{pulumi.get_stack()}")
+    details = await itself.get_output_details("tenants")
+    tenants = details.value if details.value is not None else details.secret_value
+    return None if tenants is None else deployed_roster(tenants, "the stack's last `tenants` output")
+
+
+async def main() -> None:
     try:
+        previous = await previous_roster()
         config = load_stack_config(
-            read_project_config(), environment=pulumi.get_stack(), region=pulumi.Config("aws").require("region")
+            read_project_config(),
+            environment=pulumi.get_stack(),
+            region=pulumi.Config("aws").require("region"),
+            previous=previous,
         )
     except ConfigError as error:
         # RunError ends the program cleanly, without a Python traceback, before any resource.
@@ -64,4 +81,5 @@ def main() -> None:
 # CPython's default full collections rescan them again and again: half the CPU at 5,000 tenants,
 # growing faster than the roster (bench/RESULTS.md). Little of it is cyclic garbage: collect rarely.
 gc.set_threshold(50_000, 50, 1000)
-main()
+# Run after this module, awaited by the language host: the previous roster is read before any resource.
+pulumi.run(main)

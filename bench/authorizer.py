@@ -3,8 +3,10 @@
 Both verify the same Cognito-shaped ID tokens (RS256, 2048-bit key, one per user, many tenants) against the same
 JWKS, with the same checks: signature, issuer, expiry, token_use, app client, tenant claims. The Python side is
 measured twice: `verify` (TokenVerifier.verify, the like-for-like comparison) and `authorize` (the whole warm
-request: event parsing, verification, the tenant's API key, the Powertools policy response). The secret is in
-memory (in Lambda, Powertools' parameter cache keeps SSM off the warm path). Each side runs pinned to one CPU.
+request: event parsing, verification, the tenant's record from the directory, the tenant's API key, the Powertools
+policy response). The secret is in memory (in Lambda, Powertools' parameter cache keeps SSM off the warm path); the
+directory is the real cached reader within its max age (in Lambda, one conditional GET a minute). Each side runs
+pinned to one CPU.
 Throughput is given per wall-clock second and per CPU-second (the process's own CPU time: on a shared machine
 the fairer of the two); the ratios are Python over aws-jwt-verify (for p50: aws-jwt-verify's p50 over ours).
 
@@ -37,8 +39,12 @@ from functions.authorizer.config import load_config
 from functions.authorizer.errors import RefusedError
 from functions.authorizer.jwks import SigningKeys
 from functions.authorizer.tokens import TokenVerifier
+from functions.contracts.directory import TenantRecord, directory_document
+from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
+from functions.contracts.s3_layout import tenant_s3_prefix
 from functions.contracts.tenant_id import TENANT_ID_REGEX
 from functions.contracts.tiers import TIER_NAMES
+from functions.directory.reader import DirectoryReader
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / ".out"
@@ -85,7 +91,7 @@ def make_fixture(count: int) -> Fixture:
             "iss": f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}",
             "cognito:username": f"user-{n}",
             "custom:tenantId": f"tenant-{n % TENANTS}",
-            "custom:tier": "premium" if n % 5 == 0 else "basic",
+            "custom:tier": tier_of(n % TENANTS),  # informational: the directory names the tier
             "exp": issued + 3600,
             "iat": issued,
             "jti": str(uuid.uuid4()),
@@ -97,6 +103,33 @@ def make_fixture(count: int) -> Fixture:
     return Fixture(jwks=jwks, tokens=tokens, tampered=tampered)
 
 
+def tier_of(tenant: int) -> str:
+    return "premium" if tenant % 5 == 0 else "basic"
+
+
+def directory_bytes() -> bytes:
+    """The published directory of the bench's tenants."""
+    records = []
+    for n in range(TENANTS):
+        tenant_id, tier = f"tenant-{n}", tier_of(n)
+        keyspace = silo_keyspace(tenant_id) if tier == "premium" else POOLED_KEYSPACE
+        role = f"arn:aws:iam::123456789012:role/tenant-pipeline/bench/tenants/{tenant_id}"
+        records.append(TenantRecord(tenant_id, tier, "active", keyspace, tenant_s3_prefix(tenant_id), role))
+    return json.dumps(directory_document(records)).encode()
+
+
+class InMemoryObject:
+    """One S3 object for the directory reader's first GET (the warm path never calls S3 again)."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def get_object(self, **request: Any) -> dict[str, Any]:
+        import io
+
+        return {"Body": io.BytesIO(self._body), "ETag": '"bench"'}
+
+
 def python_authorizer(fixture: Fixture) -> Authorizer:
     config = load_config(
         {
@@ -104,10 +137,15 @@ def python_authorizer(fixture: Fixture) -> Authorizer:
             "APP_CLIENT_IDS": ",".join(CLIENT_IDS),
             "AWS_REGION": REGION,
             "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/bench/api-key-secret",
+            "TENANT_DIRECTORY_BUCKET": "tenant-pipeline-bench-directory",
+            "TENANT_DIRECTORY_KEY": "tenants.json",
         }
     )
     keys = SigningKeys(lambda: PyJWKSet.from_dict(fixture.jwks).keys)
-    return Authorizer(TokenVerifier(config, keys), lambda: "bench-secret-" + "x" * 40)
+    directory = DirectoryReader(
+        InMemoryObject(directory_bytes()), config.directory_bucket, config.directory_key, config.directory_max_age
+    )
+    return Authorizer(TokenVerifier(config, keys), lambda: "bench-secret-" + "x" * 40, directory.records)
 
 
 def measure(name: str, call: Callable[[str], object], tokens: list[str], iterations: int) -> Result:

@@ -36,7 +36,7 @@ from functions.contracts.tables import ORDERS
 from functions.dal import TenantContext, TenantDataAccess, TenantDirectory, current_tenant, tenant_scope
 from functions.dal.bootstrap import bootstrap
 from functions.dal.connection import LocalCassandra, connect
-from functions.dal.statements import PreparedTable
+from functions.dal.statements import PreparedTable, client_timestamp
 from local.paths import PROJECT_ROOT
 from local.services.cassandra import HEAP, CassandraNode
 
@@ -101,7 +101,9 @@ def bare_operation(tenants: dict[str, BareTenant], work: Workload) -> Operation:
     def op(i: int) -> None:
         if i % 2 == 0:
             row = work.next_row(i)
-            session.execute(table.insert.bind([*prefix, *(row.get(c, UNSET_VALUE) for c in columns)]))
+            session.execute(
+                table.insert.bind([*prefix, *(row.get(c, UNSET_VALUE) for c in columns), client_timestamp()])
+            )
         else:
             key = work.key()
             if session.execute(table.get.bind([*prefix, key["customer_id"], key["order_id"]])).one() is None:
@@ -116,10 +118,10 @@ def layer_cost_us(dal: TenantDataAccess, context: TenantContext, repeat: int = 2
     row, key = work.next_row(0), work.key()
     with tenant_scope(context):
         connection = dal.connection_for(context)
-        shape = connection.table(ORDERS).shape
+        shape = connection.reads.table(ORDERS).shape
         steps: dict[str, Callable[[], object]] = {
             "context + directory + session lookup": lambda: dal.connection_for(current_tenant()),
-            "prepared table lookup": lambda: connection.table(ORDERS),
+            "prepared table lookup": lambda: connection.reads.table(ORDERS),
             "row checks + binding values (put)": lambda: shape.insert_values(context.tenant_id, row),
             "key checks + binding values (get)": lambda: shape.key_values(context.tenant_id, key, shape.primary_key),
             "outage-retry wrapper": lambda: dal.run(lambda: None, True, context.tenant_id),

@@ -7,11 +7,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
+from components.ingestion.pipeline import DEV_ENVIRONMENT, IngestionPipeline, IngestionPipelineArgs
+from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
 from components.tags import platform_tags
 from functions.contracts.keyspaces import POOLED_KEYSPACE
-from tiers.naming import s3_bucket_arn
+from tiers.naming import DIRECTORY_DOCUMENT_KEY, s3_bucket_arn
 from tiers.stack_config import StackConfig
 
 
@@ -22,10 +23,19 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
     # The bucket's name is derived, not generated, so tenant policies can name it before it exists.
     account_id = aws.get_caller_identity_output().account_id
     bucket_name = account_id.apply(lambda account: namer.ingest_bucket(account, config.region))
+    # Derived too: the authorizer's environment and policy name the directory before storage has built it.
+    directory_bucket = account_id.apply(lambda account: namer.directory_bucket(account, config.region))
 
     pipeline = IngestionPipeline(
         "ingestion",
-        IngestionPipelineArgs(config=config, namer=namer, tenants=config.plans, bucket_name=bucket_name, tags=tags),
+        IngestionPipelineArgs(
+            config=config,
+            namer=namer,
+            tenants=config.plans,
+            bucket_name=bucket_name,
+            directory_bucket=directory_bucket,
+            tags=tags,
+        ),
     )
     storage = TenantStorage(
         "tenant-storage",
@@ -39,10 +49,22 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
             tags=tags,
         ),
     )
+    directory = TenantDirectoryDocument(
+        "tenant-directory",
+        TenantDirectoryDocumentArgs(
+            bucket_name=directory_bucket,
+            entries=storage.directory,
+            tags=tags,
+            force_destroy=config.environment == DEV_ENVIRONMENT,
+        ),
+    )
     return {
         **pipeline.stack_outputs(),
-        # Read by the DAL and the demo (functions/contracts/directory.py): tier, status, keyspace, ...
+        # The directory's records (functions/contracts/directory.py): tier, status, keyspace, ...
         "tenants": storage.directory,
+        # Where running code reads them: the authorizer, and the DAL (TenantDirectory.from_s3).
+        "directoryBucket": directory.bucket.bucket,
+        "directoryKey": DIRECTORY_DOCUMENT_KEY,
         "applicationRoleArn": storage.application_role_arn,
         "pooledKeyspace": POOLED_KEYSPACE,
     }

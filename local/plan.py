@@ -18,10 +18,28 @@ from functions.contracts.cli import run_command
 from local.errors import EXPECTED_FAILURES
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
+from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
 from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
-from tiers.quotas import QuotaUse
+from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
+
+
+def transition_table(config: StackConfig, previous: PreviousRoster | None) -> Table:
+    """Per tenant, what this deploy changes: printed before anything else."""
+    source = "a first deploy: no previous roster" if previous is None else f"from {previous.source}"
+    table = Table(title=f"What changes per tenant ({source})", title_justify="left")
+    for column in ("tenant", "change", "what", "deletes", "next"):
+        table.add_column(column)
+    steps = config.transitions
+    if steps is None:
+        for plan in config.plans:
+            table.add_row(plan.tenant_id, "onboard", f"onboard on {plan.tier.name}", "", "")
+        return table
+    for step in steps:
+        kind = step.kind if step.kind == "unchanged" else f"[bold]{step.kind}[/]"
+        table.add_row(step.tenant_id, kind, step.summary, "\n".join(step.deletes), step.next_step or "")
+    return table
 
 
 def tenant_table(config: StackConfig) -> Table:
@@ -35,7 +53,7 @@ def tenant_table(config: StackConfig) -> Table:
         table.add_row(
             plan.tenant_id,
             plan.tier.name,
-            "active" if served else f"[yellow]offboarded[/] (data: {plan.tier.offboarding})",
+            status_column(plan),
             keyspace,
             plan.s3_prefix,
             role_column(plan),
@@ -46,10 +64,41 @@ def tenant_table(config: StackConfig) -> Table:
     return table
 
 
+def status_column(plan: TenantPlan) -> str:
+    if not plan.served:
+        return f"[yellow]offboarded[/] (data: {plan.tier.offboarding})"
+    if plan.migration is not None:
+        return f"active, [cyan]moving from {plan.migration.from_tier.name}[/] ({plan.migration.state})"
+    return "active"
+
+
+# Tenants named per stream in the table; the rest are counted (the JSON names every tenant's stream).
+STREAM_TENANTS_SHOWN = 8
+
+
+def delivery_stream_table(config: StackConfig) -> Table:
+    table = Table(
+        title=f"Enriched-events delivery streams (at most {config.quotas.firehose_partitions:,} tenants each)",
+        title_justify="left",
+    )
+    for column in ("Firehose stream", "tenants", "which"):
+        table.add_column(column, justify="right" if column == "tenants" else "left")
+    for stream, tenants in config.delivery_shards.members().items():
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        which = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
+        table.add_row(config.namer.events_delivery_stream(stream), f"{len(tenants):,}", which)
+    return table
+
+
 def role_column(plan: TenantPlan) -> str:
     if plan.role_name is None:
         return "[dim]none[/]"
-    return plan.role_name if plan.pooled_shard is None else f"{plan.role_name} (pooled shard {plan.pooled_shard})"
+    if plan.pooled_shard is None:
+        return plan.role_name
+    if plan.tier.siloed:  # moving from basic: its pooled shard still trusts it
+        return f"{plan.role_name} + pooled shard {plan.pooled_shard} (moving)"
+    shard = f"{plan.role_name} (pooled shard {plan.pooled_shard})"
+    return f"{shard} + {plan.silo_role_name} (moving)" if plan.silo_is_source else shard
 
 
 def resource_table(declaration: Declaration) -> Table:
@@ -72,11 +121,11 @@ def quota_table(uses: list[QuotaUse]) -> Table:
         table.add_column(column, justify="right")
     table.add_column("AWS raises it to", justify="right")
     for use in uses:
-        headroom = f"{use.headroom:,g}"
+        headroom = format_number(use.headroom)
         table.add_row(
             use.spec.name,
             use.spec.key if use.spec.field else "[dim](no setting)[/]",
-            f"{use.need:,g} {use.spec.unit}",
+            f"{format_number(use.need)} {use.spec.unit}",
             f"{use.limit:,}",
             headroom if use.fits else f"[red]{headroom}[/]",
             raise_column(use),
@@ -85,6 +134,8 @@ def quota_table(uses: list[QuotaUse]) -> Table:
 
 
 def raise_column(use: QuotaUse) -> str:
+    if use.spec.limit_of is not None:  # the stack's own settings set it (the event stream's shards or mode)
+        return use.spec.subject.removeprefix("tenant-pipeline:")
     if not use.spec.adjustable:
         return "hard limit"
     return "on request" if use.spec.maximum is None else f"{use.spec.maximum:,}"
@@ -110,20 +161,26 @@ def quota_entry(use: QuotaUse) -> dict[str, Any]:
 PLAN_FORMAT = 1
 
 
-def plan_document(config: StackConfig, declaration: Declaration) -> dict[str, Any]:
+def plan_document(
+    config: StackConfig, declaration: Declaration, previous: PreviousRoster | None = None
+) -> dict[str, Any]:
     counts = declaration.count_by_type()
     return {
         "format": PLAN_FORMAT,
         "stack": config.environment,
         "region": config.region,
-        "tenants": [tenant_entry(plan) for plan in config.plans],
+        # Each tenant's step from the roster deployed last; null without one (a first deploy).
+        "previous": None if previous is None else previous.source,
+        "transitions": None if config.transitions is None else [step.to_entry() for step in config.transitions],
+        "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
     }
 
 
-def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
+def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
     throttle = plan.tier.throttle
+    stream = config.delivery_shards.stream_by_tenant.get(plan.tenant_id)
     return {
         "id": plan.tenant_id,
         "tier": plan.tier.name,
@@ -140,6 +197,16 @@ def tenant_entry(plan: TenantPlan) -> dict[str, Any]:
         if plan.served
         else None,
         "offboarding": plan.tier.offboarding,
+        "migration": None
+        if plan.migration is None
+        else {
+            "from": plan.migration.from_tier.name,
+            "state": plan.migration.state,
+            "sourceKeyspace": plan.migration.source_keyspace,
+            "verified": plan.migration.verified,
+        },
+        # The enriched-events delivery stream its events go through (null once offboarded).
+        "deliveryStream": None if stream is None else config.namer.events_delivery_stream(stream),
     }
 
 
@@ -147,15 +214,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        help="the roster deployed last: `pulumi stack output tenants --json`, a directory document or a stack "
+        "export (default: the stack's checkpoint in a local backend, if any)",
+    )
     add_json_option(parser, "the plan")
     args = parser.parse_args(argv)
-    stack = read_stack(args.stack, args.project_dir)
+    previous = read_previous(args.previous) if args.previous else local_backend_roster(args.stack)
+    stack = read_stack(args.stack, args.project_dir, previous=previous)
     if args.json:
-        write_json(plan_document(stack.config, stack.declaration), args.json)
+        write_json(plan_document(stack.config, stack.declaration, previous), args.json)
     if not json_on_stdout(args.json):
         # Wide enough for the tenant table when the output is a pipe or a CI log.
         console = Console(width=None if sys.stdout.isatty() else 200)
+        console.print(transition_table(stack.config, previous))
         console.print(tenant_table(stack.config))
+        console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
         console.print(resource_table(stack.declaration))
     return 0

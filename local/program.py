@@ -6,13 +6,14 @@ stack: the same `__main__.py` that `pulumi up` runs, with Pulumi's documented mo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import runpy
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
@@ -20,13 +21,16 @@ from pulumi.runtime.mocks import MockMonitor
 from local import fake_cloud
 from local.errors import StackFileError, StackRefusedError
 from local.paths import PROJECT_ROOT
+from local.previous_roster import PreviousRoster
 from local.stack_file import project_values, read_stack_config
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
 from tiers.naming import PROJECT
 from tiers.stack_config import StackConfig
+from tiers.transitions import deployed_roster
 
 PROGRAM = PROJECT_ROOT / "__main__.py"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 @dataclass
@@ -40,6 +44,7 @@ class DeclaredResource:
     outputs: dict[str, Any] = field(default_factory=dict)
     id: str = ""  # the mocked provider id, which other resources' inputs refer to
     protect: bool = False
+    retain_on_delete: bool = False
     aliases: list[dict[str, Any]] = field(default_factory=list)  # earlier identities: {noParent, parentUrn, ...}
 
 
@@ -71,10 +76,14 @@ class Declaration:
 
 
 class _RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, region: str):
+    def __init__(self, region: str, previous: Mapping[str, Any] | None = None):
         self.region = region
+        self.previous = previous  # the `tenants` output of the stack's last deployment, None before its first
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        if args.typ == STACK_REFERENCE:  # the program reads its own stack's last outputs
+            outputs = {} if self.previous is None else {"tenants": dict(self.previous)}
+            return args.name, {"name": args.inputs.get("name"), "outputs": outputs, "secretOutputNames": []}
         return fake_cloud.new_resource(args.typ, args.name, dict(args.inputs), self.region)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
@@ -109,6 +118,7 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
                     outputs=dict(registration.state),
                     id=response.id or "",
                     protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
                     aliases=[_alias(alias) for alias in request.aliases],
                 )
             )
@@ -140,27 +150,39 @@ def stack_config_values(config: dict[str, Any]) -> dict[str, str]:
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
 
 
-def run_program(stack: str, config: dict[str, Any], program: Path = PROGRAM) -> Declaration:
+def run_program(
+    stack: str, config: dict[str, Any], program: Path = PROGRAM, previous: Mapping[str, Any] | None = None
+) -> Declaration:
     """Run `program` for `stack` with `config` (fully qualified keys, e.g. `aws:region`).
 
-    Raises ProgramStopped (a pulumi.RunError) when the program stops itself, e.g. on invalid config.
+    `previous`: the `tenants` output of the stack's last deployment, which the program reads through a
+    StackReference to itself; None for a first deployment. Raises ProgramStopped (a pulumi.RunError) when
+    the program stops itself, e.g. on invalid config or a refused transition.
     """
     region = str(config.get("aws:region", "us-east-1"))
-    mocks = _RecordingMocks(region)
+    mocks = _RecordingMocks(region, previous)
     monitor = _RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(stack_config_values(config))
-    exported: dict[str, Any] = {}
+    # set_mocks makes a root stack and closes it to `pulumi.run`; the program's body is registered with
+    # pulumi.run, so it runs as the language host runs it: in a new root stack, the module, then the body.
+    pulumi.runtime.settings.set_root_resource(None)  # type: ignore[arg-type]
+    roots: list[Any] = []
 
-    def body() -> pulumi.Output[None]:
+    def module() -> None:
         runpy.run_path(str(program), run_name="__main__")
-        root = pulumi.runtime.get_root_resource()
-        outputs = getattr(root, "outputs", {}) or {}
-        return pulumi.Output.from_input(outputs).apply(lambda values: exported.update(values or {}))
+        roots.append(pulumi.runtime.get_root_resource())
 
+    async def exports() -> dict[str, Any]:
+        """What the program exported, as it exported it (the monitor's copy has lost its null members)."""
+        outputs = getattr(roots[0], "outputs", {}) if roots else {}
+        return await pulumi.Output.from_input(outputs).future() or {}
+
+    # The loop set_mocks used: the mocks' futures belong to it.
+    loop = asyncio.get_event_loop()
     try:
-        # Pulumi's testing entry point: runs the body and waits for what it returns (here, the outputs).
-        cast(Callable[[], None], pulumi.runtime.test(body))()  # type: ignore[no-untyped-call]
+        loop.run_until_complete(pulumi.runtime.run_in_stack(module))
+        exported = loop.run_until_complete(exports())
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
     return Declaration(resources=monitor.declared, outputs=exported, component_outputs=monitor.component_outputs)
@@ -176,14 +198,20 @@ class Stack:
     declaration: Declaration
 
 
-def read_stack(name: str, root: Path = PROJECT_ROOT, purpose: str = "planned") -> Stack:
-    """Read, validate and run the program for stack `name`; StackRefusedError says why it cannot be `purpose`."""
+def read_stack(
+    name: str, root: Path = PROJECT_ROOT, purpose: str = "planned", previous: PreviousRoster | None = None
+) -> Stack:
+    """Read, validate and run the program for stack `name`; StackRefusedError says why it cannot be `purpose`.
+
+    `previous`: the roster deployed last, which each tenant's change must step on from (None: a first deploy).
+    """
     try:
         raw = read_stack_config(name, root)
         region = str(raw.get("aws:region", "")) or "us-east-1"
+        deployed = None if previous is None else deployed_roster(previous.tenants, previous.source)
         # The config's own messages first (every problem at once), then the program's run.
-        config = load_stack_config(project_values(raw), name, region)
-        declaration = run_program(name, raw)
+        config = load_stack_config(project_values(raw), name, region, previous=deployed)
+        declaration = run_program(name, raw, previous=None if previous is None else previous.tenants)
     except (StackFileError, ConfigError, ProgramStopped) as error:
         raise StackRefusedError(f"Stack '{name}' cannot be {purpose}: {error}") from error
     return Stack(name, raw, config, declaration)

@@ -15,13 +15,18 @@ BASIC = TierPolicy(
     partition_keys=1,  # exactly `tenantId`: existing stacks keep each tenant's records in order
 )
 
+# The bounds a tier switched to `capacity.mode: PROVISIONED` starts from, field by field (tiers/overrides.py):
+# what premium had when it was provisioned by default.
+PROVISIONED_BOUNDS = AutoScaling(read_min=5, read_max=1000, write_min=5, write_max=1000, target_utilization=70.0)
+
 PREMIUM = TierPolicy(
     name="premium",
     storage="silo",
-    capacity=Capacity(
-        mode="PROVISIONED",
-        auto_scaling=AutoScaling(read_min=5, read_max=1000, write_min=5, write_max=1000, target_utilization=70.0),
-    ),
+    # On-demand by default: a premium tenant then needs no Application Auto Scaling targets (a provisioned
+    # keyspace takes 4: read and write for each of its 2 tables, and the Region's default of 1,500 would stop
+    # at ~375 premium tenants) and no capacity planning per tenant; PROVISIONED stays a tier option for
+    # steady, predictable load, where it costs less (docs/design.md "Premium capacity").
+    capacity=Capacity(mode="ON_DEMAND", auto_scaling=None),
     throttle=Throttle(rate_limit=500, burst_limit=1000, quota_per_day=5_000_000),
     iam="dedicated-role",
     point_in_time_recovery=True,

@@ -70,6 +70,19 @@ class Fields:
             return default
         return value  # type: ignore[no-any-return]
 
+    def text(self, key: str) -> str | None:
+        """A string, None when absent. The CLI stores a value of digits alone (no leading zero) as a number:
+        such a value is read back as the digits it was set with (a digest that happens to be all digits)."""
+        if key not in self.raw:
+            return None
+        value = self.raw[key]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return str(value)
+        if not isinstance(value, str):
+            self.problem(f"{self.where}.{key} must be a string, got {value!r}")
+            return None
+        return value
+
     def sub(self, key: str) -> Fields:
         return Fields(self.raw.get(key), self.subject, f"{self.where}.{key}", self.problems)
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from functions.contracts.directory import TenantRecord
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.ingest import parse_ingest
 from tiers.naming import Namer, tenant_names
@@ -15,17 +16,25 @@ from tiers.plan import TenantPlan, plan_tenants
 from tiers.quotas import Roster, check_quotas, parse_quotas
 from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
+from tiers.transitions import Transitions, transitions
+from tiers.validation import check_migration
 
 CONFIG_KEYS = ("tenants", "tiers", "quotas", "ingest")
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 
 
 def load_stack_config(
-    raw: Mapping[str, Any], environment: str, region: str, names_of: TenantNames | None = None
+    raw: Mapping[str, Any],
+    environment: str,
+    region: str,
+    names_of: TenantNames | None = None,
+    previous: Mapping[str, TenantRecord] | None = None,
 ) -> StackConfig:
     """Validate everything, collecting every problem, and raise ConfigError if there is any.
 
-    `raw` holds the project's config values without the `tenant-pipeline:` namespace.
+    `raw` holds the project's config values without the `tenant-pipeline:` namespace. `previous`: the
+    deployed roster (the stack's last `tenants` output); each tenant's change from it must be a lifecycle
+    step (tiers/transitions.py). None on a first deploy: nothing to compare with.
     """
     problems: list[ConfigProblem] = []
     if not _ENVIRONMENT.fullmatch(environment):
@@ -42,8 +51,14 @@ def load_stack_config(
     tiers = resolve_tiers(raw.get("tiers"), problems)
     tenants = parse_tenants(raw.get("tenants"), tiers.keys(), problems)
     check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
+    for tenant in tenants:
+        problems.extend(check_migration(tenant, tiers))
     quotas = parse_quotas(raw.get("quotas"), problems)
     ingest = parse_ingest(raw.get("ingest"), problems)
+    steps = Transitions()
+    if previous is not None and not problems:
+        steps = transitions(previous, tenants, tiers)
+        problems.extend(steps.problems)
     plans: list[TenantPlan] = []
     if not problems:
         try:
@@ -51,7 +66,7 @@ def load_stack_config(
         except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
             problems.extend(error.problems)
     if not problems:
-        check_quotas(Roster(plans, tiers, ingest, namer), quotas, problems)
+        check_quotas(Roster(plans, tiers, ingest, namer, quotas.firehose_partitions, region), quotas, problems)
     if problems:
         raise ConfigError(problems)
     return StackConfig(
@@ -62,4 +77,5 @@ def load_stack_config(
         quotas=quotas,
         ingest=ingest,
         plans=tuple(plans),
+        transitions=None if previous is None else steps.items,
     )

@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from functions.contracts.directory import TenantStatus
+from functions.contracts.migration import MigrationState
 
 StreamMode = Literal["ON_DEMAND", "PROVISIONED"]
 STREAM_MODES: tuple[StreamMode, ...] = ("ON_DEMAND", "PROVISIONED")
+
+
+@dataclass(frozen=True)
+class MigrationSpec:
+    """A tenant's `migration` block: from `from_tier` to its entry's `tier` (functions/contracts/migration.py)."""
+
+    from_tier: str
+    state: MigrationState
+    verified: str | None = None  # the migration job's digest of the verified copy; required from `cutover` on
 
 
 @dataclass(frozen=True)
@@ -16,6 +26,8 @@ class TenantSpec:
     id: str
     tier: str
     status: TenantStatus = "active"
+    migration: MigrationSpec | None = None
+    index: int = 0  # its place in the roster: `tenants[<index>]` in `pulumi config set --path` and in messages
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class Quotas:
     # docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
     api_throttle: int = 10_000
     firehose_partitions: int = 500  # per stream: docs.aws.amazon.com/firehose/latest/dev/buffering.html
+    lambda_concurrency: int = 1_000  # per Region, every function: docs.aws.amazon.com/lambda/latest/dg/limits.html
 
 
 @dataclass(frozen=True)

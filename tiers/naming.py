@@ -14,6 +14,8 @@ from functions.contracts.keyspaces import silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
 
 PROJECT = "tenant-pipeline"
+# The published tenant directory's object in its bucket (Namer.directory_bucket); the authorizer and the DAL read it.
+DIRECTORY_DOCUMENT_KEY = "tenants.json"
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,22 @@ class Namer:
         """Deployment artifacts (the Flink job's code), apart from tenant data."""
         return fit(f"{self.prefix}-artifacts-{account_id}-{region}", "s3-bucket-name")
 
+    def directory_bucket(self, account_id: str, region: str) -> str:
+        """The published tenant directory (DIRECTORY_DOCUMENT_KEY): runtime configuration, apart from tenant data."""
+        return fit(f"{self.prefix}-directory-{account_id}-{region}", "s3-bucket-name")
+
     def log_group(self, service: str, *parts: str) -> str:
         """A CloudWatch log group in the service's conventional `/aws/<service>/` namespace."""
         return fit("/".join(("", "aws", service, "-".join((self.prefix, *parts)))), "log-group")
 
     def kms_alias(self, *parts: str) -> str:
         return "alias/" + self.physical("kms-alias", *parts)
+
+    def events_delivery_stream(self, stream: int = 0) -> str:
+        """Enriched-events delivery stream `stream`: 0 keeps the name one stream always had, k is `<that>-<k>`."""
+        if stream < 0:
+            raise ValueError(f"delivery stream index must be 0 or more, got {stream}")
+        return self.physical("firehose", "delivery", "events", *([str(stream)] if stream else []))
 
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)
@@ -125,6 +137,10 @@ class Namer:
 
 def s3_bucket_arn(bucket: str) -> str:
     return f"arn:aws:s3:::{bucket}"
+
+
+def s3_object_arn(bucket: str, key: str) -> str:
+    return f"{s3_bucket_arn(bucket)}/{key}"
 
 
 def tenant_names(namer: Namer, tenant_id: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from tiers.defaults import DEFAULT_TIERS
+from tiers.defaults import DEFAULT_TIERS, PROVISIONED_BOUNDS
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.policy import (
@@ -75,7 +75,7 @@ def _capacity(base: Capacity, fields: Fields) -> Capacity:
 
 def _auto_scaling(base: AutoScaling | None, fields: Fields) -> AutoScaling:
     fields.reject_unknown({"readMin", "readMax", "writeMin", "writeMax", "targetUtilization"})
-    start = base or AutoScaling(read_min=5, read_max=100, write_min=5, write_max=100, target_utilization=70.0)
+    start = base or PROVISIONED_BOUNDS
     return AutoScaling(
         read_min=fields.get("readMin", int, start.read_min),
         read_max=fields.get("readMax", int, start.read_max),

@@ -7,12 +7,30 @@ from dataclasses import dataclass
 
 from functions.contracts.directory import TenantStatus
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
+from functions.contracts.migration import MigrationState
 from functions.contracts.s3_layout import tenant_s3_prefix
 from tiers import offboarding
+from tiers.capacity import TableCapacity, table_capacity
 from tiers.model import Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.policy import TierPolicy
 from tiers.pooled_roles import PooledShards, plan_pooled_shards, planning_application_role_arn
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """The side a migrating tenant leaves: its tier, storage and role, and the migration's state."""
+
+    from_tier: TierPolicy
+    state: MigrationState
+    verified: str | None
+    source_keyspace: str
+    source_role_name: str  # declared in every state; the directory names it only until `done`
+
+    @property
+    def source_released(self) -> bool:
+        """In `done` the job has verified the copy and emptied the source: nothing reads or writes it."""
+        return self.state == "done"
 
 
 @dataclass(frozen=True)
@@ -24,54 +42,129 @@ class TenantPlan:
     s3_prefix: str
     # Its own role (silo), or its shard's pooled role; None once it is not served (it has no role then).
     role_name: str | None
-    pooled_shard: int | None = None  # served basic tenants: which pooled role trusts its id
+    # Which pooled role trusts its id: served basic tenants, and every migrating tenant (one side is pooled).
+    pooled_shard: int | None = None
+    migration: MigrationPlan | None = None  # set while it moves between tiers; `tier` is the target
 
     # What offboarding leaves: tiers/offboarding.py.
     @property
     def served(self) -> bool:
         return offboarding.is_served(self.status)
 
+    # A migrating tenant has both storages in every state (the lead's design, decision 3): a silo side, the
+    # target or the source, and a pooled side (its pooled shard's trust).
+    @property
+    def silo_tier(self) -> TierPolicy | None:
+        """The tier its own keyspace is declared for: its tier if siloed, else the silo tier it migrates from."""
+        if self.tier.siloed:
+            return self.tier
+        if self.migration is not None and self.migration.from_tier.siloed:
+            return self.migration.from_tier
+        return None
+
+    @property
+    def silo_is_source(self) -> bool:
+        return self.migration is not None and not self.tier.siloed
+
     @property
     def has_own_keyspace(self) -> bool:
+        if self.migration is not None:
+            return True
         return offboarding.keeps_own_keyspace(self.tier, self.status)
 
     @property
     def data_protected(self) -> bool:
+        """Whether its own keyspace and tables refuse deletion (Pulumi `protect`, with `retain_on_delete`).
+
+        While it migrates both sides are protected, but for the source once `done`: the job has emptied it,
+        and the next step (the block removed) drops it. Otherwise: the tier's offboarding strategy.
+        """
+        if self.migration is not None:
+            return not (self.silo_is_source and self.migration.source_released)
         return offboarding.data_protected(self.tier)
+
+    @property
+    def silo_capacity(self) -> TableCapacity | None:
+        """Its own tables' capacity: the silo side's tier, at the minimum once scaled down."""
+        tier = self.silo_tier
+        return None if tier is None else table_capacity(tier, scaled_down=self.scaled_down)
+
+    @property
+    def silo_role_name(self) -> str | None:
+        """The role of its own keyspace: its role (silo tier), or the source's while it migrates from one."""
+        if self.tier.siloed:
+            return self.role_name
+        return self.migration.source_role_name if self.silo_is_source and self.migration is not None else None
 
     @property
     def scaled_down(self) -> bool:
         return offboarding.scaled_down(self.tier, self.status)
 
 
-def plan_tenant(tenant: TenantSpec, tier: TierPolicy, namer: Namer, pooled_shard: int | None = None) -> TenantPlan:
-    """`pooled_shard`: the served basic tenant's shard (plan_tenants computes them for the whole roster)."""
+def plan_tenant(
+    tenant: TenantSpec,
+    tier: TierPolicy,
+    namer: Namer,
+    pooled_shard: int | None = None,
+    from_tier: TierPolicy | None = None,
+) -> TenantPlan:
+    """`pooled_shard`: the served basic or migrating tenant's shard (plan_tenants computes them for the whole
+    roster); `from_tier`: the policy of the tier a migrating tenant leaves."""
     served = offboarding.is_served(tenant.status)
-    if tier.siloed:
-        role_name = namer.tenant_role(tenant.id) if served else None
-    elif not served:
-        role_name = None
-    elif pooled_shard is None:
-        raise ValueError(f"tenant {tenant.id!r}: a served basic tenant needs its pooled shard (plan_tenants)")
-    else:
-        role_name = namer.pooled_tenant_role(pooled_shard)
+    if has_pooled_side(tenant, tier, from_tier) and pooled_shard is None:
+        raise ValueError(f"tenant {tenant.id!r}: a served basic or migrating tenant needs its pooled shard")
+
+    def role_of(side: TierPolicy) -> str | None:
+        if not served:
+            return None
+        return namer.tenant_role(tenant.id) if side.siloed else namer.pooled_tenant_role(pooled_shard or 0)
+
+    migration = None
+    if tenant.migration is not None:
+        if from_tier is None or from_tier.name != tenant.migration.from_tier:
+            raise ValueError(f"tenant {tenant.id!r}: its migration needs tier {tenant.migration.from_tier!r}'s policy")
+        source_role = role_of(from_tier)
+        assert source_role is not None  # a migrating tenant is served (tiers/validation.py)
+        migration = MigrationPlan(
+            from_tier=from_tier,
+            state=tenant.migration.state,
+            verified=tenant.migration.verified,
+            source_keyspace=keyspace_of(tenant.id, from_tier),
+            source_role_name=source_role,
+        )
     return TenantPlan(
         tenant_id=tenant.id,
         status=tenant.status,
         tier=tier,
-        keyspace=silo_keyspace(tenant.id) if tier.siloed else POOLED_KEYSPACE,
+        keyspace=keyspace_of(tenant.id, tier),
         s3_prefix=tenant_s3_prefix(tenant.id),
-        role_name=role_name,
-        pooled_shard=None if tier.siloed or not served else pooled_shard,
+        role_name=role_of(tier),
+        pooled_shard=pooled_shard if has_pooled_side(tenant, tier, from_tier) else None,
+        migration=migration,
     )
+
+
+def keyspace_of(tenant_id: str, tier: TierPolicy) -> str:
+    return silo_keyspace(tenant_id) if tier.siloed else POOLED_KEYSPACE
+
+
+def has_pooled_side(tenant: TenantSpec, tier: TierPolicy, from_tier: TierPolicy | None) -> bool:
+    """Served basic tenants, and migrating ones (a migration always has a pooled side), are pooled role members."""
+    if not offboarding.is_served(tenant.status):
+        return False
+    return not tier.siloed or (tenant.migration is not None and from_tier is not None and not from_tier.siloed)
 
 
 def pooled_shards(
     tenants: Sequence[TenantSpec], tiers: dict[str, TierPolicy], namer: Namer, trust_policy_length: int
 ) -> PooledShards:
-    """The served basic tenants' shards: ConfigError if one tenant's trust policy cannot fit the quota."""
-    pooled = [t.id for t in tenants if not tiers[t.tier].siloed and offboarding.is_served(t.status)]
+    """The pooled role members' shards: ConfigError if one tenant's trust policy cannot fit the quota."""
+    pooled = [t.id for t in tenants if has_pooled_side(t, tiers[t.tier], _from_tier(t, tiers))]
     return plan_pooled_shards(pooled, planning_application_role_arn(namer.application_role()), trust_policy_length)
+
+
+def _from_tier(tenant: TenantSpec, tiers: dict[str, TierPolicy]) -> TierPolicy | None:
+    return None if tenant.migration is None else tiers[tenant.migration.from_tier]
 
 
 def plan_tenants(
@@ -81,7 +174,10 @@ def plan_tenants(
     trust_policy_length: int = Quotas().role_trust_policy_length,
 ) -> list[TenantPlan]:
     shards = pooled_shards(tenants, tiers, namer, trust_policy_length).shard_by_tenant
-    return [plan_tenant(tenant, tiers[tenant.tier], namer, shards.get(tenant.id)) for tenant in tenants]
+    return [
+        plan_tenant(tenant, tiers[tenant.tier], namer, shards.get(tenant.id), _from_tier(tenant, tiers))
+        for tenant in tenants
+    ]
 
 
 def pooled_role_members(plans: Sequence[TenantPlan]) -> dict[int, tuple[str, ...]]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property, lru_cache
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import pooled_tier, table_capacity
+from tiers.delivery_shards import DeliveryShards, plan_delivery_shards
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import IngestSettings, Quotas
@@ -40,6 +42,23 @@ class Roster:
     tiers: Mapping[str, TierPolicy]
     ingest: IngestSettings
     namer: Namer
+    partitions_per_stream: int = Quotas().firehose_partitions  # quotas.firehosePartitions
+    region: str = ""  # aws:region: an on-demand stream's ceiling depends on it
+
+    @cached_property
+    def delivery_shards(self) -> DeliveryShards:
+        return delivery_shards(self.plans, self.partitions_per_stream)
+
+
+def delivery_shards(plans: Sequence[TenantPlan], partitions_per_stream: int) -> DeliveryShards:
+    """The enriched-events delivery streams and each served tenant's (tiers/delivery_shards.py)."""
+    return _delivery_shards(tuple(plan.tenant_id for plan in plans if plan.served), partitions_per_stream)
+
+
+@lru_cache(maxsize=4)
+def _delivery_shards(served: tuple[str, ...], partitions_per_stream: int) -> DeliveryShards:
+    # Validation and the program both ask, and for 10,000 tenants the N SHA-256 scores per tenant cost ~1 s.
+    return plan_delivery_shards(served, partitions_per_stream)
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,10 @@ class QuotaSpec:
     maximum: int | None  # the most AWS grants: the default when not adjustable; None when no ceiling is documented
     source: str  # the AWS page the numbers come from
     need: Callable[[Roster], float]
+    # A limit the roster's own settings set (no quota setting): computed from them instead of `maximum`.
+    limit_of: Callable[[Roster], int] | None = None
+    advice: str | None = None  # what to do when over, when it is not "request a raise"
+    subject: str = "tenant-pipeline:tiers"  # where the fix goes, for a limit with no setting
 
     def limit(self, quotas: Quotas) -> int:
         if self.field is None:
@@ -74,7 +97,7 @@ def _served(roster: Roster) -> float:
 
 
 def _iam_roles(roster: Roster) -> float:
-    silo_roles = sum(plan.served and plan.tier.siloed for plan in roster.plans)
+    silo_roles = sum(plan.silo_role_name is not None for plan in roster.plans)
     pooled_roles = len(pooled_role_members(roster.plans))
     return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled_roles
 
@@ -85,7 +108,7 @@ def _scalable_targets(roster: Roster) -> float:
     silos = sum(
         per_keyspace
         for plan in roster.plans
-        if plan.has_own_keyspace and table_capacity(plan.tier, scaled_down=plan.scaled_down).auto_scaling
+        if plan.has_own_keyspace and (capacity := plan.silo_capacity) is not None and capacity.auto_scaling
     )
     return pooled + silos
 
@@ -100,12 +123,14 @@ def _api_throttle(roster: Roster) -> float:
 
 
 def _firehose_partitions(roster: Roster) -> float:
-    """One active partition per served tenant sending within a buffer interval, in the one partitioned stream.
+    """One active partition per served tenant sending within a buffer interval, on the busiest stream.
 
     The prefix is tenant and day (components/ingestion/firehose_partitioning.py): every served tenant may
     send within the same buffer interval, and across midnight a tenant briefly holds two (not counted).
+    The served tenants are spread over as many delivery streams as keep each within the quota
+    (tiers/delivery_shards.py), so this goes over only past the most streams the job can name.
     """
-    return _served(roster)
+    return roster.delivery_shards.busiest
 
 
 def _shard_records(roster: Roster) -> float:
@@ -118,6 +143,33 @@ def _shard_records(roster: Roster) -> float:
     return max(
         (plan.tier.throttle.rate_limit / plan.tier.partition_keys for plan in roster.plans if plan.served), default=0
     )
+
+
+# The authorizer's budget per invocation, for its concurrency: a warm request takes ~0.07 ms in-process
+# (bench/RESULTS.md "authorizer", p99 2.6 ms on a shared machine); 10 ms leaves room for Lambda's own
+# invoke and a cold start's JWKS and SSM fetches. Concurrency = invocations/s x duration (the Lambda quota
+# page's own rule). Counting one invocation per request (every request a new token) is the upper bound:
+# API Gateway caches each token's answer AUTHORIZER_CACHE_SECONDS (components/ingestion/ingest_api.py).
+AUTHORIZER_SECONDS = 0.010
+
+
+def _authorizer_concurrency(roster: Roster) -> float:
+    return math.ceil(_api_throttle(roster) * AUTHORIZER_SECONDS)
+
+
+# Kinesis (docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html): a shard takes 1,000
+# records/s of writes; an on-demand stream scales to 10 GB/s of writes in us-east-1, us-west-2 and eu-west-1,
+# to 200 MB/s elsewhere (raised to 10 GB/s on a support ticket): in shards' worth of records, 10,000,000
+# and 200,000 records/s.
+SHARD_RECORDS = 1_000
+ON_DEMAND_LARGE_REGIONS = frozenset({"us-east-1", "us-west-2", "eu-west-1"})
+ON_DEMAND_RECORDS = {"large": 10_000_000, "other": 200_000}
+
+
+def _stream_records(roster: Roster) -> int:
+    if roster.ingest.stream_mode == "PROVISIONED":
+        return (roster.ingest.shard_count or 0) * SHARD_RECORDS
+    return ON_DEMAND_RECORDS["large" if roster.region in ON_DEMAND_LARGE_REGIONS else "other"]
 
 
 def _trust_policy_length(roster: Roster) -> float:
@@ -167,6 +219,16 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # IAM object quotas, "Role trust policy length": 2048 characters, adjustable to 4096 (tiers/pooled_roles.py).
     QuotaSpec("roleTrustPolicyLength", "role_trust_policy_length", "IAM role trust policy length", "characters",
               True, MAX_TRUST_POLICY_LENGTH, _IAM_QUOTAS, _trust_policy_length),
+    # Every accepted request is one PutRecord: the stream must take what the usage plans promise.
+    QuotaSpec("kinesisStreamRecords", None, "Kinesis stream writes (the event stream)", "records/s", False, None,
+              "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _api_throttle,
+              limit_of=_stream_records, subject="tenant-pipeline:ingest",
+              advice="give the stream more shards (ingest.stream.shards) or ON_DEMAND mode, or lower the tiers' "
+                     "rate limits"),
+    # "Concurrent executions": 1,000 per Region by default, shared by every function; raised on request to
+    # "tens of thousands". The authorizer's need: the promised rate times AUTHORIZER_SECONDS.
+    QuotaSpec("lambdaConcurrency", "lambda_concurrency", "Lambda concurrent executions (the authorizer)",
+              "executions", True, None, "docs.aws.amazon.com/lambda/latest/dg/limits.html", _authorizer_concurrency),
     # "Scalable targets per resource type": Amazon Keyspaces 1,500 per Region, adjustable.
     QuotaSpec("scalableTargets", "scalable_targets", "Application Auto Scaling scalable targets for Amazon Keyspaces",
               "targets", True, None,
@@ -213,15 +275,21 @@ class QuotaUse:
 
 
 def quota_uses(roster: Roster, quotas: Quotas) -> list[QuotaUse]:
-    return [QuotaUse(spec, spec.need(roster), spec.limit(quotas)) for spec in QUOTAS]
+    return [
+        QuotaUse(spec, spec.need(roster), spec.limit_of(roster) if spec.limit_of else spec.limit(quotas))
+        for spec in QUOTAS
+    ]
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """With thousands separators, whole numbers exactly (`:,g` would print 9,998,850 as 9.99885e+06)."""
     return f"{value:,g}" if value != int(value) else f"{int(value):,}"
 
 
 def what_to_do(use: QuotaUse) -> str:
-    spec, need = use.spec, _number(use.need)
+    spec, need = use.spec, format_number(use.need)
+    if spec.advice:
+        return f"{spec.advice} ({spec.source})"
     if not spec.adjustable and spec.field is None:
         return f"a hard limit AWS does not raise: lower the tiers' rate limits ({spec.source})"
     if not spec.adjustable:
@@ -241,8 +309,8 @@ def check_quotas(roster: Roster, quotas: Quotas, problems: list[ConfigProblem]) 
             spec = use.spec
             problems.append(
                 ConfigProblem(
-                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else "tenant-pipeline:tiers",
-                    f"the roster needs {_number(use.need)} {spec.unit} of the {spec.name} quota, "
+                    f"tenant-pipeline:quotas.{spec.key}" if spec.field else spec.subject,
+                    f"the roster needs {format_number(use.need)} {spec.unit} of the {spec.name} quota, "
                     f"which is {use.limit:,}; {what_to_do(use)}",
                 )
             )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from tiers.capacity import pooled_tier
+from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
-from tiers.quotas import QuotaUse, Roster, quota_uses
+from tiers.quotas import QuotaUse, Roster, delivery_shards, quota_uses
+from tiers.transitions import Transition
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class StackConfig:
     quotas: Quotas
     ingest: IngestSettings
     plans: tuple[TenantPlan, ...]  # what each tenant gets, in roster order: computed once, when loading
+    # Each tenant's step from the deployed roster (tiers/transitions.py); None without one (a first deploy).
+    transitions: tuple[Transition, ...] | None = None
 
     @property
     def namer(self) -> Namer:
@@ -33,4 +38,10 @@ class StackConfig:
 
     def quota_uses(self) -> list[QuotaUse]:
         """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""
-        return quota_uses(Roster(self.plans, self.tiers, self.ingest, self.namer), self.quotas)
+        roster = Roster(self.plans, self.tiers, self.ingest, self.namer, self.quotas.firehose_partitions, self.region)
+        return quota_uses(roster, self.quotas)
+
+    @cached_property
+    def delivery_shards(self) -> DeliveryShards:
+        """The enriched-events delivery streams and which one carries each served tenant."""
+        return delivery_shards(self.plans, self.quotas.firehose_partitions)

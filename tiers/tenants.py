@@ -6,10 +6,11 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from functions.contracts.directory import TENANT_STATUSES
+from functions.contracts.migration import MIGRATION_STATES
 from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
-from tiers.model import TenantSpec
+from tiers.model import MigrationSpec, TenantSpec
 
 TenantNames = Callable[[str], dict[str, str]]
 
@@ -37,7 +38,7 @@ def _parse_tenant(
         problems.append(ConfigProblem(subject, f"must be a mapping with id and tier, got {entry!r}"))
         return None
     fields = Fields(entry, subject, where, problems)
-    fields.reject_unknown({"id", "tier", "status"})
+    fields.reject_unknown({"id", "tier", "status", "migration"})
     before = len(problems)
     if not isinstance(raw_id, str):
         fields.problem("id is required (a string)")
@@ -49,9 +50,34 @@ def _parse_tenant(
     elif tier not in tier_names:
         fields.problem(f"tier '{tier}' is not defined (tiers: {', '.join(sorted(tier_names))})")
     status = fields.choice("status", TENANT_STATUSES, "active")
+    # `migration: null` (or no key) is no migration: `pulumi config rm --path` removes the block.
+    migration = None
+    if entry.get("migration") is not None:
+        shape_problems = len(problems)
+        block = fields.sub("migration")  # records a problem if the block is not a mapping
+        migration = _parse_migration(block) if len(problems) == shape_problems else None
     if len(problems) > before:
         return None
-    return TenantSpec(id=raw_id, tier=tier, status=status)  # type: ignore[arg-type]
+    return TenantSpec(id=raw_id, tier=tier, status=status, migration=migration, index=index)  # type: ignore[arg-type]
+
+
+def _parse_migration(fields: Fields) -> MigrationSpec | None:
+    """The block's shape; what it may say given the tiers and the tenant: tiers/validation.py (check_migration)."""
+    before = len(fields.problems)
+    if not fields.raw:
+        fields.problem(f"{fields.where} must be a mapping with from and state (and verified from cutover on)")
+        return None
+    fields.reject_unknown({"from", "state", "verified"})
+    from_tier = fields.text("from")
+    if from_tier is None:
+        fields.problem(f"{fields.where}.from is required: the tier the tenant leaves")
+    if "state" not in fields.raw:
+        fields.problem(f"{fields.where}.state is required: one of {', '.join(MIGRATION_STATES)}")
+    state = fields.choice("state", MIGRATION_STATES, "copying")
+    verified = fields.text("verified")
+    if len(fields.problems) > before or from_tier is None:
+        return None
+    return MigrationSpec(from_tier=from_tier, state=state, verified=verified)
 
 
 def check_unique(tenants: list[TenantSpec], names_of: TenantNames, problems: list[ConfigProblem]) -> None:

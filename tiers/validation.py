@@ -1,8 +1,12 @@
-"""The rules a tier policy must keep, whatever the overrides say."""
+"""The rules a tier policy must keep, whatever the overrides say; and what a tenant's migration block may say."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from functions.contracts.migration import VERIFIED_DIGEST, is_verified_digest
 from tiers.errors import ConfigProblem
+from tiers.model import TenantSpec
 from tiers.policy import MAX_PARTITION_KEYS, TierPolicy
 
 # Application Auto Scaling target tracking for Keyspaces accepts 20-90 percent.
@@ -52,3 +56,42 @@ def check_tier(policy: TierPolicy) -> list[ConfigProblem]:
     if policy.offboarding == "scale-down" and not (policy.siloed and policy.capacity.mode == "PROVISIONED"):
         problems.append("offboarding 'scale-down' needs silo storage with PROVISIONED capacity")
     return [ConfigProblem(subject, rule) for rule in problems]
+
+
+def check_migration(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> list[ConfigProblem]:
+    """A migration moves a served tenant between storage models, from a known tier; verified from cutover on.
+
+    Whether it follows from what is deployed (the previous tier, the previous state) is tiers/transitions.py's.
+    """
+    migration = tenant.migration
+    if migration is None:
+        return []
+    where = f"tenants[{tenant.index}].migration"
+    problems: list[str] = []
+    source = tiers.get(migration.from_tier)
+    if tenant.status != "active":
+        problems.append(
+            f"{where}: an offboarded tenant cannot be migrating; finish the migration (state done, then remove "
+            "the block) before offboarding"
+        )
+    if source is None:
+        problems.append(
+            f"{where}.from: tier '{migration.from_tier}' is not defined (tiers: {', '.join(sorted(tiers))})"
+        )
+    elif migration.from_tier == tenant.tier:
+        problems.append(f"{where}.from is '{tenant.tier}', the tier it moves to: a migration moves between two tiers")
+    elif tenant.tier in tiers and source.storage == tiers[tenant.tier].storage:
+        problems.append(
+            f"{where}: '{migration.from_tier}' and '{tenant.tier}' both use {source.storage} storage, so the data "
+            f"stays where it is: remove the block and set the tier alone"
+        )
+    if migration.verified is not None and not is_verified_digest(migration.verified):
+        problems.append(
+            f"{where}.verified '{migration.verified}' is not the migration job's digest ({VERIFIED_DIGEST.pattern})"
+        )
+    if migration.state != "copying" and migration.verified is None:
+        problems.append(
+            f"{where}.verified is required in state {migration.state}: `make migrate` prints it once the copy is "
+            "verified, with the commands for the next step"
+        )
+    return [ConfigProblem(f"tenant '{tenant.id}'", rule) for rule in problems]

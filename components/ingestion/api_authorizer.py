@@ -2,7 +2,8 @@
 
 Every tenant's API key value is derived from one generated secret (functions/authorizer/api_keys.py).
 The secret lives in an SSM SecureString under a key of its own; the authorizer may read that one
-parameter and decrypt it only through SSM.
+parameter and decrypt it only through SSM. It reads each tenant's status and tier from the published
+tenant directory: GetObject on that one object (SSE-S3, so no key policy is involved).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from components.build_artifacts import authorizer_code
 from components.ingestion.policies import LAMBDA, assume_role_policy, authorizer_policy
 from components.ingestion.service_role import declare_service_role
 from functions.contracts.lambda_runtime import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
-from tiers.naming import Namer, logical
+from tiers.naming import DIRECTORY_DOCUMENT_KEY, Namer, logical, s3_object_arn
 
 RUNTIME = LAMBDA_RUNTIME  # the authorizer's tests run on this Python (.venv-authorizer)
 # functions/authorizer/handler.py, at the same path in build/authorizer: the package uses relative imports.
@@ -37,6 +38,7 @@ class ApiAuthorizerArgs:
     account_id: pulumi.Input[str]
     user_pool_id: pulumi.Input[str]
     app_client_ids: pulumi.Input[list[str]]
+    directory_bucket: pulumi.Input[str]  # the published tenant directory's bucket; the object is DIRECTORY_DOCUMENT_KEY
     tags: Mapping[str, str]
 
 
@@ -90,14 +92,19 @@ class ApiAuthorizer(pulumi.ComponentResource):
         service = declare_service_role(
             name,
             name=namer.physical("iam-role", "authorizer"),
-            description="The API authorizer Lambda: its logs and the API key secret",
+            description="The API authorizer Lambda: its logs, the API key secret and the tenant directory",
             # Lambda assumes the execution role with the function's account as aws:SourceAccount.
             trust_policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: json.dumps(assume_role_policy(LAMBDA, source_account=account))
             ),
-            policy=pulumi.Output.all(log_group.arn, self.parameter.arn, secrets_key.arn).apply(
-                lambda arns: json.dumps(authorizer_policy(arns[0], arns[1], arns[2], args.region))
-            ),
+            policy=pulumi.Output.all(
+                log_group.arn,
+                self.parameter.arn,
+                secrets_key.arn,
+                pulumi.Output.from_input(args.directory_bucket).apply(
+                    lambda bucket: s3_object_arn(bucket, DIRECTORY_DOCUMENT_KEY)
+                ),
+            ).apply(lambda arns: json.dumps(authorizer_policy(arns[0], arns[1], arns[2], args.region, arns[3]))),
             tags=tags,
             parent=self,
         )
@@ -105,7 +112,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
         self.function = aws.lambda_.Function(
             name,
             name=function_name,
-            description="Verifies Cognito ID tokens for the ingest API; returns tenantId, tier and the API key",
+            description="Verifies Cognito ID tokens for the ingest API; the tenant directory gives status and tier",
             runtime=RUNTIME,
             architectures=[LAMBDA_ARCHITECTURE],  # `make authorizer-package` fetches wheels for it
             handler=HANDLER,
@@ -118,6 +125,8 @@ class ApiAuthorizer(pulumi.ComponentResource):
                     "USER_POOL_ID": args.user_pool_id,
                     "APP_CLIENT_IDS": pulumi.Output.from_input(args.app_client_ids).apply(",".join),
                     "API_KEY_SECRET_PARAMETER": self.parameter.name,
+                    "TENANT_DIRECTORY_BUCKET": args.directory_bucket,
+                    "TENANT_DIRECTORY_KEY": DIRECTORY_DOCUMENT_KEY,
                 }
             },
             logging_config={"log_format": "JSON", "log_group": log_group.name},

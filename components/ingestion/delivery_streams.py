@@ -1,6 +1,8 @@
 """Firehose delivery streams (Direct PUT, written by the Flink job) into the ingest bucket.
 
-`events`: enriched records, dynamically partitioned per tenant and day.
+`events`: enriched records, dynamically partitioned per tenant and day; past one stream's active
+partitions, `streams` of them, each carrying its share of the tenants (tiers/delivery_shards.py) under the
+same prefixes. Stream 0 keeps the name and logical name a single stream always had.
 `rejects`: records the Flink job refused, kept under errors/ (never dropped silently).
 Layout: ingestion/firehose_partitioning.py.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.errors import ComponentInputError
 from components.ingestion.firehose_partitioning import (
     EVENTS_ERROR_PREFIX,
     EVENTS_PREFIX,
@@ -42,16 +45,26 @@ class DeliveryStreamsArgs:
     bucket_arn: pulumi.Input[str]
     settings: IngestSettings
     tags: Mapping[str, str]
+    streams: int = 1  # enriched-events delivery streams (StackConfig.delivery_shards)
+
+
+def events_part(stream: int) -> str:
+    """The name part of enriched-events stream `stream`: `events`, then `events-1`, `events-2`, ..."""
+    return "events" if stream == 0 else f"events-{stream}"
 
 
 class DeliveryStreams(pulumi.ComponentResource):
-    events: aws.kinesis.FirehoseDeliveryStream
+    events: aws.kinesis.FirehoseDeliveryStream  # stream 0
+    event_streams: list[aws.kinesis.FirehoseDeliveryStream]  # every enriched-events stream, by index
     rejects: aws.kinesis.FirehoseDeliveryStream
 
     def __init__(self, name: str, args: DeliveryStreamsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:ingestion:DeliveryStreams", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         namer, tags = args.namer, dict(args.tags)
+        if args.streams < 1:
+            raise ComponentInputError(f"the enriched events need at least one delivery stream, got {args.streams}")
+        events_parts = {events_part(stream): namer.events_delivery_stream(stream) for stream in range(args.streams)}
 
         log_group = aws.cloudwatch.LogGroup(
             logical(name, "logs"),
@@ -67,7 +80,7 @@ class DeliveryStreams(pulumi.ComponentResource):
                 name=f"{stream}-{DELIVERY_LOG_STREAM}",
                 opts=child,
             )
-            for stream in ("events", "rejects")
+            for stream in (*events_parts, "rejects")
         }
         service = declare_service_role(
             name,
@@ -113,21 +126,25 @@ class DeliveryStreams(pulumi.ComponentResource):
                 {"parameter_name": "JsonParsingEngine", "parameter_value": JSON_PARSING_ENGINE},
             ],
         }
-        self.events = aws.kinesis.FirehoseDeliveryStream(
-            logical(name, "events"),
-            name=namer.physical("firehose", "delivery", "events"),
-            destination="extended_s3",
-            server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},
-            extended_s3_configuration=destination(
-                "events",
-                EVENTS_PREFIX,
-                EVENTS_ERROR_PREFIX,
-                [extract_partition_keys, NEWLINE_AFTER_EACH_RECORD],
-                partitioned=True,
-            ),
-            tags=tags,
-            opts=after_policy,
-        )
+        self.event_streams = [
+            aws.kinesis.FirehoseDeliveryStream(
+                logical(name, part),
+                name=physical_name,
+                destination="extended_s3",
+                server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},
+                extended_s3_configuration=destination(
+                    part,
+                    EVENTS_PREFIX,
+                    EVENTS_ERROR_PREFIX,
+                    [extract_partition_keys, NEWLINE_AFTER_EACH_RECORD],
+                    partitioned=True,
+                ),
+                tags=tags,
+                opts=after_policy,
+            )
+            for part, physical_name in events_parts.items()
+        ]
+        self.events = self.event_streams[0]
         self.rejects = aws.kinesis.FirehoseDeliveryStream(
             logical(name, "rejects"),
             name=namer.physical("firehose", "delivery", "rejects"),

@@ -36,6 +36,7 @@ class IngestionPipelineArgs:
     namer: Namer
     tenants: Sequence[TenantPlan]
     bucket_name: pulumi.Input[str]  # tiers.naming.Namer.ingest_bucket
+    directory_bucket: pulumi.Input[str]  # tiers.naming.Namer.directory_bucket: the authorizer reads the directory
     tags: Mapping[str, str]
 
 
@@ -76,6 +77,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 account_id=account_id,
                 user_pool_id=self.identity.user_pool.id,
                 app_client_ids=pulumi.Output.from_input(self.identity.app_client.id).apply(lambda client: [client]),
+                directory_bucket=args.directory_bucket,
                 tags=tags,
             ),
             opts=child,
@@ -112,7 +114,12 @@ class IngestionPipeline(pulumi.ComponentResource):
         self.delivery = DeliveryStreams(
             logical(name, "delivery"),
             DeliveryStreamsArgs(
-                namer=namer, account_id=account_id, bucket_arn=self.bucket.bucket.arn, settings=config.ingest, tags=tags
+                namer=namer,
+                account_id=account_id,
+                bucket_arn=self.bucket.bucket.arn,
+                settings=config.ingest,
+                tags=tags,
+                streams=config.delivery_shards.count,
             ),
             opts=child,
         )
@@ -124,7 +131,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 account_id=account_id,
                 stream_arn=self.stream.stream.arn,
                 stream_key_arn=self.stream.key.arn,
-                events_delivery_stream=self.delivery.events,
+                events_delivery_streams=self.delivery.event_streams,
                 rejects_delivery_stream=self.delivery.rejects,
                 force_destroy_artifacts=disposable,
                 tags=tags,
@@ -133,7 +140,7 @@ class IngestionPipeline(pulumi.ComponentResource):
         )
         self.register_outputs(self.stack_outputs())
 
-    def stack_outputs(self) -> dict[str, pulumi.Output[str]]:
+    def stack_outputs(self) -> dict[str, pulumi.Output[str] | pulumi.Output[list[str]]]:
         """What users of the pipeline need, by stack output name."""
         return {
             "apiUrl": self.api.url,
@@ -142,6 +149,8 @@ class IngestionPipeline(pulumi.ComponentResource):
             "ingestBucket": self.bucket.bucket.bucket,
             "eventStream": self.stream.stream.name,
             "eventsDeliveryStream": self.delivery.events.name,
+            # Every enriched-events stream, by index (the Flink job routes tenants over them).
+            "eventsDeliveryStreams": pulumi.Output.all(*(stream.name for stream in self.delivery.event_streams)),
             "rejectsDeliveryStream": self.delivery.rejects.name,
             "flinkApplication": self.processor.application.name,
         }

@@ -49,6 +49,14 @@ def require_arn(value: str, service: str) -> str:
     return value
 
 
+def require_object_arn(value: str, what: str = "the object") -> str:
+    """`value` if it is the ARN of one S3 object (bucket/key, no wildcard); a clear error otherwise."""
+    arn = require_arn(value, "s3")
+    if "/" not in arn.split(":::", 1)[-1] or "*" in arn:
+        raise ComponentInputError(f"{what} must be an object ARN (bucket/key), got {arn!r}")
+    return arn
+
+
 def statement(
     sid: str, actions: Sequence[str], resources: Sequence[str], condition: Document | None = None
 ) -> Statement:
@@ -122,8 +130,11 @@ def api_gateway_put_record_policy(stream_arn: str, stream_key_arn: str) -> Docum
     )
 
 
-def authorizer_policy(log_group_arn: str, parameter_arn: str, parameter_key_arn: str, region: str) -> Document:
-    """The authorizer Lambda: its own logs, and the API key secret, decrypted only through SSM."""
+def authorizer_policy(
+    log_group_arn: str, parameter_arn: str, parameter_key_arn: str, region: str, directory_object_arn: str
+) -> Document:
+    """The authorizer Lambda: its own logs, the API key secret decrypted only through SSM, and the tenant
+    directory's one object (GetObject; a conditional GET needs nothing more)."""
     group = require_arn(log_group_arn, "logs")
     parameter = require_arn(parameter_arn, "ssm")
     return document(
@@ -141,7 +152,18 @@ def authorizer_policy(log_group_arn: str, parameter_arn: str, parameter_key_arn:
                 }
             },
         ),
+        tenant_directory_statement(directory_object_arn),
     )
+
+
+def tenant_directory_statement(directory_object_arn: str) -> Statement:
+    """Read the published tenant directory: GetObject on its one object (a conditional GET needs no more)."""
+    return statement("ReadTenantDirectory", ["s3:GetObject"], [require_object_arn(directory_object_arn)])
+
+
+def tenant_directory_policy(directory_object_arn: str) -> Document:
+    """The tenant directory's readers other than the authorizer (the application role: the DAL)."""
+    return document(tenant_directory_statement(directory_object_arn))
 
 
 def firehose_delivery_policy(
@@ -188,9 +210,7 @@ def flink_policy(access: FlinkAccess) -> Document:
     """The Flink job: read the event stream, write the two delivery streams, load its code, log."""
     if not access.delivery_stream_arns:
         raise ComponentInputError("the Flink job needs the delivery streams it writes to")
-    code = require_arn(access.code_object_arn, "s3")
-    if "/" not in code.split(":::", 1)[-1]:
-        raise ComponentInputError(f"the code location must be an object ARN (bucket/key), got {code!r}")
+    code = require_object_arn(access.code_object_arn, "the code location")
     group = require_arn(access.log_group_arn, "logs")
     return document(
         statement("ReadEvents", KINESIS_READ_ACTIONS, [require_arn(access.stream_arn, "kinesis")]),

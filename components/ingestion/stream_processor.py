@@ -1,14 +1,15 @@
 """The stream processor: the PyFlink job on Managed Service for Apache Flink.
 
 It reads the event stream, validates and enriches each record, and writes enriched records to the
-`events` delivery stream and rejected ones to `rejects`. The job's zip (`make flink-package`) is
+`events` delivery stream (or, with several, to its tenant's one: functions/contracts/delivery_routing.py)
+and rejected ones to `rejects`. The job's zip (`make flink-package`) is
 uploaded by the program to an artifacts bucket of its own; the application runs that object version.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -36,7 +37,7 @@ class StreamProcessorArgs:
     account_id: pulumi.Input[str]
     stream_arn: pulumi.Input[str]
     stream_key_arn: pulumi.Input[str]
-    events_delivery_stream: aws.kinesis.FirehoseDeliveryStream
+    events_delivery_streams: Sequence[aws.kinesis.FirehoseDeliveryStream]  # by index
     rejects_delivery_stream: aws.kinesis.FirehoseDeliveryStream
     force_destroy_artifacts: bool
     tags: Mapping[str, str]
@@ -81,26 +82,26 @@ class StreamProcessor(pulumi.ComponentResource):
             logical(name, "log-stream"), log_group_name=log_group.name, name=LOG_STREAM, opts=child
         )
 
-        events, rejects = args.events_delivery_stream, args.rejects_delivery_stream
+        events, rejects = list(args.events_delivery_streams), args.rejects_delivery_stream
         access = pulumi.Output.all(
             args.stream_arn,
             args.stream_key_arn,
-            events.arn,
-            rejects.arn,
             pulumi.Output.concat(artifacts.bucket.arn, "/", CODE_KEY),
             log_group.arn,
             log_stream.arn,
             args.account_id,
+            rejects.arn,
+            *(stream.arn for stream in events),
         ).apply(
             lambda values: FlinkAccess(
                 stream_arn=values[0],
                 stream_key_arn=values[1],
-                delivery_stream_arns=(values[2], values[3]),
-                code_object_arn=values[4],
-                log_group_arn=values[5],
-                log_stream_arn=values[6],
+                delivery_stream_arns=(*values[7:], values[6]),
+                code_object_arn=values[2],
+                log_group_arn=values[3],
+                log_stream_arn=values[4],
                 region=args.region,
-                account_id=values[7],
+                account_id=values[5],
             )
         )
         service = declare_service_role(
@@ -115,8 +116,8 @@ class StreamProcessor(pulumi.ComponentResource):
             parent=self,
         )
         role, role_policy = service.role, service.policy
-        property_groups = pulumi.Output.all(args.stream_arn, events.name, rejects.name).apply(
-            lambda values: _property_groups(flink_property_groups(values[0], args.region, values[1], values[2]))
+        property_groups = pulumi.Output.all(args.stream_arn, rejects.name, *(stream.name for stream in events)).apply(
+            lambda values: _property_groups(flink_property_groups(values[0], args.region, values[2:], values[1]))
         )
         configuration: aws.kinesisanalyticsv2.ApplicationApplicationConfigurationArgsDict = {
             "application_code_configuration": {

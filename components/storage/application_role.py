@@ -1,4 +1,5 @@
-"""The application's compute role: what tenant microservices run as; it brokers the tenant roles."""
+"""The application's compute role: what tenant microservices run as; it brokers the tenant roles and reads
+the published tenant directory (the DAL's TenantDirectory.from_s3)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.ingestion.policies import tenant_directory_policy
 from components.storage.policies import AccountScope, application_policy, application_trust_policy
-from tiers.naming import Namer, logical
+from tiers.naming import DIRECTORY_DOCUMENT_KEY, Namer, logical, s3_object_arn
 
 
 @dataclass
@@ -47,6 +49,20 @@ class ApplicationRole(pulumi.ComponentResource):
             name=namer.physical("iam-policy", "assume-tenant-roles"),
             policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: json.dumps(application_policy(account, path))
+            ),
+            opts=child,
+        )
+        # The directory's name is derived (Namer.directory_bucket), so the grant needs nothing declared later.
+        aws.iam.RolePolicy(
+            logical(name, "read-tenant-directory"),
+            role=role.id,
+            name=namer.physical("iam-policy", "read-tenant-directory"),
+            policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(
+                    tenant_directory_policy(
+                        s3_object_arn(namer.directory_bucket(account, args.region), DIRECTORY_DOCUMENT_KEY)
+                    )
+                )
             ),
             opts=child,
         )

@@ -18,6 +18,7 @@ from tiers.capacity import TableCapacity, scaling_dimensions
 from tiers.naming import Namer, logical, scalable_table_id
 from tiers.policy import AutoScaling
 
+CLIENT_SIDE_TIMESTAMPS = "ENABLED"  # the only status Keyspaces accepts: once enabled, they stay
 # Auto scaling moves the provisioned units; Pulumi must not move them back on the next update.
 _SCALED_PROPERTIES = ["capacitySpecification.readCapacityUnits", "capacitySpecification.writeCapacityUnits"]
 
@@ -32,7 +33,7 @@ class KeyspaceTables:
     schemas: Sequence[TableSchema]
     capacity: TableCapacity
     tags: Mapping[str, str]
-    protect: bool
+    protect: bool  # protected tables are retained as well should the stack ever delete them
 
 
 def declare_tables(namer: Namer, spec: KeyspaceTables, parent: pulumi.Resource) -> list[aws.keyspaces.Table]:
@@ -53,10 +54,15 @@ def declare_tables(namer: Namer, spec: KeyspaceTables, parent: pulumi.Resource) 
             point_in_time_recovery=aws.keyspaces.TablePointInTimeRecoveryArgs(
                 status="ENABLED" if capacity.point_in_time_recovery else "DISABLED"
             ),
+            # `USING TIMESTAMP` and `WRITETIME` (dual writes and the migration job's copies) need them. The
+            # provider enables them with UpdateTable, in place; removing the block would replace the table
+            # (terraform-provider-aws keyspaces/table.go: ForceNewIfChange, they cannot be disabled).
+            client_side_timestamps=aws.keyspaces.TableClientSideTimestampsArgs(status=CLIENT_SIDE_TIMESTAMPS),
             tags=dict(spec.tags),
             opts=pulumi.ResourceOptions(
                 parent=parent,
                 protect=spec.protect,
+                retain_on_delete=spec.protect,
                 ignore_changes=_SCALED_PROPERTIES if scaling else None,
             ),
         )

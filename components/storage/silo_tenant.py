@@ -1,7 +1,9 @@
-"""One premium (silo) tenant: its own keyspace and tables, and a role scoped to them and its prefix.
+"""One tenant's silo side: its own keyspace and tables, and a role scoped to them and its prefix.
 
-Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity (scale-down)
-or goes (delete). Keyspace and tables are protected unless the strategy is delete.
+A premium tenant's, or a migrating tenant's silo side (the target of basic -> premium, the source of
+premium -> basic). Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity
+(scale-down) or goes (delete). Keyspace and tables are protected, and retained should the stack ever
+delete them, as TenantPlan.data_protected says (a migration's released source is not).
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from components.storage.policies import silo_tenant_policy, tenant_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
 from components.tags import tenant_tags
 from functions.contracts.tables import TENANT_TABLES
-from tiers.capacity import table_capacity
 from tiers.naming import Namer, logical
-from tiers.plan import TenantPlan
+from tiers.plan import TenantPlan, keyspace_of
 
 
 @dataclass
@@ -36,27 +37,34 @@ class SiloTenantArgs:
 
 class SiloTenant(pulumi.ComponentResource):
     role_arn: pulumi.Output[str] | None  # None once the tenant is no longer served
+    keyspace_name: str
 
     def __init__(self, name: str, args: SiloTenantArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:SiloTenant", name, None, opts)
         namer, plan = args.namer, args.plan
+        tier, capacity = plan.silo_tier, plan.silo_capacity
+        if tier is None or capacity is None:
+            raise ComponentInputError(f"tenant {plan.tenant_id}: its plan has no silo side")
+        self.keyspace_name = keyspace_of(plan.tenant_id, tier)
         tags = tenant_tags(args.tags, plan)
         if plan.has_own_keyspace:
             protect = plan.data_protected
             keyspace = aws.keyspaces.Keyspace(
                 logical(name, "keyspace"),
-                name=plan.keyspace,
+                name=self.keyspace_name,
                 tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=protect),
+                # Retained too: a protected keyspace removed from state (`pulumi state delete`, a stack
+                # destroyed with protection lifted) stays in AWS with the tenant's data.
+                opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect),
             )
             declare_tables(
                 namer,
                 KeyspaceTables(
                     owner=name,
                     keyspace=keyspace,
-                    keyspace_name=plan.keyspace,
+                    keyspace_name=self.keyspace_name,
                     schemas=TENANT_TABLES,
-                    capacity=table_capacity(plan.tier, scaled_down=plan.scaled_down),
+                    capacity=capacity,
                     tags=tags,
                     protect=protect,
                 ),
@@ -66,21 +74,21 @@ class SiloTenant(pulumi.ComponentResource):
         self.register_outputs({"roleArn": self.role_arn})
 
     def _declare_role(self, name: str, args: SiloTenantArgs, tags: dict[str, str]) -> pulumi.Output[str]:
-        namer, plan = args.namer, args.plan
-        if plan.role_name is None:
+        namer, plan, keyspace = args.namer, args.plan, self.keyspace_name
+        if plan.silo_role_name is None:
             raise ComponentInputError(f"tenant {plan.tenant_id}: its plan names no role (it is not served)")
         tables = [schema.name for schema in TENANT_TABLES]
         role = declare_tenant_role(
             namer,
             TenantRoleArgs(
                 owner=name,
-                role_name=plan.role_name,
-                description=f"Tenant {plan.tenant_id}: keyspace {plan.keyspace}, S3 {plan.s3_prefix}",
+                role_name=plan.silo_role_name,
+                description=f"Tenant {plan.tenant_id}: keyspace {keyspace}, S3 {plan.s3_prefix}",
                 trust_policy=tenant_trust_policy,
                 data_policy=lambda scope, bucket_arn: silo_tenant_policy(
                     scope,
                     tenant_id=plan.tenant_id,
-                    keyspace=plan.keyspace,
+                    keyspace=keyspace,
                     tables=tables,
                     bucket_arn=bucket_arn,
                     s3_prefix=plan.s3_prefix,

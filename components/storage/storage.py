@@ -63,7 +63,7 @@ class TenantStorage(pulumi.ComponentResource):
         )
         silo_role_arns: dict[str, pulumi.Output[str]] = {}
         for plan in args.tenants:
-            if not plan.tier.siloed:
+            if plan.silo_tier is None:  # premium tenants, and migrating tenants' silo side (target or source)
                 continue
             silo = SiloTenant(
                 logical("tenant", plan.tenant_id),
@@ -100,11 +100,17 @@ def tenant_directory(
         pooled_arns = dict(zip(pooled_role_arns, arns[: len(pooled_role_arns)], strict=True))
         silo_arns = dict(zip(silo_role_arns, arns[len(pooled_role_arns) :], strict=True))
 
-        def role_arn(plan: TenantPlan) -> str | None:
-            if plan.tier.siloed:
+        def role_arn(plan: TenantPlan, siloed: bool) -> str | None:
+            if siloed:
                 return silo_arns.get(plan.tenant_id)
             return None if plan.pooled_shard is None else pooled_arns[plan.pooled_shard]
 
-        return {plan.tenant_id: tenant_entry(plan, role_arn(plan)) for plan in plans}
+        def source_role_arn(plan: TenantPlan) -> str | None:
+            return None if plan.migration is None else role_arn(plan, plan.migration.from_tier.siloed)
+
+        return {
+            plan.tenant_id: tenant_entry(plan, role_arn(plan, plan.tier.siloed), source_role_arn(plan))
+            for plan in plans
+        }
 
     return pulumi.Output.all(*pooled_role_arns.values(), *silo_role_arns.values()).apply(entries)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from functions.contracts.aws import REGION_PATTERN, is_region
+from functions.directory.reader import DEFAULT_MAX_AGE
 
 from .errors import ConfigurationError
 
@@ -23,7 +24,12 @@ __all__ = ["AuthorizerConfig", "ConfigurationError", "load_config"]
 _USER_POOL_ID = re.compile(rf"(?P<region>{REGION_PATTERN.pattern})_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 _SSM_PARAMETER = re.compile(r"[a-zA-Z0-9_.\-/]{1,2048}")
+# S3 bucket names: 3-63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit; keys 1-1024 bytes.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_MAX_KEY_BYTES = 1024
 _LOOPBACK_NAMES = {"localhost"}
+# An offboarding must reach every warm authorizer within minutes, not whenever the instance is recycled.
+MAX_DIRECTORY_MAX_AGE = 900.0
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,9 @@ class AuthorizerConfig:
     region: str
     jwks_url: str
     api_key_secret_parameter: str
+    directory_bucket: str
+    directory_key: str
+    directory_max_age: float  # seconds a fetched directory is served before a conditional GET
 
     @property
     def pool_region(self) -> str:
@@ -80,6 +89,25 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
     if parameter and not _SSM_PARAMETER.fullmatch(parameter):
         problems.append(f"API_KEY_SECRET_PARAMETER {parameter!r} is not an SSM parameter name")
 
+    directory_bucket = required("TENANT_DIRECTORY_BUCKET")
+    if directory_bucket and not _BUCKET.fullmatch(directory_bucket):
+        problems.append(f"TENANT_DIRECTORY_BUCKET {directory_bucket!r} is not an S3 bucket name")
+    directory_key = required("TENANT_DIRECTORY_KEY")
+    if len(directory_key.encode()) > _MAX_KEY_BYTES:
+        problems.append(f"TENANT_DIRECTORY_KEY is longer than {_MAX_KEY_BYTES} bytes")
+
+    raw_max_age = env.get("TENANT_DIRECTORY_MAX_AGE", "").strip()
+    directory_max_age = DEFAULT_MAX_AGE
+    if raw_max_age:
+        try:
+            directory_max_age = float(raw_max_age)
+        except ValueError:
+            directory_max_age = -1.0
+        if not 0 <= directory_max_age <= MAX_DIRECTORY_MAX_AGE:
+            problems.append(
+                f"TENANT_DIRECTORY_MAX_AGE {raw_max_age!r} is not a number of seconds from 0 to {MAX_DIRECTORY_MAX_AGE}"
+            )
+
     jwks_url = env.get("JWKS_URL", "").strip()
     if jwks_url:
         problem = _jwks_url_problem(jwks_url)
@@ -96,6 +124,9 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
         region=region,
         jwks_url=jwks_url,
         api_key_secret_parameter=parameter,
+        directory_bucket=directory_bucket,
+        directory_key=directory_key,
+        directory_max_age=directory_max_age,
     )
 
 

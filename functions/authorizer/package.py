@@ -1,8 +1,8 @@
 """The authorizer Lambda's code, laid out as the runtime imports it: `python -m functions.authorizer.package DIR`.
 
-Layout (handler `functions.authorizer.handler.handler`): functions/__init__.py, functions/authorizer/*.py
-and the shared contracts, functions/contracts/*.py. `make authorizer-package` installs the requirements
-beside them; nothing else of the repository is packaged.
+Layout (handler `functions.authorizer.handler.handler`): functions/__init__.py, functions/authorizer/*.py, the
+tenant directory's reader functions/directory/*.py and the shared contracts, functions/contracts/*.py.
+`make authorizer-package` installs the requirements beside them; nothing else of the repository is packaged.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functions.authorizer.errors import PackagingError
 from functions.contracts.cli import run_command
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
-PACKAGES = ("authorizer", "contracts")
+PACKAGES = ("authorizer", "directory", "contracts")
 
 
 def copy_sources(root: Path) -> list[Path]:

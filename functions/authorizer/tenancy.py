@@ -1,18 +1,22 @@
-"""Which tenant a verified token speaks for, and the rules its claims must meet (functions/contracts)."""
+"""Which tenant a verified token speaks for, and what the tenant directory says about it.
+
+The token names the tenant (`custom:tenantId`: immutable, written by no app client). Everything else about
+the tenant (served or offboarded, its tier) comes from the published directory: `custom:tier` is
+informational and never read, so a tier change needs no new users or tokens.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT_ID, TIER
+from functions.contracts.directory import TenantRecord
+from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT_ID
 from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
-from functions.contracts.tiers import TIER_NAMES
 
 from .errors import RefusedError
 
 TENANT_ID_CLAIM = TENANT_ID.claim
-TIER_CLAIM = TIER.claim
 
 
 @dataclass(frozen=True)
@@ -25,15 +29,21 @@ class Tenant:
         return {CONTEXT_TENANT_ID: self.tenant_id, CONTEXT_TIER: self.tier}
 
 
-def tenant_from_claims(claims: Mapping[str, object]) -> Tenant:
-    """The tenant of verified claims; RefusedError when a claim is missing or breaks its rule."""
+def tenant_id_from_claims(claims: Mapping[str, object]) -> str:
+    """The tenant of verified claims; RefusedError when the claim is missing or breaks the tenant id rule."""
     tenant_id = claims.get(TENANT_ID_CLAIM)
     if not isinstance(tenant_id, str):
         raise RefusedError(f"claim {TENANT_ID_CLAIM} is missing or not a string")
     if not is_tenant_id(tenant_id):
         # The value is the caller's: the reason names the rule, never echoes it into the log.
         raise RefusedError(f"claim {TENANT_ID_CLAIM} does not match the tenant id rule ({TENANT_ID_RULE})")
-    tier = claims.get(TIER_CLAIM)
-    if not isinstance(tier, str) or tier not in TIER_NAMES:
-        raise RefusedError(f"claim {TIER_CLAIM} is missing or not one of {sorted(TIER_NAMES)}")
-    return Tenant(tenant_id=tenant_id, tier=tier)
+    return tenant_id
+
+
+def served_tenant(tenant_id: str, record: TenantRecord | None) -> Tenant:
+    """The tenant as the directory serves it; RefusedError for a tenant it does not list or has offboarded."""
+    if record is None:
+        raise RefusedError(f"tenant {tenant_id!r} is not in the tenant directory")
+    if not record.active:
+        raise RefusedError(f"tenant {tenant_id!r} is {record.status}")
+    return Tenant(tenant_id=tenant_id, tier=record.tier)

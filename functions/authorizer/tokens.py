@@ -2,7 +2,7 @@
 
 Order: size, header (alg RS256 only, a kid), signature with the pool's key for that kid (jws.py), registered
 claims (iss, exp, nbf, iat with a small leeway; claims.py), then Cognito's own (token_use, app client) and the
-tenant claims.
+tenant id claim.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .claims import check_registered_claims
 from .config import AuthorizerConfig
 from .errors import RefusedError
 from .jwks import SigningKeys
-from .tenancy import Tenant, tenant_from_claims
+from .tenancy import tenant_id_from_claims
 
 # Cognito tokens are 1-4 KB (groups and custom claims make them grow); anything far larger is refused
 # before it is decoded, so a huge header cannot cost base64 and JSON work.
@@ -27,7 +27,7 @@ BEARER = "bearer "
 @dataclass(frozen=True)
 class Identity:
     subject: str
-    tenant: Tenant
+    tenant_id: str
     token_use: str
 
 
@@ -54,7 +54,7 @@ class TokenVerifier:
         subject = claims["sub"]
         if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
             raise RefusedError("claim sub is empty or too long")
-        return Identity(subject=subject, tenant=tenant_from_claims(claims), token_use=token_use)
+        return Identity(subject=subject, tenant_id=tenant_id_from_claims(claims), token_use=token_use)
 
     def _check_client(self, claims: dict[str, Any]) -> str:
         """token_use is id or access, and the token was issued to one of our app clients."""

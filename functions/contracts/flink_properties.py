@@ -22,6 +22,18 @@ STREAM_ARN_KEY = "stream.arn"
 REGION_KEY = "aws.region"
 INITIAL_POSITION_KEY = "initial.position"
 DELIVERY_STREAM_KEY = "delivery.stream.name"
+# The enriched sink group may name several delivery streams (functions/contracts/delivery_routing.py):
+# `delivery.stream.count` of them, stream 0 under DELIVERY_STREAM_KEY and stream i under `<that>.<i>`.
+# Absent count: one stream. A group holds at most 50 properties (the PropertyGroup API: PropertyMap),
+# which leaves room for MAX_DELIVERY_STREAMS next to the region and the count.
+DELIVERY_STREAM_COUNT_KEY = "delivery.stream.count"
+PROPERTY_MAP_ENTRIES = 50
+MAX_DELIVERY_STREAMS = PROPERTY_MAP_ENTRIES - 2
 # Optional in each group: an endpoint override (a local emulator such as moto); absent on AWS.
 ENDPOINT_KEY = "aws.endpoint"
 INITIAL_POSITION = "TRIM_HORIZON"
+
+
+def delivery_stream_key(stream: int) -> str:
+    """The key naming enriched delivery stream `stream` (0: the key a single stream always had)."""
+    return DELIVERY_STREAM_KEY if stream == 0 else f"{DELIVERY_STREAM_KEY}.{stream}"

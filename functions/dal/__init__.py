@@ -19,7 +19,6 @@ from functions.dal.errors import (
     InvalidTenantDirectoryError,
     NoTenantContextError,
     TenantOffboardedError,
-    TierMismatchError,
     UnknownTenantError,
 )
 from functions.dal.events import DalMetrics
@@ -42,7 +41,6 @@ __all__ = [
     "TenantDirectory",
     "TenantOffboardedError",
     "TenantRecord",
-    "TierMismatchError",
     "UnknownTenantError",
     "current_tenant",
     "tenant_scope",

@@ -5,7 +5,7 @@
         dal.customers.put({"customer_id": "c1", "name": "Ada"})
 
 For each operation: the tenant comes from the context, the directory resolves it (unknown,
-offboarded or tier-mismatched tenants are refused), its credential scope's session runs the
+offboarded tenants are refused; the directory, not the context, says the tier), its credential scope's session runs the
 table's prepared statement with the tenant bound in (pooled) or in its own keyspace (premium).
 """
 
@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from functions.contracts.directory import TenantRecord
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
 from functions.dal.context import TenantContext, current_tenant
@@ -25,7 +26,7 @@ from functions.dal.directory import TenantDirectory
 from functions.dal.errors import DalError, DalUsageError, InvalidQueryError, NoTenantContextError
 from functions.dal.events import DalEvents, DalMetrics
 from functions.dal.retry import OutageRetry
-from functions.dal.sessions import ConnectionPool, TenantConnection
+from functions.dal.sessions import ConnectionPool, Storage, TenantConnection
 from functions.dal.tables import TenantTable
 
 T = TypeVar("T")
@@ -85,10 +86,20 @@ class TenantDataAccess:
         return self._pool.open_tenants()
 
     def _open(self, record: TenantRecord) -> TenantConnection:
-        assert record.role_arn is not None  # the directory refuses an active tenant without one
-        aws_session = self.roles.session_for(record.tenant_id, record.role_arn) if self.roles else None
-        cluster, session = connect(self.endpoint, aws_session, self.request_timeout)
-        return TenantConnection(record=record, aws_session=aws_session, cluster=cluster, session=session)
+        """A session per keyspace the tenant's writes go to, each with the role that reaches it."""
+        storages: list[Storage] = []
+        try:
+            for keyspace in record.write_keyspaces:
+                role_arn = record.role_for(keyspace)
+                assert role_arn is not None  # the directory refuses a served storage without its role
+                aws_session = self.roles.session_for(record.tenant_id, role_arn) if self.roles else None
+                cluster, session = connect(self.endpoint, aws_session, self.request_timeout)
+                storages.append(Storage(keyspace, keyspace == POOLED_KEYSPACE, aws_session, cluster, session))
+        except BaseException:
+            for storage in storages:
+                storage.close()
+            raise
+        return TenantConnection(record=record, storages=tuple(storages))
 
     def run(self, call: Callable[[], T], idempotent: bool, tenant_id: str) -> T:
         """Run one statement; through an outage only if it is idempotent (every DAL statement is)."""

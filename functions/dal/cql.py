@@ -79,11 +79,22 @@ def _where(keys: Sequence[str]) -> str:
     return " AND ".join(f"{column(key)} = ?" for key in keys)
 
 
-def insert(keyspace: str, table: TableSchema) -> str:
-    """An upsert of every column, bound in the order of table.columns."""
-    names = ", ".join(column(c.name) for c in table.columns)
-    markers = ", ".join("?" for _ in table.columns)
-    return f"INSERT INTO {qualified(keyspace, table.name)} ({names}) VALUES ({markers})"
+# Every write carries its client timestamp (microseconds since the epoch) as a last bind marker: the two copies
+# of a dual write share it, and the migration job copies a cell with its source write time
+# (functions/contracts/migration.py), so Cassandra's last-write-wins orders them the same in both storages.
+USING_TIMESTAMP = "USING TIMESTAMP ?"
+
+
+def insert(keyspace: str, table: TableSchema, columns: Sequence[str] | None = None) -> str:
+    """An upsert of `columns` (default: every column, in the order of table.columns), then its timestamp."""
+    names = [c.name for c in table.columns] if columns is None else list(columns)
+    _check_columns(table, names)
+    missing = [key for key in table.primary_key if key not in names]
+    if missing:
+        raise InvalidQueryError(f"table {table.name}: an insert needs the key columns {missing}")
+    markers = ", ".join("?" for _ in names)
+    listed = ", ".join(column(n) for n in names)
+    return f"INSERT INTO {qualified(keyspace, table.name)} ({listed}) VALUES ({markers}) {USING_TIMESTAMP}"
 
 
 def select(keyspace: str, table: TableSchema, keys: Sequence[str], columns: Sequence[str], limit: bool = False) -> str:
@@ -95,8 +106,27 @@ def select(keyspace: str, table: TableSchema, keys: Sequence[str], columns: Sequ
 
 
 def delete(keyspace: str, table: TableSchema, keys: Sequence[str]) -> str:
+    """DELETE with its timestamp first (bound before the keys), WHERE each of `keys` = ?."""
     _check_columns(table, keys)
-    return f"DELETE FROM {qualified(keyspace, table.name)} WHERE {_where(keys)}"
+    return f"DELETE FROM {qualified(keyspace, table.name)} {USING_TIMESTAMP} WHERE {_where(keys)}"
+
+
+def writetime(name: str) -> str:
+    """The alias a scan gives a column's write time: `writetime_<column>`."""
+    return f"writetime_{name}"
+
+
+def scan(keyspace: str, table: TableSchema, columns: Sequence[str] | None = None, writetimes: bool = True) -> str:
+    """Every row of the table (paged by the driver): `columns` (default all) and, with `writetimes`, the write
+    time of each non-key column as `writetime_<column>`. A maintenance scan (the lifecycle jobs), never a
+    request's: it reads every partition."""
+    names = [c.name for c in table.columns] if columns is None else list(columns)
+    _check_columns(table, names)
+    selected = [column(n) for n in names]
+    if writetimes:
+        keys = set(table.primary_key)
+        selected += [f"WRITETIME({column(n)}) AS {column(writetime(n))}" for n in names if n not in keys]
+    return f"SELECT {', '.join(selected)} FROM {qualified(keyspace, table.name)}"
 
 
 def _check_columns(table: TableSchema, names: Sequence[str]) -> None:

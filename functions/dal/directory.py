@@ -3,15 +3,19 @@
     {"acme": {"tier": "premium", "status": "active", "keyspace": "tenant_acme",
               "s3Prefix": "tenant=acme/", "roleArn": "arn:aws:iam::123456789012:role/..."}}
 
-Loaded from a dict, a JSON file, or the environment (TENANT_DIRECTORY holds the JSON,
-TENANT_DIRECTORY_FILE names a file). The directory, not the caller, decides where a tenant's data lives.
+On AWS it is the document the program publishes to S3, read through the shared cached reader
+(`TenantDirectory.from_s3`, functions/directory: a published change is seen within the reader's max age).
+Also loaded from a dict, a JSON file, or the environment (TENANT_DIRECTORY holds the JSON,
+TENANT_DIRECTORY_FILE names a file). The directory, not the caller, decides where a tenant's data lives
+and which tier it has: the context's tier is informational (a token's `custom:tier` may predate a tier change).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +25,10 @@ from functions.dal.context import TenantContext
 from functions.dal.errors import (
     InvalidTenantDirectoryError,
     TenantOffboardedError,
-    TierMismatchError,
     UnknownTenantError,
 )
+from functions.directory.errors import DirectoryUnavailableError
+from functions.directory.reader import DEFAULT_MAX_AGE, DirectoryReader
 
 ENV_JSON = "TENANT_DIRECTORY"
 ENV_FILE = "TENANT_DIRECTORY_FILE"
@@ -31,7 +36,15 @@ ENV_FILE = "TENANT_DIRECTORY_FILE"
 
 class TenantDirectory:
     def __init__(self, records: Mapping[str, TenantRecord]):
-        self._records = dict(records)
+        fixed = dict(records)
+        self._source: Callable[[], Mapping[str, TenantRecord]] = lambda: fixed
+
+    @property
+    def _records(self) -> Mapping[str, TenantRecord]:
+        try:
+            return self._source()
+        except DirectoryUnavailableError as error:  # fail closed: no tenant is served from an unknown directory
+            raise InvalidTenantDirectoryError(str(error)) from error
 
     # ------------------------------------------------------------------------------------------ loading
     @staticmethod
@@ -58,6 +71,31 @@ class TenantDirectory:
         return TenantDirectory.from_json(text, source=str(path))
 
     @staticmethod
+    def from_reader(reader: DirectoryReader) -> TenantDirectory:
+        """The records `reader` serves, asked on every lookup (the reader caches and refreshes them)."""
+        directory = TenantDirectory({})
+        directory._source = reader.records
+        return directory
+
+    @staticmethod
+    def from_s3(
+        bucket: str,
+        key: str,
+        *,
+        region: str | None = None,
+        s3: Any = None,
+        max_age: float = DEFAULT_MAX_AGE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> TenantDirectory:
+        """The published directory `s3://bucket/key` (stack outputs `directoryBucket`, `directoryKey`), refreshed
+        at most every `max_age` seconds; `s3` is a boto3 S3 client (default: one for `region`)."""
+        if s3 is None:
+            import boto3
+
+            s3 = boto3.client("s3", region_name=region)
+        return TenantDirectory.from_reader(DirectoryReader(s3, bucket, key, max_age=max_age, clock=clock))
+
+    @staticmethod
     def from_env(environ: Mapping[str, str] = os.environ) -> TenantDirectory:
         if text := environ.get(ENV_JSON):
             return TenantDirectory.from_json(text, source=f"${ENV_JSON}")
@@ -73,14 +111,13 @@ class TenantDirectory:
         return list(self._records.values())
 
     def resolve(self, context: TenantContext) -> TenantRecord:
-        """The served record for `context`: refused if unknown, offboarded, or its tier is not the claimed one."""
+        """The served record for `context`: refused if unknown or offboarded. The record's tier is the tenant's
+        whatever the context claims: during a tier change tokens and caches disagree, the directory decides."""
         record = self._records.get(context.tenant_id)
         if record is None:
             raise UnknownTenantError(context.tenant_id)
         if record.status != "active":
             raise TenantOffboardedError(context.tenant_id)
-        if record.tier != context.tier:
-            raise TierMismatchError(context.tenant_id, context.tier, record.tier)
         return record
 
 

@@ -41,17 +41,6 @@ class TenantOffboardedError(DalError):
         self.tenant_id = tenant_id
 
 
-class TierMismatchError(DalError):
-    reason = "tier-mismatch"
-
-    def __init__(self, tenant_id: str, claimed: str, directory: str) -> None:
-        super().__init__(
-            f"tenant {tenant_id!r} claims tier {claimed!r} but the directory says {directory!r}; "
-            "refusing a context that does not match the directory"
-        )
-        self.tenant_id = tenant_id
-
-
 class CrossTenantAccessError(DalError):
     reason = "cross-tenant"
 

@@ -30,15 +30,15 @@ CLOSE_GRACE_SECONDS = 30.0
 
 
 @dataclass
-class TenantConnection:
-    """A tenant's credential scope: its directory record, its AWS session, its driver session."""
+class Storage:
+    """One keyspace holding the tenant's data, reached with the role that reaches it (record.role_for)."""
 
-    record: TenantRecord
+    keyspace: str
+    pooled: bool
     aws_session: boto3.Session | None
     cluster: Cluster
     session: Session
     tables: dict[str, PreparedTable] = field(default_factory=dict)
-    last_used: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def table(self, schema: TableSchema) -> PreparedTable:
@@ -48,12 +48,42 @@ class TenantConnection:
             with self._lock:
                 prepared = self.tables.get(schema.name)
                 if prepared is None:
-                    prepared = PreparedTable(self.session, self.record.keyspace, schema, self.record.pooled)
+                    prepared = PreparedTable(self.session, self.keyspace, schema, self.pooled)
                     self.tables[schema.name] = prepared
         return prepared
 
     def close(self) -> None:
         self.cluster.shutdown()
+
+
+@dataclass
+class TenantConnection:
+    """A tenant's credential scopes: its directory record and one Storage per keyspace its writes go to
+    (record.write_keyspaces, in order: the first is where reads go; two while a migration copies or cuts over)."""
+
+    record: TenantRecord
+    storages: tuple[Storage, ...]
+    last_used: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        if tuple(s.keyspace for s in self.storages) != self.record.write_keyspaces:
+            raise DalUsageError(
+                f"tenant {self.record.tenant_id!r}: storages {[s.keyspace for s in self.storages]} "
+                f"are not its write keyspaces {list(self.record.write_keyspaces)}"
+            )
+
+    @property
+    def reads(self) -> Storage:
+        """Where the tenant's reads go: record.read_keyspace, the first of its write keyspaces."""
+        return self.storages[0]
+
+    @property
+    def tables(self) -> dict[str, PreparedTable]:
+        return self.reads.tables
+
+    def close(self) -> None:
+        for storage in self.storages:
+            storage.close()
 
 
 Opener = Callable[[TenantRecord], TenantConnection]

@@ -6,6 +6,8 @@ is ever part of the statement text. Every statement is idempotent, so retries ar
 
 from __future__ import annotations
 
+import time
+
 from cassandra.cluster import Session
 from cassandra.query import PreparedStatement
 
@@ -20,8 +22,14 @@ def prepare(session: Session, statement: str) -> PreparedStatement:
     return prepared
 
 
+def client_timestamp() -> int:
+    """A write's client timestamp: microseconds since the epoch, what `USING TIMESTAMP` takes."""
+    return time.time_ns() // 1000
+
+
 class PreparedTable:
-    """insert / get (full primary key) / find (partition, LIMIT ?) / delete for one table in one keyspace."""
+    """One table in one keyspace: insert / get (full primary key) / find (partition, LIMIT ?) / delete, and
+    delete_partition (the lifecycle jobs'). Writes bind their client timestamp last (cql.USING_TIMESTAMP)."""
 
     def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
         self.shape = RowShape(table, pooled)
@@ -30,10 +38,11 @@ class PreparedTable:
         self.get = prepare(session, texts["get"])
         self.find = prepare(session, texts["find"])
         self.delete = prepare(session, texts["delete"])
+        self.delete_partition = prepare(session, texts["delete_partition"])
 
     @staticmethod
     def texts(keyspace: str, table: TableSchema, pooled: bool) -> dict[str, str]:
-        """The same four statements as text (for the benchmark's bare-driver side and for tests)."""
+        """The same statements as text (for the benchmark's bare-driver side and for tests)."""
         stored = table.pooled() if pooled else table
         columns = tuple(c.name for c in table.columns)  # rows come back as written: without tenant_id
         return {
@@ -41,4 +50,17 @@ class PreparedTable:
             "get": cql.select(keyspace, stored, stored.primary_key, columns),
             "find": cql.select(keyspace, stored, stored.partition_key, columns, limit=True),
             "delete": cql.delete(keyspace, stored, stored.primary_key),
+            "delete_partition": cql.delete(keyspace, stored, stored.partition_key),
         }
+
+
+class MaintenanceTable(PreparedTable):
+    """A table's DAL statements plus the lifecycle jobs' scans: every row with its cells' write times, and
+    every row's primary key. They read every partition, so requests never use them; rows come back as
+    stored (a pooled row with its tenant_id)."""
+
+    def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
+        super().__init__(session, keyspace, table, pooled)
+        self.stored = table.pooled() if pooled else table
+        self.scan = prepare(session, cql.scan(keyspace, self.stored))
+        self.scan_keys = prepare(session, cql.scan(keyspace, self.stored, self.stored.primary_key, writetimes=False))

@@ -4,7 +4,8 @@
         dal.orders.put({"customer_id": "c1", "order_id": uuid1(), "status": "new", ...})
         dal.orders.find(customer_id="c1", limit=20)
 
-The same calls work for every tier; where the rows live comes from the tenant directory.
+The same calls work for every tier; where the rows live comes from the tenant directory: reads from the
+record's read_keyspace, each write to every one of its write_keyspaces (functions/contracts/migration.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
+from cassandra.query import BoundStatement
+
 from functions.contracts.tables import TableSchema
 from functions.dal.context import TenantContext, current_tenant
 from functions.dal.errors import DalError
 from functions.dal.rows import check_limit
 from functions.dal.sessions import TenantConnection
-from functions.dal.statements import PreparedTable
+from functions.dal.statements import PreparedTable, client_timestamp
 
 T = TypeVar("T")
 
@@ -37,25 +40,43 @@ class TenantTable:
         self._access = access
         self.schema = schema
 
-    def _prepared(self) -> tuple[str, PreparedTable, Callable[[Any], Any]]:
+    def _connection(self) -> tuple[str, TenantConnection]:
         context = current_tenant()  # NoTenantContextError outside a tenant_scope
-        connection = self._access.connection_for(context)
-        return context.tenant_id, connection.table(self.schema), connection.session.execute
+        return context.tenant_id, self._access.connection_for(context)
 
-    def put(self, row: Mapping[str, Any]) -> None:
-        """Upsert one row; columns the row leaves out keep their stored values."""
+    def _read(self) -> tuple[str, PreparedTable, Callable[[Any], Any]]:
+        tenant_id, connection = self._connection()
+        storage = connection.reads
+        return tenant_id, storage.table(self.schema), storage.session.execute
+
+    def _write(self, bind: Callable[[str, PreparedTable, int], BoundStatement]) -> None:
+        """One write to every storage of the tenant (both while it migrates), all with ONE client timestamp, so
+        both copies order the same against every other write; retried as a whole (the timestamp makes it idempotent)."""
         try:
-            tenant_id, table, execute = self._prepared()
-            bound = table.insert.bind(table.shape.insert_values(tenant_id, row))
+            tenant_id, connection = self._connection()
+            timestamp = client_timestamp()
+            writes = [
+                (storage.session, bind(tenant_id, storage.table(self.schema), timestamp))
+                for storage in connection.storages
+            ]
         except DalError as error:
             self._access.refused(error)
             raise
-        self._access.run(lambda: execute(bound), bound.is_idempotent, tenant_id)
+
+        def run() -> None:
+            for future in [session.execute_async(bound) for session, bound in writes]:
+                future.result()
+
+        self._access.run(run, all(bound.is_idempotent for _, bound in writes), tenant_id)
+
+    def put(self, row: Mapping[str, Any]) -> None:
+        """Upsert one row; columns the row leaves out keep their stored values."""
+        self._write(lambda tenant_id, table, ts: table.insert.bind([*table.shape.insert_values(tenant_id, row), ts]))
 
     def get(self, **key: Any) -> dict[str, Any] | None:
         """The row with this full primary key, or None."""
         try:
-            tenant_id, table, execute = self._prepared()
+            tenant_id, table, execute = self._read()
             bound = table.get.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
         except DalError as error:
             self._access.refused(error)
@@ -65,7 +86,7 @@ class TenantTable:
     def find(self, limit: int = 100, **partition: Any) -> list[dict[str, Any]]:
         """Up to `limit` rows of one partition, in clustering order."""
         try:
-            tenant_id, table, execute = self._prepared()
+            tenant_id, table, execute = self._read()
             values = table.shape.key_values(tenant_id, partition, table.shape.partition_key)
             bound = table.find.bind([*values, check_limit(limit)])
         except DalError as error:
@@ -74,11 +95,9 @@ class TenantTable:
         return self._access.run(lambda: list(execute(bound)), bound.is_idempotent, tenant_id)
 
     def delete(self, **key: Any) -> None:
-        """Delete the row with this full primary key."""
-        try:
-            tenant_id, table, execute = self._prepared()
-            bound = table.delete.bind(table.shape.key_values(tenant_id, key, table.shape.primary_key))
-        except DalError as error:
-            self._access.refused(error)
-            raise
-        self._access.run(lambda: execute(bound), bound.is_idempotent, tenant_id)
+        """Delete the row with this full primary key (a tombstone at the write's timestamp)."""
+        self._write(
+            lambda tenant_id, table, ts: table.delete.bind(
+                [ts, *table.shape.key_values(tenant_id, key, table.shape.primary_key)]
+            )
+        )

@@ -1,4 +1,4 @@
-"""The deployed job: Kinesis -> enrichment (SQL path) -> Firehose (enriched) and Firehose (rejected).
+"""The deployed job: Kinesis -> enrichment (SQL path) -> Firehose (enriched, one or N streams) and Firehose (rejected).
 
 `start_kinesis_job` is what main.py (Managed Service) and the sandbox (moto) call.
 """
@@ -14,9 +14,9 @@ from pyflink.table import TableResult
 from functions.flink.checkpoints import LocalCheckpoints
 from functions.flink.pipeline import build_pipeline, create_table_env
 from functions.flink.properties import (
-    ENRICHED_SINK_GROUP,
     REJECTED_SINK_GROUP,
     PropertyGroups,
+    enriched_sinks,
     firehose_sink,
     kinesis_source,
 )
@@ -37,7 +37,7 @@ def start_kinesis_job(
     source = kinesis_source(groups)
     if source.endpoint:
         use_json_protocol()
-    enriched = firehose_sink(groups, ENRICHED_SINK_GROUP)
+    enriched = enriched_sinks(groups)  # one, or each tenant's delivery stream by the shared routing rule
     rejected = firehose_sink(groups, REJECTED_SINK_GROUP)
     t_env = create_table_env(jars, checkpoint_interval_ms, parallelism=None, restart=True)
     if checkpoints is not None:

@@ -1,6 +1,8 @@
 """Build the enrichment job: one source, the enriched sink and the rejected sink, SQL or Python-UDF path.
 
-`build_pipeline` is what every driver calls: `local.py` (files), `main.py` (Managed Service:
+With several enriched sinks (Firehose's active partitions per stream: tiers/delivery_shards.py), each
+enriched record goes to its tenant's one (sql.delivered_view_statement). `build_pipeline` is what every
+driver calls: `local.py` (files), `main.py` (Managed Service:
 Kinesis -> Firehose) and the sandbox (moto). It returns the StatementSet; the caller executes it.
 """
 
@@ -16,6 +18,7 @@ from pyflink.table import EnvironmentSettings, StatementSet, StreamTableEnvironm
 from pyflink.util.java_utils import add_jars_to_context_class_loader
 
 from functions.flink import sql
+from functions.flink.errors import JobConfigurationError
 from functions.flink.tables import Sink, Source
 
 Path_ = Literal["sql", "udf"]
@@ -80,12 +83,22 @@ def _local_table_env_with(jar_uris: list[str]) -> TableEnvironment:
     return StreamTableEnvironment.create(StreamExecutionEnvironment(j_env), EnvironmentSettings.in_streaming_mode())
 
 
+def enriched_table(stream: int) -> str:
+    return ENRICHED_TABLE if stream == 0 else f"{ENRICHED_TABLE}_{stream}"
+
+
 def build_pipeline(
-    t_env: TableEnvironment, source: Source, enriched: Sink, rejected: Sink, path: Path_ = "sql"
+    t_env: TableEnvironment, source: Source, enriched: Sink | Sequence[Sink], rejected: Sink, path: Path_ = "sql"
 ) -> StatementSet:
-    """Declare the tables and views; return the two INSERTs (enriched, rejected) as one StatementSet."""
+    """Declare the tables and views; return the INSERTs (enriched, per stream, and rejected) as one StatementSet.
+
+    `enriched`: one sink, or the delivery streams by index, each taking its tenants' records."""
+    sinks = [enriched] if isinstance(enriched, Sink) else list(enriched)
+    if not sinks:
+        raise JobConfigurationError("the job needs at least one enriched sink")
     t_env.execute_sql(source.ddl(SOURCE_TABLE))
-    t_env.execute_sql(enriched.ddl(ENRICHED_TABLE))
+    for stream, sink in enumerate(sinks):
+        t_env.execute_sql(sink.ddl(enriched_table(stream)))
     t_env.execute_sql(rejected.ddl(REJECTED_TABLE))
     if path == "sql":
         for statement in sql.view_statements(SOURCE_TABLE):
@@ -96,6 +109,12 @@ def build_pipeline(
 
         view = declare_views(t_env, SOURCE_TABLE)
     statements = t_env.create_statement_set()
-    statements.add_insert_sql(sql.enriched_insert(ENRICHED_TABLE, view))
+    if len(sinks) == 1:
+        statements.add_insert_sql(sql.enriched_insert(ENRICHED_TABLE, view))
+    else:
+        t_env.execute_sql(sql.delivered_view_statement(view, len(sinks)))
+        view = sql.DELIVERED_VIEW
+        for stream in range(len(sinks)):
+            statements.add_insert_sql(sql.routed_enriched_insert(enriched_table(stream), stream, view))
     statements.add_insert_sql(sql.rejected_insert(REJECTED_TABLE, view))
     return statements

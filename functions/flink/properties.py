@@ -12,15 +12,18 @@ import os
 from pathlib import Path
 
 from functions.contracts.flink_properties import (
+    DELIVERY_STREAM_COUNT_KEY,
     DELIVERY_STREAM_KEY,
     ENDPOINT_KEY,
     ENRICHED_SINK_GROUP,
     INITIAL_POSITION,
     INITIAL_POSITION_KEY,
+    MAX_DELIVERY_STREAMS,
     REGION_KEY,
     REJECTED_SINK_GROUP,
     SOURCE_GROUP,
     STREAM_ARN_KEY,
+    delivery_stream_key,
 )
 from functions.flink.errors import JobConfigurationError
 from functions.flink.tables import FirehoseSink, KinesisSource
@@ -98,3 +101,18 @@ def firehose_sink(groups: PropertyGroups, group_id: str) -> FirehoseSink:
         endpoint=group.get(ENDPOINT_KEY),
         extra=_connector_options(group, ("aws.", "sink.")),
     )
+
+
+def enriched_sinks(groups: PropertyGroups) -> list[FirehoseSink]:
+    """The enriched-events delivery streams, by index: `delivery.stream.count` of them (absent: one)."""
+    group = _group(groups, ENRICHED_SINK_GROUP, DELIVERY_STREAM_KEY, REGION_KEY)
+    count_text = group.get(DELIVERY_STREAM_COUNT_KEY) or "1"
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_DELIVERY_STREAMS:
+        raise JobConfigurationError(
+            f"property group {ENRICHED_SINK_GROUP!r}: {DELIVERY_STREAM_COUNT_KEY} must be 1-{MAX_DELIVERY_STREAMS}, "
+            f"got {count_text!r}"
+        )
+    keys = [delivery_stream_key(stream) for stream in range(int(count_text))]
+    _group(groups, ENRICHED_SINK_GROUP, *keys)
+    extra = _connector_options(group, ("aws.", "sink."))
+    return [FirehoseSink(group[key], group[REGION_KEY], endpoint=group.get(ENDPOINT_KEY), extra=extra) for key in keys]

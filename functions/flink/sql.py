@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 
+from functions.contracts.delivery_routing import DIGEST_CHARS, INDEX_DIGITS, ROUTE_SEPARATOR
 from functions.contracts.kinesis_record import TIMESTAMP_FIELD
 from functions.flink import rules
 from functions.flink.errors import JobConfigurationError
@@ -96,3 +97,34 @@ def enriched_insert(sink_table: str, view: str = "routed") -> str:
 
 def rejected_insert(sink_table: str, view: str = "routed") -> str:
     return f"INSERT INTO {sink_table} SELECT record FROM {view} WHERE reason IS NOT NULL"
+
+
+# The enriched record starts with its tenantId, printed as a valid id (no escapes) by both paths.
+_ENRICHED_TENANT = _quote('^\\{"tenantId":"([^"]++)"')
+
+
+def stream_index(streams: int) -> str:
+    """SQL: the enriched record's delivery stream among `streams` (functions/contracts/delivery_routing.py).
+
+    One GREATEST over the ranked scores (digest then index, as text), whose last digits are the winner:
+    each SHA256 appears once, so the planner has nothing to copy."""
+    tenant = f"REGEXP_EXTRACT(record, {_ENRICHED_TENANT}, 1)"
+    ranked = [
+        f"SHA256(CONCAT({tenant}, {_quote(f'{ROUTE_SEPARATOR}{stream}')})) || {_quote(f'{stream:0{INDEX_DIGITS}d}')}"
+        for stream in range(streams)
+    ]
+    return f"CAST(SUBSTRING(GREATEST({', '.join(ranked)}) FROM {DIGEST_CHARS + 1} FOR {INDEX_DIGITS}) AS INT)"
+
+
+DELIVERED_VIEW = "delivered"
+
+
+def delivered_view_statement(view: str, streams: int) -> str:
+    """CREATE VIEW `delivered` (reason, record, delivery_stream) over `view`: each enriched record's stream."""
+    return f"""CREATE TEMPORARY VIEW {DELIVERED_VIEW} AS SELECT reason, record,
+        CASE WHEN reason IS NULL THEN {stream_index(streams)} END AS delivery_stream
+        FROM {view}"""
+
+
+def routed_enriched_insert(sink_table: str, stream: int, view: str = DELIVERED_VIEW) -> str:
+    return f"INSERT INTO {sink_table} SELECT record FROM {view} WHERE reason IS NULL AND delivery_stream = {stream}"

@@ -63,6 +63,9 @@ class DeclaredStack:
     stream_mode: str  # ON_DEMAND or PROVISIONED
     stream_shards: int  # PROVISIONED only
     bucket: str
+    directory_bucket: str  # the published tenant directory: its bucket, key and content as declared
+    directory_key: str
+    directory_document: str
     mapping_template: str
     request_schema: dict[str, Any]
     responses: tuple[IntegrationResponse, ...]  # POST /events' integration responses
@@ -72,7 +75,7 @@ class DeclaredStack:
     limits_by_key: dict[str, UsagePlanLimits]  # API key value -> its usage plan's limits
     api_key_secret_parameter: str
     api_key_secret: str
-    events: DeliveryStream
+    event_streams: tuple[DeliveryStream, ...]  # the enriched events' delivery streams, by routing index
     rejects: DeliveryStream
     tenant_roles: list[DeclaredRole]
     keyspaces: list[str]
@@ -82,6 +85,11 @@ class DeclaredStack:
     @property
     def tenants(self) -> list[TenantRecord]:
         return self.directory.records()
+
+    @property
+    def events(self) -> DeliveryStream:
+        """Stream 0: the one every tenant's events go through when there is one."""
+        return self.event_streams[0]
 
 
 def _only(declaration: Declaration, type_: str, name_suffix: str = "") -> DeclaredResource:
@@ -193,6 +201,7 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     streams = {
         r.inputs["name"]: r for r in declaration.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
     }
+    directory_object = _only(declaration, "aws:s3/bucketObjectv2:BucketObjectv2", "tenant-directory-document")
     return DeclaredStack(
         region=region,
         directory=directory,
@@ -202,6 +211,9 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         stream_mode=stream.inputs["streamModeDetails"]["streamMode"],
         stream_shards=int(stream.inputs.get("shardCount") or 0),
         bucket=outputs["ingestBucket"],
+        directory_bucket=outputs["directoryBucket"],
+        directory_key=directory_object.inputs["key"],
+        directory_document=directory_object.inputs["content"],
         mapping_template=integration.inputs["requestTemplates"]["application/json"],
         request_schema=json.loads(model.inputs["schema"]),
         responses=_integration_responses(declaration, methods["POST"]),
@@ -211,7 +223,7 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         limits_by_key=_usage_limits(declaration),
         api_key_secret_parameter=secret.inputs["name"],
         api_key_secret=plain(secret.inputs["value"]),
-        events=_delivery_stream(streams[outputs["eventsDeliveryStream"]]),
+        event_streams=tuple(_delivery_stream(streams[name]) for name in outputs["eventsDeliveryStreams"]),
         rejects=_delivery_stream(streams[outputs["rejectsDeliveryStream"]]),
         tenant_roles=_tenant_roles(declaration, tenants),
         keyspaces=[r.inputs["name"] for r in declaration.of_type("aws:keyspaces/keyspace:Keyspace")],

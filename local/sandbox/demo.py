@@ -38,8 +38,10 @@ from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_rec
 from local.sandbox.iam_isolation import pooled_isolation
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
+from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_document, render_lifecycle, run_lifecycle
 from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
+from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.s3_isolation import s3_isolation
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler
@@ -55,6 +57,7 @@ class DemoSettings:
     stack: str = "dev"
     events_per_tenant: int = 20
     burst: bool = True  # one basic tenant goes past its usage plan's burst limit
+    lifecycle: bool = True  # two tier moves and an offboarding (local/sandbox/lifecycle.py)
     customers: int = 3
     orders_per_customer: int = 4
     run_dir: Path | None = None
@@ -69,6 +72,14 @@ class DemoResult:
     forged_landed_in_place: bool  # every landed event sits under its token's tenant, whatever its body said
     cors: dict[str, str | None] = field(default_factory=dict)  # origin -> the Allow-Origin its preflight got
     cors_origins: tuple[str, ...] = ()  # the configured ones
+    lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
+    event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
+    misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+
+    @property
+    def routing_holds(self) -> bool:
+        """Every tenant's enriched events came through its own delivery stream only (local/sandbox/routing.py)."""
+        return not self.misrouted
 
     @property
     def cors_holds(self) -> bool:
@@ -87,6 +98,8 @@ class DemoResult:
             and self.isolation_holds
             and self.forged_landed_in_place
             and self.cors_holds
+            and self.routing_holds
+            and (self.lifecycle is None or self.lifecycle.ok)
         )
 
     @property
@@ -137,17 +150,22 @@ def local_environment(endpoint: str) -> None:
     os.environ["AWS_ENDPOINT_URL"] = endpoint
 
 
+def authorizer_environment(stack: DeclaredStack, cloud: LocalCloud) -> dict[str, str]:
+    """The authorizer's environment as the declared function sets it, pointed at the local pool."""
+    return {
+        "USER_POOL_ID": cloud.user_pool_id,
+        "APP_CLIENT_IDS": cloud.app_client_id,
+        "AWS_REGION": stack.region,
+        "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
+        "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
+        "TENANT_DIRECTORY_KEY": stack.directory_key,
+        "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
+    }
+
+
 def authorizer_handler(stack: DeclaredStack, cloud: LocalCloud, log_path: Path) -> Any:
     """The real Lambda handler, configured as the declared function's environment configures it."""
-    os.environ.update(
-        {
-            "USER_POOL_ID": cloud.user_pool_id,
-            "APP_CLIENT_IDS": cloud.app_client_id,
-            "AWS_REGION": stack.region,
-            "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
-            "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
-        }
-    )
+    os.environ.update(authorizer_environment(stack, cloud))
     from functions.authorizer import handler as module  # configured at import, as at a cold start
     from functions.authorizer.local import LocalContext
     from functions.authorizer.log import logger
@@ -258,12 +276,15 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         with steps.step(f"Waiting for the Flink job to enrich or reject all {expected} records on the stream") as step:
             # What has reached moto's Firehose buffer bucket, against what was put on the stream.
             enriched, rejected = wait_for_records(
-                s3, stack.events, stack.rejects, expected, job.check_alive, progress=records_written(step)
+                s3, stack.event_streams, stack.rejects, expected, job.check_alive, progress=records_written(step)
             )
             job.stop()
+        routing = streams_by_tenant(enriched)
+        event_streams = tuple(stream.name for stream in stack.event_streams)
 
         with steps.step("Delivering through the declared Firehose partitioning into the ingest bucket"):
-            deliver(stack.events, enriched, s3, stack.bucket)
+            for stream in stack.event_streams:
+                deliver(stream, enriched[stream.name], s3, stack.bucket)
             deliver(stack.rejects, rejected, s3, stack.bucket)
             landed = ledger.count_landed(s3, stack)
 
@@ -284,11 +305,31 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             premium = [t for t in served if t.role_arn and t.tier == "premium"]
             checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
 
+        lifecycle = None
+        if settings.lifecycle:
+            with steps.step(
+                "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
+            ) as step:
+                live = LiveStack(settings.stack, read.raw, read.declaration, node, cloud)
+                lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
+
     checks += iam_checks
 
     outcomes = [ledger.outcome(tenant, landed, rows.get(tenant.tenant_id, {})) for tenant in served]
+    for outcome in outcomes:
+        outcome.delivery_streams = routing.get(outcome.tenant_id, ())
     outcomes.append(ledger.direct_outcome(landed))
-    return DemoResult(settings.stack, outcomes, checks, landed.forged_in_place, cors, origins)
+    return DemoResult(
+        settings.stack,
+        outcomes,
+        checks,
+        landed.forged_in_place,
+        cors,
+        origins,
+        lifecycle=lifecycle,
+        event_streams=event_streams,
+        misrouted=misrouted(routing, event_streams),
+    )
 
 
 def tenant_dal(directory: TenantDirectory, port: int, region: str, **options: Any) -> TenantDataAccess:
@@ -301,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--events", type=int, default=20, help="good events per tenant")
     parser.add_argument("--no-burst", action="store_true", help="skip the burst past a usage plan")
+    parser.add_argument("--no-lifecycle", action="store_true", help="skip the tier moves and the offboarding")
     parser.add_argument("--run-dir", type=Path)
     add_json_option(parser, "the results")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
@@ -314,15 +356,25 @@ def main(argv: list[str] | None = None) -> int:
         stack=args.stack,
         events_per_tenant=args.events,
         burst=not args.no_burst,
+        lifecycle=not args.no_lifecycle,
         run_dir=args.run_dir,
         project_dir=args.project_dir,
     )
     result = run_demo(settings, console)
     console.print(render(result.outcomes, result.checks))
+    if result.lifecycle is not None:
+        console.print(render_lifecycle(result.lifecycle))
+        if not result.lifecycle.ok:
+            console.print("[bold red]a tier move lost or left rows, or the offboarded tenant's data remains[/]")
     if not result.every_accepted_event_landed:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
+    for stream in result.event_streams:
+        tenants = [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
+        console.print(f"delivery stream {stream}: {', '.join(tenants) or 'no tenant'}")
+    if not result.routing_holds:
+        console.print(f"[bold red]events came through another tenant's delivery stream: {result.misrouted}[/]")
     for origin, allowed in result.cors.items():
         console.print(f"CORS preflight from {origin}: {'allowed' if allowed else 'refused'}")
     if not result.cors_holds:
@@ -373,8 +425,14 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "forgedLandedInPlace": result.forged_landed_in_place,
             "isolationHolds": result.isolation_holds,
             "corsHolds": result.cors_holds,
+            "routingHolds": result.routing_holds,
+        },
+        "deliveryStreams": {
+            stream: [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
+            for stream in result.event_streams
         },
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
+        "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }
 
 
@@ -387,6 +445,7 @@ def outcome_entry(outcome: TenantOutcome) -> dict[str, Any]:
         "refused": outcome.refused,
         "rejected": outcome.rejected,
         "answers": {str(status): count for status, count in sorted(outcome.answers.items())},
+        "deliveryStreams": list(outcome.delivery_streams),
         "s3Prefix": outcome.s3_prefix,
         "keyspace": outcome.keyspace,
         "rows": dict(sorted(outcome.rows.items())),

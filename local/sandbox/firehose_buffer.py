@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from local.errors import FlinkJobError
@@ -20,7 +20,7 @@ BUFFER_BUCKET = "sandbox-firehose-buffer"
 
 def create_delivery_streams(cloud: LocalCloud, stack: DeclaredStack) -> None:
     cloud.client("s3").create_bucket(Bucket=BUFFER_BUCKET)
-    for stream in (stack.events, stack.rejects):
+    for stream in (*stack.event_streams, stack.rejects):
         cloud.client("firehose").create_delivery_stream(
             DeliveryStreamName=stream.name,
             DeliveryStreamType="DirectPut",
@@ -60,7 +60,7 @@ Progress = Callable[[int, int], None]
 
 def wait_for_records(
     s3: Any,
-    events: DeliveryStream,
+    events: Sequence[DeliveryStream],
     rejects: DeliveryStream,
     expected: int,
     alive: Callable[[], None],
@@ -68,14 +68,15 @@ def wait_for_records(
     progress: Progress | None = None,
     timeout: float = 600,
     poll_seconds: float = 2,
-) -> tuple[list[bytes], list[bytes]]:
-    """(enriched, rejected) once the job has written `expected` records to the two delivery streams'
-    buffer; `progress` hears how many it has written so far. Raises FlinkJobError on timeout."""
+) -> tuple[dict[str, list[bytes]], list[bytes]]:
+    """(enriched by events stream name, rejected) once the job has written `expected` records to the
+    delivery streams' buffer; `progress` hears how many it has written so far. Raises FlinkJobError on timeout."""
     deadline = time.monotonic() + timeout
     while True:
         alive()
-        enriched, rejected = buffered(s3, events), buffered(s3, rejects)
-        written = len(enriched) + len(rejected)
+        enriched = {stream.name: buffered(s3, stream) for stream in events}
+        rejected = buffered(s3, rejects)
+        written = sum(len(records) for records in enriched.values()) + len(rejected)
         if progress is not None:
             progress(written, expected)
         if written >= expected:

@@ -1,7 +1,8 @@
 """The declared AWS resources, created on moto (server mode) as the stack declares them.
 
 Cognito (pool with the tenant attributes, app client, one user per tenant), the ingest bucket, the
-event stream, the authorizer's API key secret, and the tenant roles with their inline policies.
+published tenant directory (its bucket and object, the declared content), the event stream, the
+authorizer's API key secret, and the tenant roles with their inline policies.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import boto3
 from botocore.config import Config
 
 from functions.contracts.directory import TenantRecord
+from functions.contracts.identity import TENANT_ID
 from local.sandbox.declared import DeclaredStack
 from local.services.moto_server import LOCAL_CREDENTIALS
 
@@ -118,11 +120,11 @@ def _demo_user(cloud: LocalCloud, tenant: TenantRecord) -> None:
     cognito.admin_create_user(
         UserPoolId=cloud.user_pool_id,
         Username=user_email(tenant.tenant_id),
+        # No custom:tier: the tenant directory names the tier (users created before it carry one, never read).
         UserAttributes=[
             {"Name": "email", "Value": user_email(tenant.tenant_id)},
             {"Name": "email_verified", "Value": "true"},
-            {"Name": "custom:tenantId", "Value": tenant.tenant_id},
-            {"Name": "custom:tier", "Value": tenant.tier},
+            {"Name": TENANT_ID.claim, "Value": tenant.tenant_id},
         ],
         MessageAction="SUPPRESS",
     )
@@ -140,6 +142,20 @@ def _tenant_roles(cloud: LocalCloud, stack: DeclaredStack) -> None:
             iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=document)
 
 
+def publish_directory(cloud: LocalCloud, stack: DeclaredStack, document: str | None = None) -> None:
+    """The directory bucket, versioned as declared, and the declared document (or `document`) as its object."""
+    s3 = cloud.client("s3")
+    if stack.directory_bucket not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket=stack.directory_bucket)
+        s3.put_bucket_versioning(Bucket=stack.directory_bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(
+        Bucket=stack.directory_bucket,
+        Key=stack.directory_key,
+        Body=(stack.directory_document if document is None else document).encode(),
+        ContentType="application/json",
+    )
+
+
 def provision(stack: DeclaredStack, endpoint: str) -> LocalCloud:
     pool_id, client_id = _user_pool(stack, endpoint)
     cloud = LocalCloud(endpoint=endpoint, region=stack.region, user_pool_id=pool_id, app_client_id=client_id)
@@ -147,6 +163,7 @@ def provision(stack: DeclaredStack, endpoint: str) -> LocalCloud:
         if tenant.active:  # an offboarded tenant keeps no sign-in
             _demo_user(cloud, tenant)
     cloud.client("s3").create_bucket(Bucket=stack.bucket)
+    publish_directory(cloud, stack)
     if stack.stream_mode == "PROVISIONED":
         cloud.client("kinesis").create_stream(StreamName=stack.stream_name, ShardCount=stack.stream_shards)
     else:

@@ -21,6 +21,7 @@ class TenantOutcome:
     keyspace: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows the tenant sees through the DAL
     answers: dict[int, int] = field(default_factory=dict)  # front door HTTP status -> count
+    delivery_streams: tuple[str, ...] = ()  # the Firehose streams its enriched events came through
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def tenant_table(outcomes: list[TenantOutcome]) -> Table:
         "landed",
         "rejected",
         "refused",
+        "delivery stream",
         "S3 prefix",
         "keyspace",
         "rows via the DAL",
@@ -88,6 +90,7 @@ def tenant_table(outcomes: list[TenantOutcome]) -> Table:
             str(o.landed),
             str(o.rejected),
             str(o.refused),
+            ", ".join(o.delivery_streams),
             o.s3_prefix,
             o.keyspace,
             rows,

@@ -27,14 +27,16 @@ def role_credentials(cloud: LocalCloud, tenant: TenantRecord) -> dict[str, str]:
     }
 
 
-def enforce_iam(cloud: LocalCloud) -> None:
-    """From now on moto authenticates and authorizes every request (INITIAL_NO_AUTH_ACTION_COUNT=0)."""
+def enforce_iam(cloud: LocalCloud, enforced: bool = True) -> None:
+    """From now on moto authenticates and authorizes every request (INITIAL_NO_AUTH_ACTION_COUNT=0), or, with
+    `enforced=False`, none again (its default, infinitely many unauthenticated actions)."""
+    count = b"0" if enforced else b"inf"
     request = urllib.request.Request(
-        f"{cloud.endpoint}/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
+        f"{cloud.endpoint}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         if response.status != 200:
-            raise RuntimeError(f"moto refused to enforce IAM: HTTP {response.status}")
+            raise RuntimeError(f"moto refused to switch IAM enforcement: HTTP {response.status}")
 
 
 def can_read(s3: Any, bucket: str, key: str) -> bool:
@@ -54,8 +56,12 @@ def s3_isolation(
     sessions = {tenant.tenant_id: role_credentials(cloud, tenant) for tenant in premium}
     enforce_iam(cloud)
     checks = []
-    for principal, credentials in sessions.items():
-        s3 = cloud.client("s3", credentials)
-        for target, key in sample_keys.items():
-            checks.append(IsolationCheck(principal, target, "s3", can_read(s3, bucket, key)))
+    try:
+        for principal, credentials in sessions.items():
+            s3 = cloud.client("s3", credentials)
+            for target, key in sample_keys.items():
+                checks.append(IsolationCheck(principal, target, "s3", can_read(s3, bucket, key)))
+    finally:
+        # The steps after this one act as the platform's operator (the local test keys), as before it.
+        enforce_iam(cloud, enforced=False)
     return checks

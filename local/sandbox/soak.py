@@ -175,7 +175,7 @@ class Landings:
 
     def poll(self) -> None:
         with self.lock:
-            for stream in (self.stack.events, self.stack.rejects):
+            for stream in (*self.stack.event_streams, self.stack.rejects):
                 fresh = self._new_records(stream.name)
                 if not fresh:
                     continue

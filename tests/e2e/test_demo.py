@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +77,16 @@ def test_every_tenant_lands_what_the_front_door_accepted_under_its_own_prefix(de
     assert result["checks"]["forgedLandedInPlace"] is True
 
 
+def test_the_tenants_go_through_two_delivery_streams_each_through_its_own(demo) -> None:
+    """The dev stack's partition quota spreads its five served tenants over two enriched-events streams."""
+    _, result = demo
+    streams = result["deliveryStreams"]
+    assert len(streams) == 2 and all(streams.values())
+    assert sorted(t for tenants in streams.values() for t in tenants) == sorted(served_tenants())
+    assert all(len(t["deliveryStreams"]) == 1 for t in result["tenants"])
+    assert result["checks"]["routingHolds"] is True
+
+
 def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) -> None:
     _, result = demo
     throttled = [o for o in result["tenants"] if int(o["answers"].get("429", 0)) > 0]
@@ -125,3 +136,27 @@ def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) ->
     reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
     assert reached == {(f"{tenant} @ {role}", tenant) for tenant in basic}
     assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)
+
+
+def test_the_lifecycle_moves_tenants_both_ways_and_offboarding_leaves_nothing(demo) -> None:
+    _, result = demo
+    lifecycle = result["lifecycle"]
+    assert lifecycle["ok"] is True
+    moves = {move["tenant"]: move for move in lifecycle["moves"]}
+    assert {(m["from"], m["to"]) for m in moves.values()} == {("basic", "premium"), ("premium", "basic")}
+    for move in moves.values():
+        assert move["source"] != move["target"]
+        for table, rows in move["tables"].items():
+            # Everything the source had, plus what the tenant wrote while it moved, and nothing left behind.
+            assert rows["after"] == rows["before"] + rows["written"] and rows["leftInSource"] == 0, (table, rows)
+        assert move["tables"]["orders"]["written"] > 0  # the tenant kept writing during the move
+    # Five config steps, each run through the program's transition checks: copying, cutover, done, block removed,
+    # then the offboarding.
+    assert len(lifecycle["steps"]) == 5
+    gone = lifecycle["offboarded"]
+    assert sum(gone["rowsBefore"].values()) > 0 and gone["objectVersionsBefore"] > 0
+    assert sum(gone["rowsAfter"].values()) == 0 and gone["objectVersionsAfter"] == 0
+    receipt = json.loads(Path(gone["receipt"]).read_text())
+    assert receipt["tenant"] == gone["tenant"]
+    assert sum(receipt["rows_deleted"].values()) == sum(gone["rowsBefore"].values())
+    assert receipt["versions_deleted"] + receipt["delete_markers_deleted"] == gone["objectVersionsBefore"]

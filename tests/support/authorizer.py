@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from functions.authorizer import local
+from functions.contracts.directory import TenantRecord, directory_document
+from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
+from functions.contracts.s3_layout import tenant_s3_prefix
 from local.services.moto_server import LOCAL_CREDENTIALS
 from local.services.ports import LOOPBACK
 
@@ -31,14 +34,56 @@ METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/POST/ev
 STAGE_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/*/*"
 MOTO_KID = "dummy"  # the kid of moto's one signing key (moto/cognitoidp/resources/jwks-public.json)
 
-# username -> (custom:tenantId, custom:tier); None leaves the attribute unset.
+# username -> (custom:tenantId, custom:tier); None leaves the attribute unset. custom:tier is what users
+# created before the directory carry: informational, never read (the directory names the tier).
 USERS: dict[str, tuple[str | None, str | None]] = {
     "alice": ("acme", "premium"),
     "bob": ("globex", "basic"),
     "no-tenant": (None, "basic"),
     "bad-tenant": ("Acme_Corp", "basic"),
     "bad-tier": ("initech", "gold"),
+    "carol": ("umbrella", "basic"),  # offboarded in DIRECTORY
+    "dave": ("hooli", "premium"),  # not in DIRECTORY
+    "erin": ("initech", None),  # a user created as users are now: no custom:tier
 }
+ACCOUNT = "123456789012"
+
+
+def directory_entry(tenant_id: str, tier: str, status: str = "active") -> dict[str, Any]:
+    """A directory entry as the program publishes it (functions/contracts/directory.py)."""
+    siloed = tier == "premium"
+    return {
+        "tier": tier,
+        "status": status,
+        "keyspace": silo_keyspace(tenant_id) if siloed else POOLED_KEYSPACE,
+        "s3Prefix": tenant_s3_prefix(tenant_id),
+        "roleArn": None
+        if status != "active"
+        else f"arn:aws:iam::{ACCOUNT}:role/tenant-pipeline/test/tenants/" + (tenant_id if siloed else "pooled"),
+        "migration": None,
+    }
+
+
+# The directory the authorizer tests publish: the users' tenants, one offboarded; `hooli` is not in it.
+DIRECTORY: dict[str, dict[str, Any]] = {
+    "acme": directory_entry("acme", "premium"),
+    "globex": directory_entry("globex", "basic"),
+    "initech": directory_entry("initech", "basic"),
+    "umbrella": directory_entry("umbrella", "basic", status="offboarded"),
+}
+
+
+def directory_json(entries: dict[str, dict[str, Any]]) -> str:
+    """The published document of `entries`, written the way the program writes it."""
+    return json.dumps(
+        directory_document(TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in entries.items())
+    )
+
+
+def publish_directory(endpoint: str, bucket: str, key: str, entries: dict[str, dict[str, Any]]) -> None:
+    client("s3", endpoint).put_object(
+        Bucket=bucket, Key=key, Body=directory_json(entries).encode(), ContentType="application/json"
+    )
 
 
 def client(service: str, endpoint: str) -> Any:

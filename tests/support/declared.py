@@ -28,6 +28,8 @@ class DeclaredPipeline:
 
     def one(self, type_: str, name_part: str = "") -> DeclaredResource:
         matches = [resource for resource in self.all(type_) if name_part in resource.name]
+        if len(matches) > 1:  # `delivery-events` names stream 0, not `delivery-events-1` too
+            matches = [resource for resource in matches if resource.name.endswith(name_part)]
         assert len(matches) == 1, f"{len(matches)} {type_} resources named like {name_part!r}"
         return matches[0]
 

@@ -14,9 +14,19 @@ from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.config import load_config
 from functions.authorizer.log import SERVICE, logger
 from local.services.moto_server import MotoServer
-from tests.support.authorizer import REGION, CognitoPool, create_pool, create_secret
+from tests.support.authorizer import (
+    DIRECTORY,
+    REGION,
+    CognitoPool,
+    client,
+    create_pool,
+    create_secret,
+    publish_directory,
+)
 
 SECRET_PARAMETER = "/tenant-pipeline/test/authorizer/api-key-secret"
+DIRECTORY_BUCKET = "tenant-pipeline-authorizer-tests-directory"
+DIRECTORY_KEY = "tenants.json"
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +39,18 @@ def api_key_secret(moto_server: MotoServer) -> str:
     return create_secret(moto_server.endpoint, SECRET_PARAMETER)
 
 
+@pytest.fixture(scope="session")
+def directory_bucket(moto_server: MotoServer) -> str:
+    """The published tenant directory (DIRECTORY) at DIRECTORY_KEY; tests that change it use keys of their own."""
+    client("s3", moto_server.endpoint).create_bucket(Bucket=DIRECTORY_BUCKET)
+    publish_directory(moto_server.endpoint, DIRECTORY_BUCKET, DIRECTORY_KEY, DIRECTORY)
+    return DIRECTORY_BUCKET
+
+
 @pytest.fixture
-def authorizer_env(aws_env: MotoServer, cognito: CognitoPool, api_key_secret: str) -> dict[str, str]:
+def authorizer_env(
+    aws_env: MotoServer, cognito: CognitoPool, api_key_secret: str, directory_bucket: str
+) -> dict[str, str]:
     """The Lambda environment as the stack sets it, with JWKS_URL pointing at moto's JWKS."""
     return {
         "USER_POOL_ID": cognito.pool_id,
@@ -38,6 +58,8 @@ def authorizer_env(aws_env: MotoServer, cognito: CognitoPool, api_key_secret: st
         "AWS_REGION": REGION,
         "JWKS_URL": cognito.jwks_url,
         "API_KEY_SECRET_PARAMETER": SECRET_PARAMETER,
+        "TENANT_DIRECTORY_BUCKET": directory_bucket,
+        "TENANT_DIRECTORY_KEY": DIRECTORY_KEY,
     }
 
 

@@ -109,7 +109,17 @@ def test_invoke_runs_the_real_handler_for_the_local_demo(
     assert response["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex")
 
 
-@pytest.mark.parametrize("missing", ["USER_POOL_ID", "APP_CLIENT_IDS", "AWS_REGION", "API_KEY_SECRET_PARAMETER"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "USER_POOL_ID",
+        "APP_CLIENT_IDS",
+        "AWS_REGION",
+        "API_KEY_SECRET_PARAMETER",
+        "TENANT_DIRECTORY_BUCKET",
+        "TENANT_DIRECTORY_KEY",
+    ],
+)
 def test_cold_start_fails_loudly_naming_a_missing_variable(authorizer_env: dict[str, str], missing: str) -> None:
     env = {key: value for key, value in {**os.environ, **authorizer_env}.items() if key != missing}
     env["PYTHONPATH"] = str(PROJECT_ROOT)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from functions.authorizer.authorizer import Authorizer, ssm_secret
+from functions.authorizer.authorizer import Authorizer, s3_directory, ssm_secret
 from functions.authorizer.config import load_config
 from functions.authorizer.errors import UnauthorizedError
 from functions.authorizer.jwks import MAX_KEY_AGE, REFETCH_INTERVAL, SigningKeys, jwks_fetcher
@@ -48,7 +48,11 @@ def build(authorizer_env: dict[str, str], clock: ManualClock) -> Build:
     def make(jwks_url: str) -> Authorizer:
         config = load_config({**authorizer_env, "JWKS_URL": jwks_url})
         keys = SigningKeys(jwks_fetcher(config.jwks_url, timeout=2), clock=clock)
-        return Authorizer(TokenVerifier(config, keys), ssm_secret(config.api_key_secret_parameter, config.region))
+        return Authorizer(
+            TokenVerifier(config, keys),
+            ssm_secret(config.api_key_secret_parameter, config.region),
+            s3_directory(config).records,
+        )
 
     return make
 

@@ -174,8 +174,7 @@ CASES: dict[str, Case] = {
     "tenant claim not a string": Case(
         signed(**{"custom:tenantId": ["acme"]}), "claim custom:tenantId is missing or not a string"
     ),
-    "unknown tier": Case(lambda pool: pool.tokens("bad-tier")["id"], "claim custom:tier is missing or not one of"),
-    "missing tier": Case(without("custom:tier"), "claim custom:tier is missing or not one of"),
+    # custom:tier is never read (the directory names the tier): test_authorizer_directory.py
     "missing sub": Case(without("sub"), "claim sub is missing"),
     # algorithm and key
     "alg none": Case(unsigned_alg_none, "header alg is not RS256"),

@@ -1,13 +1,12 @@
 """DAL fixtures: one real Apache Cassandra per session (marker `cassandra`), a tenant directory, a DAL.
 
-The node starts on first use, so `pytest -m cassandra` runs alone and `pytest -m "not cassandra"`
-never starts it. STS is moto's (the `aws_env` fixture of tests/conftest.py).
+The node (tests/integration/conftest.py) starts on first use, so `pytest -m cassandra` runs alone and
+`pytest -m "not cassandra"` never starts it. STS is moto's (the `aws_env` fixture of tests/conftest.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
@@ -23,13 +22,6 @@ from tests.support.directory_data import DIRECTORY
 @pytest.fixture(scope="session")
 def directory() -> TenantDirectory:
     return TenantDirectory.from_mapping(DIRECTORY)
-
-
-@pytest.fixture(scope="session")
-def cassandra_node(run_dir: Path) -> Iterator[CassandraNode]:
-    """One Apache Cassandra 5.0 node for the session, on free loopback ports; stopped at the end."""
-    with CassandraNode(run_dir / "cassandra") as node:
-        yield node
 
 
 @pytest.fixture(scope="session")

@@ -121,6 +121,32 @@ def test_missing_keys_and_bad_values_are_named() -> None:
         KinesisSource(ARN, "")
 
 
+def test_the_enriched_group_names_one_stream_or_several_by_index() -> None:
+    groups = properties.parse_property_groups(service_groups())
+    assert [sink.delivery_stream for sink in properties.enriched_sinks(groups)] == [
+        groups["EnrichedSink"]["delivery.stream.name"]
+    ]
+    groups["EnrichedSink"] = {
+        "delivery.stream.name": "events",
+        "delivery.stream.name.1": "events-1",
+        "delivery.stream.count": "2",
+        "aws.region": "us-east-1",
+        "aws.endpoint": "http://127.0.0.1:5000",
+    }
+    sinks = properties.enriched_sinks(groups)
+    assert [(s.delivery_stream, s.region, s.endpoint) for s in sinks] == [
+        ("events", "us-east-1", "http://127.0.0.1:5000"),
+        ("events-1", "us-east-1", "http://127.0.0.1:5000"),
+    ]
+    groups["EnrichedSink"]["delivery.stream.count"] = "3"
+    with pytest.raises(JobConfigurationError, match=re.escape("'EnrichedSink' lacks 'delivery.stream.name.2'")):
+        properties.enriched_sinks(groups)
+    for bad in ("0", "49", "two"):
+        groups["EnrichedSink"]["delivery.stream.count"] = bad
+        with pytest.raises(JobConfigurationError, match=re.escape(f"delivery.stream.count must be 1-48, got '{bad}'")):
+            properties.enriched_sinks(groups)
+
+
 def test_missing_properties_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(JobConfigurationError, match="FLINK_APPLICATION_PROPERTIES"):
         properties.read_property_groups(tmp_path / "absent.json")

@@ -52,7 +52,7 @@ def test_progress_counts_what_reached_the_buffer_until_every_record_is_there(s3:
     heard: list[tuple[int, int]] = []
     enriched, rejected = wait_for_records(
         s3,
-        EVENTS,
+        [EVENTS],
         REJECTS,
         6,
         alive=job_writes,
@@ -60,10 +60,10 @@ def test_progress_counts_what_reached_the_buffer_until_every_record_is_there(s3:
         poll_seconds=0,
     )
     assert heard == [(3, 6), (4, 6), (6, 6)]
-    assert (len(enriched), len(rejected)) == (5, 1)
+    assert (len(enriched[EVENTS.name]), len(rejected)) == (5, 1)
 
 
 def test_a_job_that_stops_short_times_out_naming_the_count(s3: Any) -> None:
     buffer_object(s3, EVENTS, "a", 2)
     with pytest.raises(FlinkJobError, match="the Flink job wrote 2 of 5 records"):
-        wait_for_records(s3, EVENTS, REJECTS, 5, alive=lambda: None, timeout=0, poll_seconds=0)
+        wait_for_records(s3, [EVENTS], REJECTS, 5, alive=lambda: None, timeout=0, poll_seconds=0)

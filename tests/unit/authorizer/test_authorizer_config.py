@@ -11,6 +11,8 @@ GOOD = {
     "APP_CLIENT_IDS": "1example23456789abcdefghij, 2example23456789abcdefghij",
     "AWS_REGION": "eu-west-1",
     "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/dev/api-key-secret",
+    "TENANT_DIRECTORY_BUCKET": "tenant-pipeline-dev-directory-123456789012-eu-west-1",
+    "TENANT_DIRECTORY_KEY": "tenants.json",
 }
 
 
@@ -23,6 +25,13 @@ def test_good_configuration_and_defaults() -> None:
         "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
         "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
     }
+    assert (config.directory_bucket, config.directory_key) == (GOOD["TENANT_DIRECTORY_BUCKET"], "tenants.json")
+    assert config.directory_max_age == 60
+
+
+def test_the_directory_max_age_can_be_set() -> None:
+    assert load_config({**GOOD, "TENANT_DIRECTORY_MAX_AGE": "0"}).directory_max_age == 0
+    assert load_config({**GOOD, "TENANT_DIRECTORY_MAX_AGE": "2.5"}).directory_max_age == 2.5
 
 
 def test_jwks_url_may_point_at_a_local_emulator() -> None:
@@ -49,6 +58,14 @@ def test_jwks_url_may_point_at_a_local_emulator() -> None:
         ("JWKS_URL", "http://keys.example.com/jwks.json", "JWKS_URL 'http://keys.example.com/jwks.json' must be https"),
         ("JWKS_URL", "file:///etc/passwd", "JWKS_URL 'file:///etc/passwd' has no host"),
         ("JWKS_URL", "ftp://127.0.0.1/jwks.json", "must be https"),
+        ("TENANT_DIRECTORY_BUCKET", "", "TENANT_DIRECTORY_BUCKET is not set"),
+        ("TENANT_DIRECTORY_BUCKET", "Tenant_Directory", "'Tenant_Directory' is not an S3 bucket"),
+        ("TENANT_DIRECTORY_KEY", " ", "TENANT_DIRECTORY_KEY is not set"),
+        ("TENANT_DIRECTORY_KEY", "k" * 1025, "TENANT_DIRECTORY_KEY is longer than 1024 bytes"),
+        ("TENANT_DIRECTORY_MAX_AGE", "soon", "TENANT_DIRECTORY_MAX_AGE 'soon' is not a number of seconds"),
+        ("TENANT_DIRECTORY_MAX_AGE", "-1", "is not a number of seconds from 0 to 900"),
+        ("TENANT_DIRECTORY_MAX_AGE", "3600", "is not a number of seconds from 0 to 900"),
+        ("TENANT_DIRECTORY_MAX_AGE", "nan", "is not a number of seconds from 0 to 900"),
     ],
 )
 def test_bad_variable_is_named(variable: str, value: str, message: str) -> None:
@@ -64,5 +81,6 @@ def test_every_problem_is_reported_at_once() -> None:
 
     assert str(error.value) == (
         "authorizer configuration: USER_POOL_ID is not set; APP_CLIENT_IDS is not set; "
-        "AWS_REGION is not set; API_KEY_SECRET_PARAMETER is not set"
+        "AWS_REGION is not set; API_KEY_SECRET_PARAMETER is not set; TENANT_DIRECTORY_BUCKET is not set; "
+        "TENANT_DIRECTORY_KEY is not set"
     )

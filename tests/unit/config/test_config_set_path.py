@@ -33,6 +33,7 @@ config:
       throttle:
         rateLimit: "12.5"
       capacity:
+        mode: PROVISIONED
         autoScaling:
           targetUtilization: "72.5"
 """

@@ -39,6 +39,14 @@ def test_short_names_are_kept_whole() -> None:
     assert Namer("dev").pooled_tenant_role() == "tenant-pipeline-dev-pooled-tenants"
 
 
+def test_events_delivery_streams_keep_stream_0_s_name_and_number_the_others() -> None:
+    namer = Namer("dev")
+    assert namer.events_delivery_stream() == namer.events_delivery_stream(0) == "tenant-pipeline-dev-delivery-events"
+    assert namer.events_delivery_stream(12) == "tenant-pipeline-dev-delivery-events-12"
+    with pytest.raises(ValueError, match="0 or more, got -1"):
+        namer.events_delivery_stream(-1)
+
+
 def test_ingest_bucket_is_a_valid_bucket_name() -> None:
     name = Namer("staging").ingest_bucket("123456789012", "ap-southeast-2")
     assert name == "tenant-pipeline-staging-ingest-123456789012-ap-southeast-2"

@@ -8,10 +8,21 @@ import pytest
 
 from tests.support.config import base_config, load, only_problem
 from tiers.defaults import DEFAULT_TIERS
-from tiers.errors import ConfigProblem
+from tiers.delivery_shards import plan_delivery_shards
+from tiers.errors import ConfigError, ConfigProblem
+from tiers.load import load_stack_config
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
 from tiers.quotas import QUOTAS, QuotaUse, Roster, check_quotas, raises_to_fit, what_to_do
+
+
+def problems_of(raw: dict[str, Any], region: str) -> list[str]:
+    problems: list[ConfigProblem] = []
+    try:
+        load_stack_config(raw, environment="dev", region=region)
+    except ConfigError as error:
+        problems = list(error.problems)
+    return [str(problem) for problem in problems]
 
 
 def many(tier: str, count: int, status: str = "active", prefix: str = "t") -> list[dict[str, Any]]:
@@ -28,6 +39,7 @@ SOURCES = {
     "firehosePartitions": "docs.aws.amazon.com/firehose/latest/dev/buffering.html",
     "iamRoles": "docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
     "scalableTargets": "docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
+    "lambdaConcurrency": "docs.aws.amazon.com/lambda/latest/dg/limits.html",
 }
 
 
@@ -39,9 +51,9 @@ SOURCES = {
         ("tables", 6, "tables", "Amazon Keyspaces tables per Region"),  # 2 per keyspace, across keyspaces
         ("usagePlans", 2, "usage plans", "API Gateway usage plans per account per Region"),  # one per tier
         ("apiThrottle", 1_050, "requests/s", "API Gateway throttle per account per Region"),  # 2 x 500 + 50
-        ("firehosePartitions", 3, "partitions", "Firehose active partitions per stream"),  # served tenants
         ("iamRoles", 8, "roles", "IAM roles per account"),  # 5 pipeline roles + 2 silo roles + 1 pooled shard
-        ("scalableTargets", 8, "targets", "Application Auto Scaling scalable targets for Amazon Keyspaces"),
+        # 1,050 requests/s promised, each (at worst) one 10 ms authorizer invocation: 10.5 -> 11 executions
+        ("lambdaConcurrency", 11, "executions", "Lambda concurrent executions (the authorizer)"),
     ],
 )
 def test_a_roster_just_under_a_quota_passes_and_just_over_is_refused_with_the_raise_to_request(
@@ -52,6 +64,27 @@ def test_a_roster_just_under_a_quota_passes_and_just_over_is_refused_with_the_ra
         f"tenant-pipeline:quotas.{key}: the roster needs {need:,} {unit} of the {name} quota, which is {need - 1:,}; "
         f"request a quota increase to at least {need:,} from AWS ({SOURCES[key]}), "
         f"then set tenant-pipeline:quotas.{key}"
+    )
+
+
+def test_a_low_partitions_quota_spreads_the_served_tenants_over_more_delivery_streams() -> None:
+    for quota in (3, 2, 1):
+        config = load(base_config(tenants=ROSTER, quotas={"firehosePartitions": quota}))
+        shards = config.delivery_shards
+        assert shards.busiest <= quota and sorted(shards.stream_by_tenant) == ["tb0", "tp0", "tp1"]  # served only
+    assert load(base_config(tenants=ROSTER)).delivery_shards.count == 1  # AWS's 500
+
+
+def test_past_the_streams_the_job_can_name_the_partitions_quota_is_refused_with_the_raise_that_fits() -> None:
+    """60 served tenants at 1 partition per stream would need 60 streams; the job names at most 48."""
+    roster = many("basic", 60)
+    need = plan_delivery_shards([t["id"] for t in roster], 1).busiest  # the busiest of 48 streams
+    assert need > 1
+    assert load(base_config(tenants=roster, quotas={"firehosePartitions": need})).delivery_shards.count <= 48
+    assert only_problem(base_config(tenants=roster, quotas={"firehosePartitions": need - 1})) == (
+        f"tenant-pipeline:quotas.firehosePartitions: the roster needs {need} partitions of the Firehose active "
+        f"partitions per stream quota, which is {need - 1}; request a quota increase to at least {need} from AWS "
+        f"(docs.aws.amazon.com/firehose/latest/dev/buffering.html), then set tenant-pipeline:quotas.firehosePartitions"
     )
 
 
@@ -80,6 +113,39 @@ def test_one_partition_key_s_rate_must_fit_the_one_shard_it_pins_it_to() -> None
     assert only_problem(base_config(quotas={"kinesisShardRecords": 2_000})).startswith(
         "tenant-pipeline:quotas: unknown key 'kinesisShardRecords'"
     )
+
+
+def test_the_event_stream_must_take_the_promised_rate_one_record_per_request() -> None:
+    """ROSTER promises 1,050 requests/s: one provisioned shard (1,000 records/s) is refused, two pass."""
+
+    def provisioned(shards: int) -> dict[str, Any]:
+        return base_config(tenants=ROSTER, ingest={"stream": {"mode": "PROVISIONED", "shards": shards}})
+
+    assert len(load(provisioned(2)).tenants) == 5
+    assert only_problem(provisioned(1)) == (
+        "tenant-pipeline:ingest: the roster needs 1,050 records/s of the Kinesis stream writes (the event stream) "
+        "quota, which is 1,000; give the stream more shards (ingest.stream.shards) or ON_DEMAND mode, or lower "
+        "the tiers' rate limits (docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html)"
+    )
+
+
+def test_an_on_demand_stream_takes_10_gb_s_in_the_large_regions_and_200_mb_s_elsewhere() -> None:
+    # 3 premium tenants at 100,000 requests/s each: 300,000 records/s.
+    raw = base_config(
+        tenants=many("premium", 3),
+        tiers={"premium": {"throttle": {"rateLimit": 100_000, "burstLimit": 100_000}, "partitionKeys": 16}},
+        quotas={"apiThrottle": 300_000, "lambdaConcurrency": 3_000},
+    )
+    # 100,000 over 16 keys is 6,250 per key: over one shard, refused on its own row whatever the region.
+    for region, stream_fits in (("us-east-1", True), ("eu-west-1", True), ("eu-central-1", False)):
+        config_problems = problems_of(raw, region=region)
+        stream = [p for p in config_problems if p.startswith("tenant-pipeline:ingest:")]
+        assert bool(stream) is not stream_fits, region
+        if stream:
+            assert (
+                "needs 300,000 records/s of the Kinesis stream writes (the event stream) quota, which is 200,000"
+                in (stream[0])
+            )
 
 
 def test_api_keys_cannot_be_raised_past_the_10000_aws_allows() -> None:
@@ -123,11 +189,26 @@ def test_the_stack_s_own_api_gateway_logging_role_counts_as_an_iam_role() -> Non
     assert only_problem(raw).startswith("tenant-pipeline:quotas.iamRoles: the roster needs 9 roles")
 
 
+PROVISIONED_PREMIUM = {"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}}}
+
+
+def test_provisioned_premium_tenants_need_4_scalable_targets_each_just_under_passes_just_over_is_refused() -> None:
+    targets = "scalableTargets"
+    source = SOURCES[targets]
+    assert len(load(base_config(tenants=ROSTER, tiers=PROVISIONED_PREMIUM, quotas={targets: 8})).tenants) == 5
+    assert only_problem(base_config(tenants=ROSTER, tiers=PROVISIONED_PREMIUM, quotas={targets: 7})) == (
+        "tenant-pipeline:quotas.scalableTargets: the roster needs 8 targets of the Application Auto Scaling scalable "
+        f"targets for Amazon Keyspaces quota, which is 7; request a quota increase to at least 8 from AWS ({source}), "
+        "then set tenant-pipeline:quotas.scalableTargets"
+    )
+
+
 def test_scalable_targets_count_provisioned_tables_only() -> None:
-    on_demand = {"premium": {"capacity": {"mode": "ON_DEMAND"}}}
-    assert len(load(base_config(tenants=ROSTER, tiers=on_demand, quotas={"scalableTargets": 1})).tenants) == 5
+    # Premium's default is on-demand: no targets at all (the pooled keyspace is on-demand too).
+    assert len(load(base_config(tenants=ROSTER, quotas={"scalableTargets": 1})).tenants) == 5
     scaled_down = many("premium", 1) + many("premium", 1, "offboarded", "o")
-    raw = base_config(tenants=scaled_down, tiers={"premium": {"offboarding": "scale-down"}})
+    provisioned = {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}, "offboarding": "scale-down"}
+    raw = base_config(tenants=scaled_down, tiers={"premium": provisioned})
     assert load(dict(raw, quotas={"scalableTargets": 4})).quotas.scalable_targets == 4  # the offboarded: none
 
 
@@ -163,8 +244,8 @@ def test_raises_to_fit_are_the_needs_of_the_adjustable_quotas_over() -> None:
         (
             {"shards": 5},
             "tenant-pipeline:quotas: unknown key 'shards' in quotas "
-            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, roleTrustPolicyLength, "
-            "scalableTargets, tables, usagePlans)",
+            "(allowed: apiKeys, apiThrottle, firehosePartitions, iamRoles, keyspaces, lambdaConcurrency, "
+            "roleTrustPolicyLength, scalableTargets, tables, usagePlans)",
         ),
         (
             {"roleTrustPolicyLength": 8192},

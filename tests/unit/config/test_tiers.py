@@ -21,7 +21,9 @@ def test_without_overrides_the_defaults_apply() -> None:
 
 def test_defaults_differ_as_the_design_says() -> None:
     assert (BASIC.storage, BASIC.capacity.mode, BASIC.iam) == ("pooled", "ON_DEMAND", "pooled-role")
-    assert (PREMIUM.storage, PREMIUM.capacity.mode, PREMIUM.iam) == ("silo", "PROVISIONED", "dedicated-role")
+    # Premium is on-demand: no scaling targets per tenant (issue 14: ~375 provisioned premium tenants filled
+    # the Region's 1,500 Keyspaces targets); PROVISIONED is a tier option.
+    assert (PREMIUM.storage, PREMIUM.capacity.mode, PREMIUM.iam) == ("silo", "ON_DEMAND", "dedicated-role")
     assert PREMIUM.point_in_time_recovery and not BASIC.point_in_time_recovery
     assert PREMIUM.throttle.rate_limit > BASIC.throttle.rate_limit
     # Basic keeps one key (`tenantId`, ordering as before); premium's 500 req/s of 2 KB overruns one shard.
@@ -50,7 +52,10 @@ def test_overrides_merge_field_by_field() -> None:
     tiers = load(
         with_tiers(
             {
-                "premium": {"throttle": {"rateLimit": 800}, "capacity": {"autoScaling": {"readMax": 4000}}},
+                "premium": {
+                    "throttle": {"rateLimit": 800},
+                    "capacity": {"mode": "PROVISIONED", "autoScaling": {"readMax": 4000}},
+                },
                 "basic": {"offboarding": "delete", "pointInTimeRecovery": True},
             }
         )
@@ -142,11 +147,20 @@ def test_on_demand_takes_no_auto_scaling() -> None:
 )
 def test_auto_scaling_bounds(scaling: dict[str, float], expected: str) -> None:
     assert (
-        only_problem(with_tiers({"premium": {"capacity": {"autoScaling": scaling}}})) == f"tier 'premium': {expected}"
+        only_problem(with_tiers({"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": scaling}}}))
+        == f"tier 'premium': {expected}"
     )
 
 
 def test_scale_down_needs_a_provisioned_silo() -> None:
     message = only_problem(with_tiers({"basic": {"offboarding": "scale-down"}}))
     assert message == "tier 'basic': offboarding 'scale-down' needs silo storage with PROVISIONED capacity"
-    assert load(with_tiers({"premium": {"offboarding": "scale-down"}})).tiers["premium"].offboarding == "scale-down"
+    message = only_problem(with_tiers({"premium": {"offboarding": "scale-down"}}))  # on-demand by default
+    assert message == "tier 'premium': offboarding 'scale-down' needs silo storage with PROVISIONED capacity"
+    provisioned = {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}, "offboarding": "scale-down"}
+    assert load(with_tiers({"premium": provisioned})).tiers["premium"].offboarding == "scale-down"
+
+
+def test_a_tier_switched_to_provisioned_starts_from_the_documented_bounds() -> None:
+    premium = load(with_tiers({"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}}})).tiers["premium"]
+    assert premium.capacity.auto_scaling == AutoScaling(5, 1000, 5, 1000, 70.0)

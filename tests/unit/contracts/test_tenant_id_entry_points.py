@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from functions.authorizer.errors import RefusedError
-from functions.authorizer.tenancy import tenant_from_claims
+from functions.authorizer.tenancy import tenant_id_from_claims
 from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
@@ -31,7 +31,7 @@ def refuse_in_config(tenant_id: str) -> None:
 
 
 def refuse_in_claims(tenant_id: str) -> None:
-    tenant_from_claims({"custom:tenantId": tenant_id, "custom:tier": "basic"})
+    tenant_id_from_claims({"custom:tenantId": tenant_id})
 
 
 def refuse_in_dal_context(tenant_id: str) -> None:

@@ -35,3 +35,19 @@ def test_the_directory_names_the_pool_and_each_premium_keyspace() -> None:
 def test_a_keyspace_name_outside_the_rule_is_refused() -> None:
     with pytest.raises(InvalidQueryError, match=r"keyspace name 'acme; DROP' is not"):
         keyspace_statements(["acme; DROP"])
+
+
+def test_a_migrating_tenant_gets_both_storages() -> None:
+    """Silo -> pool: the record's keyspace is the pool, its source silo must exist too (a migration declares both)."""
+    moving = {
+        **DIRECTORY["initech"],
+        "migration": {
+            "fromTier": "premium",
+            "state": "copying",
+            "keyspace": "tenant_initech",
+            "roleArn": DIRECTORY["acme"]["roleArn"],
+            "verified": None,
+        },
+    }
+    directory = TenantDirectory.from_mapping({"initech": moving})
+    assert directory_keyspaces(directory) == ["tenants_pool", "tenant_initech"]

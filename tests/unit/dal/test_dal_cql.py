@@ -35,13 +35,31 @@ def test_dml_uses_bind_markers_only() -> None:
     pooled = ORDERS.pooled()
     assert cql.insert("tenants_pool", pooled) == (
         'INSERT INTO "tenants_pool"."orders" ("tenant_id", "customer_id", "order_id", "status", "total_cents", '
-        '"currency", "items", "created_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+        '"currency", "items", "created_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?'
     )
     assert cql.select("tenants_pool", pooled, pooled.partition_key, ("order_id", "status"), limit=True) == (
         'SELECT "order_id", "status" FROM "tenants_pool"."orders" WHERE "tenant_id" = ? AND "customer_id" = ? LIMIT ?'
     )
     assert cql.delete("tenant_acme", ORDERS, ORDERS.primary_key) == (
-        'DELETE FROM "tenant_acme"."orders" WHERE "customer_id" = ? AND "order_id" = ?'
+        'DELETE FROM "tenant_acme"."orders" USING TIMESTAMP ? WHERE "customer_id" = ? AND "order_id" = ?'
+    )
+    # A subset of columns (the migration job writes each group of cells with its own write time): keys required.
+    assert cql.insert("tenant_acme", ORDERS, ("customer_id", "order_id", "status")) == (
+        'INSERT INTO "tenant_acme"."orders" ("customer_id", "order_id", "status") VALUES (?, ?, ?) USING TIMESTAMP ?'
+    )
+    with pytest.raises(InvalidQueryError, match=r"needs the key columns \['order_id'\]"):
+        cql.insert("tenant_acme", ORDERS, ("customer_id", "status"))
+
+
+def test_scan_reads_every_column_and_the_write_time_of_each_non_key_column() -> None:
+    assert cql.scan("tenant_acme", CUSTOMERS) == (
+        'SELECT "customer_id", "name", "email", "created_at", WRITETIME("name") AS "writetime_name", '
+        'WRITETIME("email") AS "writetime_email", WRITETIME("created_at") AS "writetime_created_at" '
+        'FROM "tenant_acme"."customers"'
+    )
+    pooled = CUSTOMERS.pooled()
+    assert cql.scan("tenants_pool", pooled, pooled.primary_key, writetimes=False) == (
+        'SELECT "tenant_id", "customer_id" FROM "tenants_pool"."customers"'
     )
 
 

@@ -14,12 +14,11 @@ from functions.dal import DalMetrics, TenantContext, TenantDataAccess, TenantDir
 from functions.dal.errors import (
     NoTenantContextError,
     TenantOffboardedError,
-    TierMismatchError,
     UnknownTenantError,
 )
 from functions.dal.events import DalEvents
 from functions.dal.retry import OutageRetry
-from functions.dal.sessions import ConnectionPool, TenantConnection
+from functions.dal.sessions import ConnectionPool, Storage, TenantConnection
 from tests.support.directory_data import DIRECTORY
 
 SECRET = "Ada Lovelace, 12 Secret Street"  # row data: must appear in no log record
@@ -62,7 +61,6 @@ def unconnected_dal() -> TenantDataAccess:
     [
         (TenantContext("stark", "basic"), UnknownTenantError, "unknown-tenant"),
         (TenantContext("umbrella", "basic"), TenantOffboardedError, "tenant-offboarded"),
-        (TenantContext("globex", "premium"), TierMismatchError, "tier-mismatch"),
     ],
 )
 def test_a_refused_context_is_logged_and_counted_with_its_tenant_and_reason(
@@ -104,7 +102,8 @@ def record(tenant_id: str, role_suffix: str = "") -> TenantRecord:
 
 
 def opener(record: TenantRecord) -> TenantConnection:
-    return TenantConnection(record=record, aws_session=None, cluster=cast(Any, _Cluster()), session=cast(Any, None))
+    storage = Storage(record.keyspace, record.pooled, None, cast(Any, _Cluster()), cast(Any, None))
+    return TenantConnection(record=record, storages=(storage,))
 
 
 def test_sessions_opened_and_evicted_are_logged_and_counted(records: Records) -> None:

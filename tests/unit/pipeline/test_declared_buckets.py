@@ -1,4 +1,5 @@
-"""Both pipeline buckets (ingest, Flink artifacts) as declared: every protection, on that very bucket."""
+"""The stack's buckets (ingest, Flink artifacts, the tenant directory) as declared: every protection, on that
+very bucket."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tests.support.declared import DeclaredPipeline
 
 S3 = "aws:s3"
 ENCRYPTION = f"{S3}/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-BUCKETS = ("ingestion-bucket", "ingestion-processor-artifacts")
+BUCKETS = ("ingestion-bucket", "ingestion-processor-artifacts", "tenant-directory-bucket")
 
 
 def attached(pipeline: DeclaredPipeline, type_: str, bucket_name: str) -> dict[str, Any]:

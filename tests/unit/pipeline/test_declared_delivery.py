@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import jq
 import pytest
 
+from functions.contracts.delivery_routing import delivery_stream_index
 from functions.contracts.s3_layout import tenant_s3_prefix
 from local.errors import PrefixError
 from local.sandbox.firehose_prefix import render_prefix
+from local.stack_file import read_stack_config
 from tests.support.declared import DeclaredPipeline, run
+from tiers.load import load_stack_config
 
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 
@@ -123,3 +127,38 @@ def test_buffering_comes_from_the_stack_config(dev):
     for name_part in ("delivery-events", "delivery-rejects"):
         config = destination(resized, name_part)
         assert (config["bufferingSize"], config["bufferingInterval"]) == (128, 300)
+
+
+def test_every_events_stream_partitions_into_the_same_tenant_prefixes(dev):
+    """Stream i differs from stream 0 only in its name and log stream: a tenant's stream never moves its prefix."""
+    streams = sorted((r for r in dev.all(FIREHOSE) if "delivery-events" in r.name), key=lambda r: len(r.name))
+    assert [r.inputs["name"] for r in streams] == [
+        "tenant-pipeline-dev-delivery-events",
+        "tenant-pipeline-dev-delivery-events-1",
+    ]
+    first = destination(dev, "delivery-events")
+    second = destination(dev, "delivery-events-1")
+    assert second["cloudwatchLoggingOptions"]["logStreamName"] == "events-1-DestinationDelivery"
+    assert first["cloudwatchLoggingOptions"]["logStreamName"] == "events-DestinationDelivery"
+    without_log = {key: value for key, value in first.items() if key != "cloudwatchLoggingOptions"}
+    assert {key: value for key, value in second.items() if key != "cloudwatchLoggingOptions"} == without_log
+    assert s3_prefix_of(second, ENRICHED) == s3_prefix_of(first, ENRICHED)
+
+
+def test_one_stream_at_aws_default_partitions_for_the_dev_roster():
+    single = run("dev", **{"tenant-pipeline:quotas": {"firehosePartitions": 500}})
+    names = [r.inputs["name"] for r in single.all(FIREHOSE)]
+    assert sorted(names) == ["tenant-pipeline-dev-delivery-events", "tenant-pipeline-dev-delivery-rejects"]
+
+
+def test_the_partitions_need_is_the_busiest_declared_stream_s_tenants(dev):
+    """The quota model's need counts the tenants the job routes to each stream the program declares."""
+    streams = dev.outputs["eventsDeliveryStreams"]
+    served = [tenant for tenant, record in dev.outputs["tenants"].items() if record["status"] == "active"]
+    routed = Counter(delivery_stream_index(tenant, len(streams)) for tenant in served)
+    assert len(streams) == 2 and set(routed) == {0, 1}
+    raw = read_stack_config("dev")
+    values = {key.removeprefix("tenant-pipeline:"): value for key, value in raw.items() if key != "aws:region"}
+    config = load_stack_config(values, environment="dev", region=raw["aws:region"])
+    (need,) = [use.need for use in config.quota_uses() if use.spec.key == "firehosePartitions"]
+    assert need == max(routed.values()) <= config.quotas.firehose_partitions == 4

@@ -49,6 +49,10 @@ def test_stack_outputs_name_the_declared_resources(dev):
         "ingestBucket": dev.one("aws:s3/bucket:Bucket", "ingestion-bucket").outputs["bucket"],
         "eventStream": dev.one("aws:kinesis/stream:Stream").outputs["name"],
         "eventsDeliveryStream": dev.one(firehose, "delivery-events").outputs["name"],
+        "eventsDeliveryStreams": [
+            dev.one(firehose, "delivery-events").outputs["name"],
+            dev.one(firehose, "delivery-events-1").outputs["name"],
+        ],
         "rejectsDeliveryStream": dev.one(firehose, "delivery-rejects").outputs["name"],
         "flinkApplication": dev.one("aws:kinesisanalyticsv2/application:Application").outputs["name"],
     }

@@ -135,6 +135,8 @@ def test_services_reach_exactly_what_they_use(dev):
     documents = pipeline_documents(dev)
     stream, key = dev.arn("aws:kinesis/stream:Stream"), dev.arn("aws:kms/key:Key", "stream-key")
     events = dev.arn("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "delivery-events")
+    # The dev stack's quota spreads its tenants over two enriched-events streams (Pulumi.dev.yaml).
+    events_1 = dev.arn("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "delivery-events-1")
     rejects = dev.arn("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "delivery-rejects")
     bucket = dev.arn("aws:s3/bucket:Bucket", "ingestion-bucket")
 
@@ -145,7 +147,7 @@ def test_services_reach_exactly_what_they_use(dev):
     assert resources_of("api-kinesis-role", "kms:GenerateDataKey") == {key}
     assert resources_of("processor-role", "kinesis:GetRecords") == {stream}
     assert resources_of("processor-role", "kms:Decrypt") == {key}
-    assert resources_of("processor-role", "firehose:PutRecordBatch") == {events, rejects}
+    assert resources_of("processor-role", "firehose:PutRecordBatch") == {events, events_1, rejects}
     assert resources_of("delivery-role", "s3:PutObject") == {f"{bucket}/tenant=*", f"{bucket}/errors/*"}
     assert resources_of("authorizer-role", "ssm:GetParameter") == {dev.arn("aws:ssm/parameter:Parameter")}
     # Nothing in the pipeline deletes tenant data or the stream.

@@ -35,7 +35,7 @@ def test_flink_runtime_matches_the_jobs_flink_version(dev):
 
 
 def test_flink_runs_the_uploaded_code_object_version(dev):
-    code = dev.one("aws:s3/bucketObjectv2:BucketObjectv2")
+    code = dev.one("aws:s3/bucketObjectv2:BucketObjectv2", "processor-code")
     artifacts = dev.one("aws:s3/bucket:Bucket", "artifacts")
     assert code.inputs["bucket"] == artifacts.id
     assert code.inputs["source"].path == "build/flink/tenant-pipeline-flink.zip"
@@ -55,7 +55,7 @@ def test_flink_properties_name_the_declared_stream_and_delivery_streams(dev):
     assert declared == flink_property_groups(
         dev.arn(STREAM),
         "us-east-1",
-        dev.one(firehose, "delivery-events").outputs["name"],
+        [dev.one(firehose, "delivery-events").outputs["name"], dev.one(firehose, "delivery-events-1").outputs["name"]],
         dev.one(firehose, "delivery-rejects").outputs["name"],
     )
 

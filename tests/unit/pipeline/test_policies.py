@@ -33,6 +33,7 @@ GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/tp-dev-authorize
 PARAMETER = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/tp-dev-api-key-secret"
 EVENTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-events"
 REJECTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-rejects"
+DIRECTORY = "arn:aws:s3:::tp-dev-directory/tenants.json"
 
 
 def by_sid(document: Document) -> dict[str, Statement]:
@@ -58,7 +59,7 @@ def test_builders_refuse_anything_but_an_exact_arn_of_the_service(bad):
 
 
 def test_authorizer_decrypts_its_secret_only_through_ssm_for_that_parameter():
-    statements = by_sid(authorizer_policy(GROUP, PARAMETER, KEY, REGION))
+    statements = by_sid(authorizer_policy(GROUP, PARAMETER, KEY, REGION, DIRECTORY))
     assert statements["ReadApiKeySecret"] == {
         "Sid": "ReadApiKeySecret",
         "Effect": "Allow",
@@ -73,6 +74,24 @@ def test_authorizer_decrypts_its_secret_only_through_ssm_for_that_parameter():
         "kms:EncryptionContext:PARAMETER_ARN": PARAMETER,
     }
     assert statements["WriteOwnLogs"]["Resource"] == [f"{GROUP}:log-stream:*"]
+
+
+def test_authorizer_reads_the_tenant_directory_object_and_nothing_else_in_s3():
+    document = authorizer_policy(GROUP, PARAMETER, KEY, REGION, DIRECTORY)
+    assert by_sid(document)["ReadTenantDirectory"] == {
+        "Sid": "ReadTenantDirectory",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject"],
+        "Resource": [DIRECTORY],
+    }
+    s3_statements = [s for s in document["Statement"] if any(a.startswith("s3:") for a in s["Action"])]
+    assert s3_statements == [by_sid(document)["ReadTenantDirectory"]]
+
+
+@pytest.mark.parametrize("bad", ["arn:aws:s3:::tp-dev-directory", "arn:aws:s3:::tp-dev-directory/*", "tenants.json"])
+def test_authorizer_directory_must_be_one_object(bad):
+    with pytest.raises(ComponentInputError, match=r"object ARN|exact s3 ARN"):
+        authorizer_policy(GROUP, PARAMETER, KEY, REGION, bad)
 
 
 def test_firehose_writes_only_under_the_given_prefixes_of_the_bucket():
@@ -135,7 +154,7 @@ def test_flink_needs_its_delivery_streams():
 def test_no_policy_has_a_bare_wildcard_resource():
     documents = [
         api_gateway_put_record_policy(STREAM, KEY),
-        authorizer_policy(GROUP, PARAMETER, KEY, REGION),
+        authorizer_policy(GROUP, PARAMETER, KEY, REGION, DIRECTORY),
         firehose_delivery_policy(BUCKET, ("tenant=", "errors/"), [log_stream_arn(GROUP, "x")]),
         flink_policy(flink_access()),
     ]

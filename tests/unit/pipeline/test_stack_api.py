@@ -53,10 +53,14 @@ def test_authorizer_lambda_environment_and_package(dev):
     pool = dev.one("aws:cognito/userPool:UserPool")
     client = dev.one("aws:cognito/userPoolClient:UserPoolClient")
     parameter = dev.one("aws:ssm/parameter:Parameter")
+    directory = dev.one("aws:s3/bucketObjectv2:BucketObjectv2", "tenant-directory")
+    directory_bucket = dev.one("aws:s3/bucket:Bucket", "tenant-directory")
     assert function.inputs["environment"]["variables"] == {
         "USER_POOL_ID": pool.id,
         "APP_CLIENT_IDS": client.outputs["id"],
         "API_KEY_SECRET_PARAMETER": parameter.inputs["name"],
+        "TENANT_DIRECTORY_BUCKET": directory_bucket.inputs["bucket"],
+        "TENANT_DIRECTORY_KEY": directory.inputs["key"],
     }
     assert function.inputs["handler"] == "functions.authorizer.handler.handler"
     assert function.inputs["runtime"] == LAMBDA_RUNTIME  # what .venv-authorizer runs the authorizer's tests on

@@ -23,6 +23,8 @@ def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixt
         "tenant-pipeline-dev-tenant-globex",
         "500/s / 1000 / 5,000,000",
         "offboarded",
+        "Enriched-events delivery streams",
+        "tenant-pipeline-dev-delivery-events-1",
         "Declared resources by type",
         "total",
     ):
@@ -31,18 +33,27 @@ def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixt
 
 def test_plan_prints_each_quota_with_its_need_limit_and_headroom(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "dev"]) == 0
-    rows = {line.split("│")[2].strip(): line for line in capsys.readouterr().out.splitlines() if line.count("│") == 7}
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.count("│") == 7]
+    rows = {line.split("│")[2].strip(): line for line in lines}
     assert set(rows) == {spec.key if spec.field else "(no setting)" for spec in QUOTAS}
+    unset = [line for line in lines if line.split("│")[2].strip() == "(no setting)"]
+    assert len(unset) == sum(spec.field is None for spec in QUOTAS) == 2
     cells = [cell.strip() for cell in rows["apiKeys"].split("│")[3:7]]
     assert cells == ["5 API keys", "10,000", "9,995", "hard limit"]
     assert [cell.strip() for cell in rows["iamRoles"].split("│")[4:7]] == ["1,000", "991", "5,000"]
-    shard = [cell.strip() for cell in rows["(no setting)"].split("│")[1:7]]
-    assert shard[0].startswith("Kinesis writes per shard") and shard[2:] == [
+    shard = next(
+        [cell.strip() for cell in line.split("│")[1:7]] for line in unset if "Kinesis writes per shard" in line
+    )
+    assert shard[2:] == [
         "125 records/s",  # premium's 500 over its 4 partition keys; basic's 50 on one
         "1,000",
         "875",
         "hard limit",
     ]
+    stream = next([cell.strip() for cell in line.split("│")[1:7]] for line in unset if "Kinesis stream" in line)
+    # The usage plans' promise (2 x 500 + 3 x 50) against an on-demand stream in us-east-1 (10 GB/s).
+    assert stream[2:6] == ["1,150 records/s", "10,000,000", "9,998,850", "ingest"]
+    assert [cell.strip() for cell in rows["lambdaConcurrency"].split("│")[3:6]] == ["12 executions", "1,000", "988"]
 
 
 def write_stack(tmp_path: Path, body: str) -> Path:

@@ -36,11 +36,15 @@ def test_the_document_names_the_stack_and_its_tenants_plans(printed: dict[str, A
         "role": "tenant-pipeline-dev-tenant-acme",
         "apiLimits": {"rateLimit": 500.0, "burstLimit": 1000, "quotaPerDay": 5_000_000},
         "offboarding": "retain",
+        "migration": None,  # {from, state, sourceKeyspace, verified} while it moves between tiers
+        "deliveryStream": "tenant-pipeline-dev-delivery-events",  # Pulumi.dev.yaml's quota: two streams
     }
+    assert tenants["globex"]["deliveryStream"] == "tenant-pipeline-dev-delivery-events-1"
     assert tenants["initech"]["storage"] == "pooled" and tenants["initech"]["keyspace"] == "tenants_pool"
     # An offboarded tenant is served no more: no role, no API key.
     assert tenants["vandelay"]["status"] == "offboarded"
     assert tenants["vandelay"]["role"] is None and tenants["vandelay"]["apiLimits"] is None
+    assert tenants["vandelay"]["deliveryStream"] is None
 
 
 def test_resource_counts_are_those_the_program_declares(printed: dict[str, Any]) -> None:

@@ -20,13 +20,16 @@ def result(allowed_across: bool = False) -> DemoResult:
         keyspace="tenant_acme",
         rows={"customers": 3, "orders": 12},
         answers={200: 4, 400: 2, 401: 1},
+        delivery_streams=("tp-events-1",),
     )
     direct = TenantOutcome(DIRECT_PRODUCER, "-", sent=4, rejected=4)
     checks = [
         IsolationCheck("acme", "acme", "s3", allowed=True),
         IsolationCheck("acme", "hooli", "dal", allowed=allowed_across),
     ]
-    return DemoResult("dev", [acme, direct], checks, forged_landed_in_place=True)
+    return DemoResult(
+        "dev", [acme, direct], checks, forged_landed_in_place=True, event_streams=("tp-events", "tp-events-1")
+    )
 
 
 def test_the_document_has_the_documented_shape() -> None:
@@ -44,6 +47,7 @@ def test_the_document_has_the_documented_shape() -> None:
                 "refused": 3,
                 "rejected": 0,
                 "answers": {"200": 4, "400": 2, "401": 1},
+                "deliveryStreams": ["tp-events-1"],
                 "s3Prefix": "tenant=acme/",
                 "keyspace": "tenant_acme",
                 "rows": {"customers": 3, "orders": 12},
@@ -60,8 +64,11 @@ def test_the_document_has_the_documented_shape() -> None:
             "forgedLandedInPlace": True,
             "isolationHolds": True,
             "corsHolds": True,
+            "routingHolds": True,
         },
+        "deliveryStreams": {"tp-events": [], "tp-events-1": ["acme"]},
         "cors": {"configured": [], "preflight": {}},
+        "lifecycle": None,  # the result was made without the lifecycle section
     }
 
 
@@ -76,3 +83,10 @@ def test_a_broken_isolation_shows_in_the_document() -> None:
         "expected": False,
         "holds": False,
     }
+
+
+def test_events_through_another_tenant_s_stream_fail_the_demo() -> None:
+    misrouted = result()
+    misrouted.misrouted = {"acme": ("tp-events", "tp-events-1")}
+    document = result_document(misrouted)
+    assert document["ok"] is False and document["checks"]["routingHolds"] is False

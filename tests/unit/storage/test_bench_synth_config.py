@@ -33,11 +33,11 @@ def test_without_raised_quotas_the_same_roster_is_refused_naming_each_quota_over
     with pytest.raises(ConfigError) as refused:
         load_stack_config(project_values(config), environment="bench", region="us-east-1")
     message = str(refused.value)
-    # 500 premium tenants: 501 keyspaces, 1,002 tables, 2,000 scalable targets (2 per premium table);
+    # 500 premium tenants: 501 keyspaces, 1,002 tables, no scalable targets (premium is on-demand);
     # 500 x 500 + 4,500 x 50 = 475,000 requests/s promised.
     assert "tenant-pipeline:quotas.keyspaces: the roster needs 501 keyspaces" in message
     assert "tenant-pipeline:quotas.tables: the roster needs 1,002 tables" in message
-    assert "tenant-pipeline:quotas.scalableTargets: the roster needs 2,000 targets" in message
+    assert "scalableTargets" not in message
     assert "tenant-pipeline:quotas.apiThrottle: the roster needs 475,000 requests/s" in message
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from components.storage.directory import tenant_entry
 from tiers.capacity import MIN_CAPACITY_UNITS, pooled_tier, scaling_dimensions, table_capacity
-from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM
+from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM, PROVISIONED_BOUNDS
 from tiers.errors import ConfigError
 from tiers.model import TenantSpec
 from tiers.naming import Namer
@@ -26,20 +26,26 @@ def test_basic_tables_are_on_demand_without_point_in_time_recovery():
     assert capacity.point_in_time_recovery is False
 
 
-def test_premium_tables_start_at_the_tier_minimum_and_auto_scale():
+PROVISIONED_PREMIUM = replace(PREMIUM, capacity=Capacity(mode="PROVISIONED", auto_scaling=PROVISIONED_BOUNDS))
+
+
+def test_premium_tables_are_on_demand_and_recoverable_by_default():
     capacity = table_capacity(PREMIUM)
-    assert PREMIUM.capacity.auto_scaling is not None
+    assert (capacity.throughput_mode, capacity.read_units, capacity.write_units) == ("PAY_PER_REQUEST", None, None)
+    assert capacity.auto_scaling is None
+    assert capacity.point_in_time_recovery is True
+
+
+def test_provisioned_premium_tables_start_at_the_tier_minimum_and_auto_scale():
+    capacity = table_capacity(PROVISIONED_PREMIUM)
     assert capacity.throughput_mode == "PROVISIONED"
-    assert (capacity.read_units, capacity.write_units) == (
-        PREMIUM.capacity.auto_scaling.read_min,
-        PREMIUM.capacity.auto_scaling.write_min,
-    )
-    assert capacity.auto_scaling == PREMIUM.capacity.auto_scaling
+    assert (capacity.read_units, capacity.write_units) == (PROVISIONED_BOUNDS.read_min, PROVISIONED_BOUNDS.write_min)
+    assert capacity.auto_scaling == PROVISIONED_BOUNDS
     assert capacity.point_in_time_recovery is True
 
 
 def test_scaled_down_tables_keep_their_data_protection_at_the_smallest_fixed_capacity():
-    capacity = table_capacity(PREMIUM, scaled_down=True)
+    capacity = table_capacity(PROVISIONED_PREMIUM, scaled_down=True)
     assert (capacity.read_units, capacity.write_units) == (MIN_CAPACITY_UNITS, MIN_CAPACITY_UNITS)
     assert capacity.auto_scaling is None
     assert capacity.point_in_time_recovery is True
@@ -52,7 +58,7 @@ def test_provisioned_without_bounds_is_refused():
 
 
 def test_scaling_dimensions_track_read_and_write_utilisation_within_the_tier_bounds():
-    scaling = PREMIUM.capacity.auto_scaling
+    scaling = PROVISIONED_PREMIUM.capacity.auto_scaling
     assert scaling is not None
     read, write = scaling_dimensions(scaling)
     assert (read.scalable_dimension, read.predefined_metric) == (

@@ -22,6 +22,18 @@ ROSTER = [
     {"id": "hooli", "tier": "basic"},
 ]
 BUCKET_ARN = f"arn:aws:s3:::tenant-pipeline-test-ingest-{ACCOUNT_ID}-us-east-1"
+# Premium is on-demand by default; most tests here run the PROVISIONED option, which adds auto scaling.
+PROVISIONED: dict[str, object] = {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}}
+TIERS = {"premium": PROVISIONED}
+ON_DEMAND_PREMIUM = Counter(
+    {
+        "tenant-pipeline:storage:SiloTenant": 1,
+        "aws:keyspaces/keyspace:Keyspace": 1,
+        "aws:keyspaces/table:Table": len(TENANT_TABLES),
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+    }
+)
 ACTIVE_PREMIUM = Counter(
     {
         "tenant-pipeline:storage:SiloTenant": 1,
@@ -37,7 +49,7 @@ ACTIVE_PREMIUM = Counter(
 
 @pytest.fixture(scope="module")
 def run():
-    return run_roster(ROSTER)
+    return run_roster(ROSTER, tiers=TIERS)
 
 
 def types_of(resources) -> Counter[str]:
@@ -49,9 +61,20 @@ def test_an_active_premium_tenant_gets_its_keyspace_tables_auto_scaling_and_role
     assert sum(ACTIVE_PREMIUM.values()) == 14
 
 
+def test_a_default_premium_tenant_is_on_demand_with_no_scaling_targets():
+    """Premium's default capacity: a keyspace, its tables paying per request (recoverable) and its role."""
+    run = run_roster(ROSTER)
+    assert types_of(run.tenant_resources("acme")) == ON_DEMAND_PREMIUM
+    assert sum(ON_DEMAND_PREMIUM.values()) == 6
+    for table in (r for r in run.tenant_resources("acme") if r.type == "aws:keyspaces/table:Table"):
+        assert table.inputs["capacitySpecification"] == {"throughputMode": "PAY_PER_REQUEST"}
+        assert table.inputs["pointInTimeRecovery"] == {"status": "ENABLED"}
+    assert run.declaration.of_type("aws:appautoscaling/target:Target") == []
+
+
 def test_a_basic_tenant_adds_no_storage_resource_and_a_premium_one_adds_its_own(run):
-    more_basic = run_roster([*ROSTER, *({"id": f"basic-{n}", "tier": "basic"} for n in range(5))])
-    more_premium = run_roster([*ROSTER, {"id": "umbrella", "tier": "premium"}])
+    more_basic = run_roster([*ROSTER, *({"id": f"basic-{n}", "tier": "basic"} for n in range(5))], tiers=TIERS)
+    more_premium = run_roster([*ROSTER, {"id": "umbrella", "tier": "premium"}], tiers=TIERS)
     base = types_of(run.storage_resources())
     assert types_of(more_basic.storage_resources()) == base
     assert types_of(more_premium.storage_resources()) - base == ACTIVE_PREMIUM
@@ -103,7 +126,8 @@ def test_premium_tables_have_no_tenant_id_are_provisioned_auto_scaled_and_recove
 
 
 def test_tier_overrides_size_the_premium_tables():
-    overrides = {"premium": {"capacity": {"autoScaling": {"readMin": 10, "readMax": 40, "targetUtilization": 50}}}}
+    scaling = {"readMin": 10, "readMax": 40, "targetUtilization": 50}
+    overrides = {"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": scaling}}}
     run = run_roster(ROSTER, tiers=overrides)
     targets = [r for r in run.tenant_resources("acme") if r.type == "aws:appautoscaling/target:Target"]
     reads = {
@@ -150,7 +174,12 @@ def test_roles_trust_the_application_role_which_may_assume_exactly_them(run):
     for role in tenant_roles:
         (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert trust["Principal"] == {"AWS": app_arn}
-    (assume,) = run.role_policy("application-role-role")["Statement"]
+    app_policies = [
+        r
+        for r in run.declaration.of_type("aws:iam/rolePolicy:RolePolicy")
+        if r.name == "application-role-assume-tenant-roles"
+    ]
+    (assume,) = json.loads(app_policies[0].inputs["policy"])["Statement"]
     assert all(fnmatchcase(role.outputs["arn"], assume["Resource"]) for role in tenant_roles)
     assert not fnmatchcase(app_arn, assume["Resource"])
     (pooled_trust,) = json.loads(run.declaration.named("pooled-storage-role").inputs["assumeRolePolicy"])["Statement"]
@@ -192,7 +221,7 @@ def test_stateful_resources_are_protected_and_roles_are_not(run):
 
 def offboarded(strategy: str):
     roster = [*ROSTER, {"id": "vandelay", "tier": "premium", "status": "offboarded"}]
-    return run_roster(roster, tiers={"premium": {"offboarding": strategy}})
+    return run_roster(roster, tiers={"premium": {**PROVISIONED, "offboarding": strategy}})
 
 
 def test_offboarded_premium_tenants_lose_their_role_and_api_access_whatever_the_strategy():
@@ -243,7 +272,7 @@ def test_delete_drops_the_keyspace_and_leaves_live_data_unprotected():
 
 
 def test_an_offboarded_basic_tenant_keeps_its_pooled_data_but_loses_its_role():
-    run = run_roster([*ROSTER, {"id": "vandelay", "tier": "basic", "status": "offboarded"}])
+    run = run_roster([*ROSTER, {"id": "vandelay", "tier": "basic", "status": "offboarded"}], tiers=TIERS)
     assert run.outputs["tenants"]["vandelay"] == {
         "tier": "basic",
         "status": "offboarded",

@@ -3,9 +3,7 @@ package tenantpipeline.flink;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonStreamContext;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.table.annotation.DataTypeHint;
@@ -34,8 +32,8 @@ import java.util.regex.Pattern;
  *
  * <p>The checks decide in this order: size, depth (on the bytes, before any parse: RecordShape), JSON
  * object, repeated field, tenant id, payload, enriched size. The enriched record prints each field
- * compactly: strings and integers as written (escapes stay escapes), numbers with a fraction or an
- * exponent as doubles (1e6 becomes 1000000.0, as with Flink's JSON functions before). A record is JSON
+ * on one line: each value's text as written (escapes and numbers too), without the whitespace between
+ * tokens, and the tenant id decoded (a valid id needs no escapes). A record is JSON
  * only as RFC 8259 says, and whole: trailing text, a byte order mark or another encoding than UTF-8
  * makes it "not a JSON object".
  */
@@ -62,6 +60,10 @@ public final class EnrichRecord extends ScalarFunction {
 
     /** The rules as last passed in; the arguments are literals, so this is built once per task. */
     private transient Rules rules;
+    /** The rules argument last seen: a literal is the same object on every call, so one comparison. */
+    private transient StringData rulesSeen;
+    /** The accepted record's tenant id, decoded: a valid id needs no escapes, so it is printed plain. */
+    private transient String tenantId;
 
     private transient JsonFactory json;
     private transient Bytes values;
@@ -76,12 +78,15 @@ public final class EnrichRecord extends ScalarFunction {
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData rulesJson) {
         long now = System.currentTimeMillis();
         Rules current = rules;
-        if (current == null || !current.source.equals(String.valueOf(rulesJson))) {
-            current = new Rules(String.valueOf(rulesJson));
-            rules = current;
-            json = new JsonFactory();
-            json.setRootValueSeparator(null); // the fields' values are printed one after another
-            values = new Bytes();
+        if (rulesJson != rulesSeen) { // decoding ~1 kB of rules on every record would cost what a parse does
+            String source = String.valueOf(rulesJson);
+            if (current == null || !current.source.equals(source)) {
+                current = new Rules(source);
+                rules = current;
+                json = new JsonFactory();
+                values = new Bytes();
+            }
+            rulesSeen = rulesJson;
         }
         int check = classify(line, current);
         if (check == ACCEPTED) {
@@ -138,18 +143,17 @@ public final class EnrichRecord extends ScalarFunction {
         return line instanceof BinaryStringData ? ((BinaryStringData) line).getSizeInBytes() : line.toBytes().length;
     }
 
-    /** Parse the record once: ACCEPTED (its fields' values printed into `values`), or the failed check. */
+    /** Parse the record once: ACCEPTED (its fields' values copied into `values`), or the failed check. */
     private int parse(byte[] text, Rules current) throws IOException {
         if (!startsLikeUtf8Object(text)) {
             return NOT_JSON_OBJECT;
         }
-        int count = current.names.length;
         int[] start = current.start;
         int[] end = current.end;
         JsonToken[] kind = current.kind;
         Arrays.fill(kind, null);
         values.reset();
-        String tenantId = null;
+        tenantId = null;
         boolean repeated = false;
         try (JsonParser parser = json.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -165,8 +169,14 @@ public final class EnrichRecord extends ScalarFunction {
                     continue;
                 }
                 kind[field] = value;
+                int from = (int) parser.getTokenLocation().getByteOffset();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    parser.skipChildren(); // checks the value's text without building anything
+                } else {
+                    parser.finishToken();
+                }
                 start[field] = values.size;
-                copyValue(parser, text, values, current.firsts);
+                values.writeCompact(text, from, (int) parser.getCurrentLocation().getByteOffset());
                 end[field] = values.size;
                 if (field == 0 && value == JsonToken.VALUE_STRING) {
                     tenantId = parser.getText();
@@ -178,92 +188,6 @@ public final class EnrichRecord extends ScalarFunction {
         }
         return repeated ? DUPLICATE_FIELD : checkFields(tenantId, current);
     }
-
-    /**
-     * Print the value the parser is at, compactly, into {@code out}, and leave the parser at its last
-     * token. Strings and integers are copied as written (the parser has checked them: escapes stay
-     * escapes); names are re-escaped; other numbers are printed as Jackson prints a double (1e6 becomes
-     * 1000000.0), as Flink's JSON functions did.
-     */
-    private static void copyValue(JsonParser parser, byte[] text, Bytes out, boolean[] firsts) throws IOException {
-        int depth = 0;
-        boolean first = false; // nothing printed yet in the innermost container
-        // firsts[d]: `first` of the container enclosing level d (RecordShape bounded the depth)
-        JsonToken token = parser.currentToken();
-        while (true) {
-            if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                out.write(token == JsonToken.END_OBJECT ? '}' : ']');
-                first = firsts[--depth];
-            } else {
-                JsonStreamContext container = parser.getParsingContext();
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    container = container.getParent(); // the one just opened is the value's own
-                }
-                if (token == JsonToken.FIELD_NAME || depth > 0 && container.inArray()) {
-                    if (!first) {
-                        out.write(',');
-                    }
-                    first = false;
-                }
-                switch (token) {
-                    case START_OBJECT:
-                    case START_ARRAY:
-                        out.write(token == JsonToken.START_OBJECT ? '{' : '[');
-                        firsts[depth++] = first;
-                        first = true;
-                        break;
-                    case FIELD_NAME:
-                        byte[] name = QUOTER.quoteAsUTF8(parser.getCurrentName());
-                        out.write('"');
-                        out.write(name, 0, name.length);
-                        out.write('"');
-                        out.write(':');
-                        break;
-                    case VALUE_STRING:
-                    case VALUE_NUMBER_INT:
-                        int from = (int) parser.getTokenLocation().getByteOffset();
-                        parser.finishToken();
-                        out.write(text, from, (int) parser.getCurrentLocation().getByteOffset() - from);
-                        break;
-                    case VALUE_NUMBER_FLOAT:
-                        double number = parser.getDoubleValue();
-                        String printed = Double.toString(number);
-                        boolean finite = !Double.isNaN(number) && !Double.isInfinite(number);
-                        if (!finite) {
-                            out.write('"'); // as Jackson quotes non-numeric numbers
-                        }
-                        byte[] digits = printed.getBytes(StandardCharsets.US_ASCII);
-                        out.write(digits, 0, digits.length);
-                        if (!finite) {
-                            out.write('"');
-                        }
-                        break;
-                    case VALUE_TRUE:
-                        out.write(TRUE, 0, TRUE.length);
-                        break;
-                    case VALUE_FALSE:
-                        out.write(FALSE, 0, FALSE.length);
-                        break;
-                    case VALUE_NULL:
-                        out.write(NULL, 0, NULL.length);
-                        break;
-                    default:
-                        throw new IOException("unexpected " + token);
-                }
-            }
-            if (depth == 0) {
-                return;
-            }
-            token = parser.nextToken();
-            if (token == null) {
-                throw new IOException("the record ends inside a value");
-            }
-        }
-    }
-
-    private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
-    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     private static int checkFields(String tenantId, Rules current) {
         JsonToken[] kind = current.kind;
@@ -306,7 +230,8 @@ public final class EnrichRecord extends ScalarFunction {
         byte[] millis = Long.toString(now).getBytes(StandardCharsets.US_ASCII);
         int count = current.names.length;
         int length = 1 + current.timestampKey.length + millis.length + 1 + count; // { key millis } and commas
-        for (int field = 0; field < count; field++) {
+        length += current.keys[0].length + tenantId.length() + 2;
+        for (int field = 1; field < count; field++) {
             length += current.keys[field].length
                     + (current.kind[field] == null ? NULL.length : current.end[field] - current.start[field]);
         }
@@ -315,7 +240,13 @@ public final class EnrichRecord extends ScalarFunction {
         int at = 1;
         for (int field = 0; field < count; field++) {
             at = put(record, at, current.keys[field], 0, current.keys[field].length);
-            if (current.kind[field] == null) {
+            if (field == 0) {
+                record[at++] = '"';
+                for (int i = 0; i < tenantId.length(); i++) {
+                    record[at++] = (byte) tenantId.charAt(i); // the id pattern is ASCII
+                }
+                record[at++] = '"';
+            } else if (current.kind[field] == null) {
                 at = put(record, at, NULL, 0, NULL.length);
             } else {
                 at = put(record, at, values.buf, current.start[field], current.end[field] - current.start[field]);
@@ -357,6 +288,37 @@ public final class EnrichRecord extends ScalarFunction {
             size += length;
         }
 
+        /**
+         * Copy the JSON text {@code text[from, to)}, which the parser has read whole, without the
+         * whitespace between its tokens: the enriched record is one line, as Firehose's newline-delimited
+         * objects need. Everything else stays as written (escapes, numbers), so nothing is re-printed.
+         */
+        void writeCompact(byte[] text, int from, int to) {
+            ensure(to - from);
+            byte[] out = buf;
+            int at = size;
+            int i = from;
+            while (i < to) {
+                byte c = text[i++];
+                if (c == '"') {
+                    out[at++] = c;
+                    while (true) { // the parser found the closing quote: no bound check needed
+                        byte inside = text[i++];
+                        out[at++] = inside;
+                        if (inside == '"') {
+                            break;
+                        }
+                        if (inside == '\\') {
+                            out[at++] = text[i++];
+                        }
+                    }
+                } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    out[at++] = c;
+                }
+            }
+            size = at;
+        }
+
         private void ensure(int more) {
             if (size + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
@@ -381,7 +343,6 @@ public final class EnrichRecord extends ScalarFunction {
         final int[] start;
         final int[] end;
         final JsonToken[] kind;
-        final boolean[] firsts;
 
         Rules(String source) {
             this.source = source;
@@ -417,7 +378,6 @@ public final class EnrichRecord extends ScalarFunction {
             start = new int[names.length];
             end = new int[names.length];
             kind = new JsonToken[names.length];
-            firsts = new boolean[maxDepth + 1];
         }
 
         private static String text(JsonNode node, String name) {

@@ -1,0 +1,105 @@
+"""The sandbox publishes the declared tenant directory into moto's S3 as the program declares it, and the
+real authorizer, configured as the declared Lambda, serves from it: the directory's tier, offboarded and
+unknown tenants refused, and a tier change published later reaching the same demo user's token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from functions.authorizer.authorizer import Authorizer
+from functions.authorizer.config import load_config
+from functions.authorizer.errors import UnauthorizedError
+from functions.authorizer.local import token_event
+from functions.contracts.directory import TenantRecord, directory_document, parse_document
+from local.program import run_program
+from local.sandbox.declared import DeclaredStack, read_declaration
+from local.sandbox.demo import authorizer_environment
+from local.sandbox.local_cloud import LocalCloud, provision, publish_directory, user_email
+from local.services.moto_server import MotoServer
+from local.stack_file import read_stack_config
+
+pytestmark = pytest.mark.moto
+METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:local/v1/POST/events"
+PASSWORD = "Sandbox-Directory-Test-9a"
+
+
+@pytest.fixture(scope="module")
+def stack() -> DeclaredStack:
+    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+
+
+@pytest.fixture(scope="module")
+def cloud(stack: DeclaredStack, moto_server: MotoServer) -> LocalCloud:
+    cloud = provision(stack, moto_server.endpoint)
+    # A user of the offboarded tenant (the sandbox creates none) and of a tenant the directory does not list.
+    for tenant_id in ("vandelay", "wayne"):
+        cognito = cloud.client("cognito-idp")
+        cognito.admin_create_user(
+            UserPoolId=cloud.user_pool_id,
+            Username=user_email(tenant_id),
+            UserAttributes=[{"Name": "custom:tenantId", "Value": tenant_id}],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(
+            UserPoolId=cloud.user_pool_id, Username=user_email(tenant_id), Password=PASSWORD, Permanent=True
+        )
+        cloud.passwords[tenant_id] = PASSWORD
+    return cloud
+
+
+@pytest.fixture
+def authorizer(stack: DeclaredStack, cloud: LocalCloud, aws_env: MotoServer) -> Authorizer:
+    """The authorizer as the demo configures it, reading the directory on every call."""
+    return Authorizer.from_config(load_config(authorizer_environment(stack, cloud) | {"TENANT_DIRECTORY_MAX_AGE": "0"}))
+
+
+def authorize(authorizer: Authorizer, cloud: LocalCloud, tenant_id: str) -> dict[str, Any]:
+    return authorizer.authorize(token_event(f"Bearer {cloud.id_token(tenant_id)}", METHOD_ARN))
+
+
+def test_the_published_object_is_the_declared_document(stack: DeclaredStack, cloud: LocalCloud) -> None:
+    body = cloud.client("s3").get_object(Bucket=stack.directory_bucket, Key=stack.directory_key)["Body"].read()
+
+    assert body.decode() == stack.directory_document
+    assert parse_document(body) == {record.tenant_id: record for record in stack.tenants}
+
+
+def test_the_demo_users_carry_no_tier_and_get_the_directorys(
+    stack: DeclaredStack, cloud: LocalCloud, authorizer: Authorizer
+) -> None:
+    cognito = cloud.client("cognito-idp")
+    attributes = cognito.admin_get_user(UserPoolId=cloud.user_pool_id, Username=user_email("acme"))["UserAttributes"]
+    assert "custom:tier" not in {attribute["Name"] for attribute in attributes}
+
+    for record in stack.tenants:
+        if record.active:
+            assert authorize(authorizer, cloud, record.tenant_id)["context"] == {
+                "tenantId": record.tenant_id,
+                "tier": record.tier,
+            }
+
+
+@pytest.mark.parametrize("tenant_id", ["vandelay", "wayne"], ids=["offboarded", "unknown"])
+def test_offboarded_and_unknown_tenants_are_refused(cloud: LocalCloud, authorizer: Authorizer, tenant_id: str) -> None:
+    with pytest.raises(UnauthorizedError):
+        authorize(authorizer, cloud, tenant_id)
+
+
+def test_a_tier_change_published_later_reaches_the_same_user(
+    stack: DeclaredStack, cloud: LocalCloud, authorizer: Authorizer
+) -> None:
+    assert authorize(authorizer, cloud, "initech")["context"]["tier"] == "basic"
+    records = parse_document(stack.directory_document)
+    entry = {**records["initech"].to_entry(), "tier": "premium", "keyspace": "tenant_initech"}
+    moved = {**records, "initech": TenantRecord.from_entry("initech", entry)}
+    try:
+        publish_directory(cloud, stack, json.dumps(directory_document(moved.values())))
+
+        assert authorize(authorizer, cloud, "initech")["context"] == {"tenantId": "initech", "tier": "premium"}
+    finally:
+        publish_directory(cloud, stack)
+    versions = cloud.client("s3").list_object_versions(Bucket=stack.directory_bucket, Prefix=stack.directory_key)
+    assert len(versions["Versions"]) == 3  # the bucket is versioned, as declared
