@@ -68,8 +68,8 @@ def test_each_enriched_record_goes_to_its_tenant_s_stream_and_rejects_stay_one(
 
 
 def test_the_stream_is_computed_once_per_record_for_every_sink(tmp_path: Path) -> None:
-    from functions.flink.local import job_jar
     from functions.flink import sql
+    from functions.flink.local import job_jar
     from functions.flink.pipeline import build_pipeline, create_table_env
     from functions.flink.tables import FileSink, FileSource
 
