@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from pyflink.common import Configuration
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.java_gateway import get_gateway
 from pyflink.table import EnvironmentSettings, StatementSet, StreamTableEnvironment, TableEnvironment
@@ -27,6 +28,12 @@ ENRICHED_TABLE = "enriched_sink"
 REJECTED_TABLE = "rejected_sink"
 
 
+# Options of the execution environment itself: set on the table config after it exists, they would
+# not reach the tasks. The job's operators never change a record they are handed (the Calcs build new
+# rows; the sinks write bytes), so records pass between chained operators without a copy for each.
+EXECUTION_OPTIONS = {"pipeline.object-reuse": "true"}
+
+
 def create_table_env(
     jars: Sequence[Path] = (),
     checkpoint_interval_ms: int | None = 1000,
@@ -37,19 +44,19 @@ def create_table_env(
     checkpoint_interval_ms: None leaves checkpointing to the runtime (Managed Service configures it).
     restart: False makes a local run fail at the first error instead of restarting forever."""
     jar_uris = [Path(jar).resolve().as_uri() for jar in jars]
-    t_env = (
-        _local_table_env_with(jar_uris)
-        if jar_uris
-        else TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
-    )
+    if jar_uris:
+        t_env = _local_table_env_with(jar_uris)
+    else:
+        settings = EnvironmentSettings.new_instance().in_streaming_mode()
+        environment = Configuration()
+        for key, value in EXECUTION_OPTIONS.items():
+            environment.set_string(key, value)
+        t_env = TableEnvironment.create(settings.with_configuration(environment).build())
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
     # Both INSERTs read the view `routed`: optimise it once, as one block with all its columns, so
     # that the function under it runs once per record for both sinks (sql.py).
     config.set("table.optimizer.reuse-optimize-block-with-digest-enabled", "true")
-    # The job's operators never change a record they are handed (the Calcs build new rows; the sinks
-    # write bytes), so records pass between chained operators without being copied for each one.
-    config.set("pipeline.object-reuse", "true")
     if not restart:
         config.set("restart-strategy.type", "none")
     if parallelism is not None:
@@ -79,6 +86,8 @@ def _local_table_env_with(jar_uris: list[str]) -> TableEnvironment:
     configuration.setString("execution.attached", "true")
     environment = jvm.org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
     configuration.setString("parallelism.default", str(environment.getDefaultLocalParallelism()))
+    for key, value in EXECUTION_OPTIONS.items():
+        configuration.setString(key, value)
     j_env = environment(configuration, jvm.Thread.currentThread().getContextClassLoader())
     return StreamTableEnvironment.create(StreamExecutionEnvironment(j_env), EnvironmentSettings.in_streaming_mode())
 

@@ -86,3 +86,15 @@ def test_sql_path_parses_each_record_once(tmp_path) -> None:
     for builtin in ("JSON_QUERY(", "IS JSON", "REGEXP(", "JSON_OBJECT("):
         assert builtin not in plan
     assert plan.count("Reused(") == 2  # both sinks read the one block of views
+
+
+@pytest.mark.parametrize("with_jar", [False, True], ids=["service", "local"])
+def test_records_pass_between_chained_operators_without_copies(with_jar: bool) -> None:
+    """Object reuse must reach the execution environment, whichever way it is built (the service's
+    environment has no jars passed; a local one loads the job's jar): set on the table config after
+    the environment exists, it would not."""
+    from functions.flink.local import job_jar
+    from functions.flink.pipeline import create_table_env
+
+    t_env = create_table_env([job_jar()] if with_jar else [])
+    assert t_env._j_tenv.getPlanner().getExecEnv().getConfig().isObjectReuseEnabled()
