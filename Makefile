@@ -180,15 +180,18 @@ bench-migration: venv check-jvm ## migration job throughput (rows/s) pool -> sil
 
 .PHONY: flink-local flink-jars flink-package
 
-flink-local: flink-venv ## run the Flink job on a file: INPUT=<ndjson> OUTPUT=<dir> (writes <dir>/enriched, <dir>/rejected)
+flink-local: flink-venv $(FLINK_JAR) ## run the Flink job on a file: INPUT=<ndjson> OUTPUT=<dir> (writes <dir>/enriched, <dir>/rejected)
 	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "usage: make flink-local INPUT=<file> OUTPUT=<dir>"; exit 2; }
 	$(FLINK_PY) -m functions.flink.local "$(INPUT)" "$(OUTPUT)"
 
-$(FLINK_JAR): functions/flink/connectors/pom.xml | check-jvm
+# The jar holds the connectors and the SQL path's Java function (functions/flink/connectors/src).
+FLINK_JAVA_SOURCES := $(shell find functions/flink/connectors/src -name '*.java')
+
+$(FLINK_JAR): functions/flink/connectors/pom.xml $(FLINK_JAVA_SOURCES) | check-jvm
 	mvn -q -f functions/flink/connectors/pom.xml package
 	@touch $@
 
-flink-jars: $(FLINK_JAR) ## the shaded Kinesis/Firehose connector jar (Maven Central), into build/flink/lib
+flink-jars: $(FLINK_JAR) ## the job's jar: Kinesis/Firehose connectors (Maven Central) and its Java function, into build/flink/lib
 
 flink-package: $(FLINK_JAR) ## the zip Managed Service for Apache Flink runs: build/flink/tenant-pipeline-flink.zip
 	$(BOOT_PYTHON) -m functions.flink.package $(FLINK_JAR) $(FLINK_ZIP)

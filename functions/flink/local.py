@@ -2,12 +2,15 @@
 
 Reads newline-delimited Kinesis records from INPUT; writes newline-delimited JSON under
 OUTPUT/enriched/ and OUTPUT/rejected/ (both replaced on each run). Every line is one record.
+The SQL path's function is in the job's jar: $FLINK_CONNECTOR_JAR, else what `make flink-jars` builds.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from functions.contracts.cli import run_command
@@ -18,9 +21,22 @@ from functions.flink.tables import FileSink, FileSource
 ENRICHED_DIR = "enriched"
 REJECTED_DIR = "rejected"
 
+CONNECTOR_JAR_ENV = "FLINK_CONNECTOR_JAR"
+BUILT_JAR = Path(__file__).resolve().parents[2] / "build" / "flink" / "lib" / "flink-connectors.jar"
 
-def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql") -> None:
-    """Run the job over `input_path` to completion."""
+
+def job_jar(environ: Mapping[str, str] = os.environ) -> Path:
+    """The job's jar (the connectors and the SQL path's function): $FLINK_CONNECTOR_JAR, else the built one."""
+    jar = Path(environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
+    if not jar.is_file():
+        raise JobConfigurationError(
+            f"no job jar at {jar} (make flink-jars builds it; {CONNECTOR_JAR_ENV} names another)"
+        )
+    return jar
+
+
+def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql", jars: Sequence[Path] | None = None) -> None:
+    """Run the job over `input_path` to completion. `jars`: the job's jar by default (job_jar())."""
     if not input_path.is_file():
         raise JobConfigurationError(f"no input file {input_path}")
     for name in (ENRICHED_DIR, REJECTED_DIR):
@@ -29,7 +45,7 @@ def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql") -> None:
             (output_dir / name).mkdir(parents=True)
         except OSError as error:
             raise JobConfigurationError(f"cannot write the output under {output_dir}: {error}") from error
-    t_env = create_table_env()
+    t_env = create_table_env([job_jar()] if jars is None else jars)
     statements = build_pipeline(
         t_env,
         FileSource(str(input_path.resolve())),

@@ -16,9 +16,8 @@ sys.path.insert(0, str(_HERE if (_HERE / "functions").is_dir() else _HERE.parent
 
 from functions.flink.checkpoints import LocalCheckpoints  # noqa: E402
 from functions.flink.job import start_kinesis_job  # noqa: E402
+from functions.flink.local import CONNECTOR_JAR_ENV  # noqa: E402
 from functions.flink.properties import properties_path, read_property_groups  # noqa: E402
-
-CONNECTOR_JAR_ENV = "FLINK_CONNECTOR_JAR"
 
 
 def main() -> None:

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from pyflink.table import EnvironmentSettings, StatementSet, TableEnvironment
+from pyflink.common import Configuration
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.java_gateway import get_gateway
+from pyflink.table import EnvironmentSettings, StatementSet, StreamTableEnvironment, TableEnvironment
+from pyflink.util.java_utils import add_jars_to_context_class_loader
 
 from functions.flink import sql
 from functions.flink.errors import JobConfigurationError
@@ -24,6 +28,12 @@ ENRICHED_TABLE = "enriched_sink"
 REJECTED_TABLE = "rejected_sink"
 
 
+# Options of the execution environment itself: set on the table config after it exists, they would
+# not reach the tasks. The job's operators never change a record they are handed (the Calcs build new
+# rows; the sinks write bytes), so records pass between chained operators without a copy for each.
+EXECUTION_OPTIONS = {"pipeline.object-reuse": "true"}
+
+
 def create_table_env(
     jars: Sequence[Path] = (),
     checkpoint_interval_ms: int | None = 1000,
@@ -33,11 +43,19 @@ def create_table_env(
     """A streaming TableEnvironment in UTC. `jars`: connector jars to load (none for local files).
     checkpoint_interval_ms: None leaves checkpointing to the runtime (Managed Service configures it).
     restart: False makes a local run fail at the first error instead of restarting forever."""
-    t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    jar_uris = [Path(jar).resolve().as_uri() for jar in jars]
+    if jar_uris:
+        t_env = _local_table_env_with(jar_uris)
+    else:
+        settings = EnvironmentSettings.new_instance().in_streaming_mode()
+        environment = Configuration()
+        for key, value in EXECUTION_OPTIONS.items():
+            environment.set_string(key, value)
+        t_env = TableEnvironment.create(settings.with_configuration(environment).build())
     config = t_env.get_config()
     config.set("table.local-time-zone", "UTC")
     # Both INSERTs read the view `routed`: optimise it once, as one block with all its columns, so
-    # that the JSON functions under it run once per record for both sinks (sql.py).
+    # that the function under it runs once per record for both sinks (sql.py).
     config.set("table.optimizer.reuse-optimize-block-with-digest-enabled", "true")
     if not restart:
         config.set("restart-strategy.type", "none")
@@ -48,8 +66,30 @@ def create_table_env(
         config.set("execution.checkpointing.interval", f"{checkpoint_interval_ms} ms")
         config.set("execution.checkpointing.mode", "AT_LEAST_ONCE")
     if jars:
-        config.set("pipeline.jars", ";".join(Path(jar).resolve().as_uri() for jar in jars))
+        config.set("pipeline.jars", ";".join(jar_uris))
     return t_env
+
+
+def _local_table_env_with(jar_uris: list[str]) -> TableEnvironment:
+    """A local streaming TableEnvironment whose class loader holds `jar_uris`.
+
+    The SQL path's generated code calls the job's Java function, and Flink compiles that code (to
+    validate the job graph, before submitting it) with the class loader of the execution environment:
+    TableEnvironment.create gives it the JVM's own, and pipeline.jars reaches only the planner and the
+    tasks. So the environment is built here with the jars' class loader. (On the service the job runs
+    in the application's class loader, which holds its jar: no jars are passed there.)"""
+    add_jars_to_context_class_loader(jar_uris)
+    jvm = get_gateway().jvm
+    configuration = jvm.org.apache.flink.configuration.Configuration()
+    # What StreamExecutionEnvironment.getExecutionEnvironment sets up outside a cluster.
+    configuration.setString("execution.target", "local")
+    configuration.setString("execution.attached", "true")
+    environment = jvm.org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+    configuration.setString("parallelism.default", str(environment.getDefaultLocalParallelism()))
+    for key, value in EXECUTION_OPTIONS.items():
+        configuration.setString(key, value)
+    j_env = environment(configuration, jvm.Thread.currentThread().getContextClassLoader())
+    return StreamTableEnvironment.create(StreamExecutionEnvironment(j_env), EnvironmentSettings.in_streaming_mode())
 
 
 def enriched_table(stream: int) -> str:

@@ -22,6 +22,9 @@ FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024
 MAX_REJECTED_RECORD_CHARS = 100_000
 
 
+# A rejected record: {"reason": ..., "record": <the raw record>, "timestamp": <epoch ms>}.
+REJECT_FIELDS = ("reason", "record", "timestamp")
+
 # Reasons, as the rejected output states them.
 NOT_JSON_OBJECT = "record is not a JSON object"
 TOO_DEEP = f"record nests objects or arrays more than {MAX_NESTING_DEPTH} deep"

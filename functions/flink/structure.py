@@ -1,9 +1,10 @@
 """A record's shape read from its text without parsing it: nesting depth, repeated top-level keys.
 
-Pure Python (the Python-UDF path and the sandbox's front door); sql.py states the same rules as Java
-regular expressions for the SQL path. Both count nesting as a parser's stack does: an opening bracket
-pushes, a closing one pops (a stray one at the top is ignored), brackets inside strings do not count,
-and an unterminated string ends at its opening quote.
+Pure Python (the Python-UDF path and the sandbox's front door). The reference for the SQL path's
+Java function, which applies the same depth rule to the bytes (RecordShape.java; a test runs both):
+nesting counts as a parser's stack does: an opening bracket pushes, a closing one pops (a stray one
+at the top is ignored), brackets inside strings do not count, and an unterminated string ends at its
+opening quote.
 """
 
 from __future__ import annotations

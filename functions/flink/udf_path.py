@@ -1,4 +1,5 @@
-"""The same checks as sql.py, in a Python UDF: the path bench/flink.py compares the SQL path with.
+"""The same checks as sql.py's Java function, in a Python UDF: the path bench/flink.py compares the SQL
+path with.
 
 Each record crosses from the JVM to a Python worker and back, which is why the job runs sql.py.
 """
@@ -81,15 +82,37 @@ classify_record: Any = udf(
 )
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rejected_record() -> str:
+    """SQL: the rejected record (rules.REJECT_FIELDS) of a row (line, ts, reason), the raw record cut
+    when too long to forward. (The SQL path's Java function prints the same document.)"""
+    cut = rules.MAX_REJECTED_RECORD_CHARS
+    reason, record, timestamp = (_quote(name) for name in rules.REJECT_FIELDS)
+    return f"""JSON_OBJECT(
+            KEY {reason} VALUE CASE WHEN CHAR_LENGTH(line) > {cut} THEN reason || {_quote(rules.TRUNCATED_NOTE)}
+                                     ELSE reason END,
+            KEY {record} VALUE CASE WHEN CHAR_LENGTH(line) > {cut} THEN SUBSTRING(line FROM 1 FOR {cut}) ELSE line END,
+            KEY {timestamp} VALUE ts)"""
+
+
 def declare_views(t_env: TableEnvironment, source_table: str) -> str:
-    """Create the view `routed_udf` (line, ts, enriched, reason) over `source_table`; return its name."""
+    """Create the view `routed_udf` (reason, record) over `source_table`, as sql.py's `routed`; return
+    its name."""
     # The Python workers run this interpreter and import this package from the repository root.
     t_env.get_config().set("python.executable", sys.executable)
     t_env.add_python_file(str(Path(__file__).resolve().parent.parent))
     t_env.create_temporary_function("classify_record", classify_record)
     t_env.execute_sql(
-        f"""CREATE TEMPORARY VIEW routed_udf AS
+        f"""CREATE TEMPORARY VIEW classified_udf AS
             SELECT line, c.ts AS ts, c.enriched AS enriched, c.reason AS reason
             FROM (SELECT line, classify_record(line) AS c FROM {source_table})"""
+    )
+    t_env.execute_sql(
+        f"""CREATE TEMPORARY VIEW routed_udf AS
+            SELECT reason, CASE WHEN reason IS NULL THEN enriched ELSE {_rejected_record()} END AS record
+            FROM classified_udf"""
     )
     return "routed_udf"

@@ -22,7 +22,8 @@ from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.services.moto_server import LOCAL_CREDENTIALS
 
 FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
-CONNECTOR_JAR = BUILD_DIR / "flink" / "lib" / "flink-connectors.jar"
+# The job's jar (connectors and the SQL path's Java function); FLINK_CONNECTOR_JAR names another build.
+CONNECTOR_JAR = Path(os.environ.get("FLINK_CONNECTOR_JAR") or BUILD_DIR / "flink" / "lib" / "flink-connectors.jar")
 JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
 SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP)
 

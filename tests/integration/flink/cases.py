@@ -35,13 +35,6 @@ def _without(record: dict[str, object], key: str) -> dict[str, object]:
     return {k: v for k, v in record.items() if k != key}
 
 
-# Jackson re-prints 1e6 as 1000000.0: 440 kB of such numbers grows past Firehose's limit once enriched.
-_GROWS_ON_REPRINT = (
-    '{"tenantId": "acme", "tier": "basic", "requestId": "big-4", "receivedAt": 1, "payload": {"n": ['
-    + ",".join(["1e6"] * 110_000)
-    + "]}}"
-)
-
 # Just under Kinesis' 1 MiB: passes the record size check, but its enriched form tops Firehose's 1,000 KiB.
 _NEAR_MIB = "x" * (rules.MAX_RECORD_BYTES - 200)
 
@@ -116,6 +109,25 @@ DEPTH_AND_DUPLICATE_CASES: list[Case] = [
     Case("unbalanced arrays", "[" * 50 + "]" * 49, rules.NOT_JSON_OBJECT),
 ]
 
+# JSON is the whole line: both paths refuse what follows the object, and a byte order mark.
+STRICT_JSON_CASES: list[Case] = [
+    Case("trailing text after the object", '{"tenantId": "acme", "payload": {}} x', rules.NOT_JSON_OBJECT),
+    Case(
+        "a second object after the first",
+        '{"tenantId": "acme", "payload": {}}{"tenantId": "globex", "payload": {}}',
+        rules.NOT_JSON_OBJECT,
+    ),
+    Case("byte order mark", '\ufeff{"tenantId": "acme", "payload": {}}', rules.NOT_JSON_OBJECT),
+    Case("trailing whitespace is fine", '{"tenantId": "trail", "payload": {}} \t', None),
+    Case(
+        "every kind of value, nested, escaped",
+        '{"tenantId":"acme","requestId":"kinds-1","payload":{"a":[{"b":[1,{"c":[]},[[],{}]]},{},[-0.5e-3]],'
+        '"s":"q\\"\\\\\\u00e9\\n\\ud83d\\ude00/","t":true,"f":false,"n":null,"i":-12,"big":123456789012345678901234567890,'
+        '"e\\u0073c":{"":""}},"tier":{"x":[1]}}',
+        None,
+    ),
+]
+
 CASES: list[Case] = [
     Case("good", _line(envelope("good-1")), None),
     Case(
@@ -161,11 +173,7 @@ CASES: list[Case] = [
         _line(envelope("big-3", {"blob": _NEAR_MIB})),
         rules.ENRICHED_TOO_LARGE + rules.TRUNCATED_NOTE,
     ),
-    Case(
-        "grows past Firehose's limit when re-printed",
-        _GROWS_ON_REPRINT,
-        rules.ENRICHED_TOO_LARGE + rules.TRUNCATED_NOTE,
-    ),
     Case("not json, long but kept whole", "<" * 99_000, rules.NOT_JSON_OBJECT),
     *DEPTH_AND_DUPLICATE_CASES,
+    *STRICT_JSON_CASES,
 ]

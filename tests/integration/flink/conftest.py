@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from functions.flink.local import ENRICHED_DIR, REJECTED_DIR, read_output, run_local
+from functions.flink.local import BUILT_JAR, CONNECTOR_JAR_ENV, ENRICHED_DIR, REJECTED_DIR, read_output, run_local
 from local.paths import PROJECT_ROOT
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 from tests.integration.flink.cases import CASES
 
 # moto and boto3 live in the Pulumi virtualenv (.venv); this suite runs in .venv-flink.
 AWS_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
-CONNECTOR_JAR = PROJECT_ROOT / "build" / "flink" / "lib" / "flink-connectors.jar"
+# The job's jar: the built one, or $FLINK_CONNECTOR_JAR (a jar built elsewhere, e.g. -Dbuild.root).
+CONNECTOR_JAR = Path(os.environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
 
 
 @dataclass(frozen=True)
