@@ -23,6 +23,7 @@ from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
 from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
+from tiers.transitions import onboarding
 
 
 def transition_table(config: StackConfig, previous: PreviousRoster | None) -> Table:
@@ -33,9 +34,7 @@ def transition_table(config: StackConfig, previous: PreviousRoster | None) -> Ta
         table.add_column(column)
     steps = config.transitions
     if steps is None:
-        for plan in config.plans:
-            table.add_row(plan.tenant_id, "onboard", f"onboard on {plan.tier.name}", "", "")
-        return table
+        steps = tuple(onboarding(tenant, config.tiers[tenant.tier]) for tenant in config.tenants)
     for step in steps:
         kind = step.kind if step.kind == "unchanged" else f"[bold]{step.kind}[/]"
         table.add_row(step.tenant_id, kind, step.summary, "\n".join(step.deletes), step.next_step or "")

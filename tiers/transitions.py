@@ -129,6 +129,11 @@ def _onboard(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> Transition 
             f"{_where(tenant)}.migration: '{tenant.id}' is not in the deployed roster, so it has no data to move: "
             f"remove the block to onboard it on tier '{tenant.tier}'"
         )
+    return onboarding(tenant, tier)
+
+
+def onboarding(tenant: TenantSpec, tier: TierPolicy) -> Transition:
+    """A tenant the deployed roster does not have (or every tenant of a first deploy)."""
     status = "" if offboarding.is_served(tenant.status) else " (offboarded from the start: no key, no role)"
     return Transition(tenant.id, "onboard", f"onboard on {tier.name} ({_storage(tier)}){status}")
 

@@ -80,3 +80,19 @@ def test_plan_names_a_missing_stack_file(tmp_path: Path) -> None:
 def test_plan_names_invalid_yaml(tmp_path: Path) -> None:
     with pytest.raises(StackRefusedError, match=re.escape("Pulumi.broken.yaml is not valid YAML")):
         main(["--stack", "broken", "--project-dir", str(write_stack(tmp_path, "config: [unclosed\n"))])
+
+
+def test_a_first_deploy_lists_each_tenant_as_the_program_onboards_it() -> None:
+    """With no previous roster every tenant is onboarded, and a tenant listed offboarded gets no key
+    and no role: the table says so instead of a plain "onboard"."""
+    from local.plan import transition_table
+    from local.program import read_stack
+
+    config = read_stack("dev").config
+    table = transition_table(config, None)
+    tenants, kinds, summaries = (list(table.columns[n]._cells) for n in range(3))
+    assert tenants == [tenant.id for tenant in config.tenants]
+    assert set(kinds) == {"[bold]onboard[/]"}
+    rows = dict(zip(tenants, summaries, strict=True))
+    assert rows["acme"] == "onboard on premium (silo storage)"
+    assert rows["vandelay"] == "onboard on basic (pooled storage) (offboarded from the start: no key, no role)"
