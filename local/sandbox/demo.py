@@ -42,6 +42,7 @@ from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_docume
 from local.sandbox.local_cloud import LocalCloud, provision
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from local.sandbox.routing import misrouted, streams_by_tenant
+from local.sandbox.run_log import LOG_NAME, python_log
 from local.sandbox.s3_isolation import s3_isolation
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler
@@ -236,8 +237,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
-    console.print(f"[dim]run directory: {run_dir}[/]")
+    console.print(f"[dim]run directory: {run_dir} (Python's log records: {LOG_NAME})[/]")
     with ExitStack() as services:
+        services.enter_context(python_log(run_dir))
         served = [t for t in stack.tenants if t.active]
         with steps.step("Judging each pooled session and the pooled roles' trust with the IAM evaluator"):
             iam_checks = pooled_isolation(read.declaration, stack.region, f"{read.config.namer.prefix}-")

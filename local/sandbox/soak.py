@@ -59,6 +59,7 @@ from local.sandbox.firehose_buffer import BUFFER_BUCKET, split_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoorServer
 from local.sandbox.local_cloud import LocalCloud
+from local.sandbox.run_log import LOG_NAME, python_log
 from local.sandbox.traffic import post_answer
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import kinesis_write
@@ -285,10 +286,11 @@ def event_body(n: int, tenant_id: str, other: str, settings: SoakSettings) -> st
 def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
     run_dir = settings.run_dir or BUILD_DIR / "soak" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
-    console.print(f"[dim]run directory: {run_dir}[/]")
+    console.print(f"[dim]run directory: {run_dir} (Python's log records: {LOG_NAME})[/]")
     steps = Steps(console)
     result = SoakResult()
     with ExitStack() as services:
+        services.enter_context(python_log(run_dir))
         with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
             read = read_stack(settings.stack, purpose="soaked")
             stack = read_declaration(read.declaration, read.config.region)

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    run_dir = tmp_path_factory.mktemp("demo")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="module")
+def demo(run_dir: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     completed = subprocess.run(
         [
             sys.executable,
@@ -160,3 +164,13 @@ def test_the_lifecycle_moves_tenants_both_ways_and_offboarding_leaves_nothing(de
     assert receipt["tenant"] == gone["tenant"]
     assert sum(receipt["rows_deleted"].values()) == sum(gone["rowsBefore"].values())
     assert receipt["versions_deleted"] + receipt["delete_markers_deleted"] == gone["objectVersionsBefore"]
+
+
+def test_log_records_go_to_the_run_directory_not_between_the_report_lines(demo, run_dir: Path) -> None:
+    """The DAL's refusals (the cross-tenant checks make some) and the program's warnings at each
+    lifecycle step are in python.log; the console has at most the first read's warnings."""
+    completed, _ = demo
+    logged = (run_dir / "python.log").read_text(encoding="utf-8")
+    assert "refusal" in logged
+    assert "refusal" not in completed.stderr
+    assert completed.stderr.count("is not built") <= 2  # the first read of the stack, before the run directory
