@@ -112,14 +112,13 @@ engine: venv ## the Pulumi CLI and Python language host, built once from the Go 
 # The lifecycle jobs (issue 12): the stack gives the tenant's record, config path, strategy and bucket
 # (local/lifecycle.py); a local Cassandra on CASSANDRA_PORT (default 9042: `python -m local.services.cassandra
 # start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants.json" on AWS.
-LIFECYCLE = $(PY) -m local.lifecycle --stack $(STACK) --tenant $(TENANT) $(if $(CASSANDRA_PORT),--cassandra-port $(CASSANDRA_PORT))
+LIFECYCLE = test -n "$(TENANT)" || { echo "make $@: give TENANT=<tenant id>"; exit 2; }; \
+	$(PY) -m local.lifecycle $@ --stack $(STACK) --tenant $(TENANT) $(if $(CASSANDRA_PORT),--cassandra-port $(CASSANDRA_PORT))
 migrate: venv ## migrate TENANT's rows between tiers, by its migration state (STACK=dev TENANT=x; ARGS=job options)
-	@test -n "$(TENANT)" || { echo "make migrate: give TENANT=<tenant id>"; exit 2; }
-	@$(LIFECYCLE) migrate -- $(ARGS)
+	@$(LIFECYCLE) -- $(ARGS)
 
 offboard: venv ## delete an offboarded TENANT's rows and S3 object versions if its tier's strategy is delete; a receipt in build/receipts (STACK=dev TENANT=x)
-	@test -n "$(TENANT)" || { echo "make offboard: give TENANT=<tenant id>"; exit 2; }
-	@$(LIFECYCLE) offboard -- $(ARGS)
+	@$(LIFECYCLE) -- $(ARGS)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ largest roster: every limit within its quota as raised (raises_to_fit), or its h
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -69,13 +70,13 @@ def quota_table_text(size: int) -> tuple[str, bool]:
     from rich.console import Console
 
     from local.plan import quota_table
+    from local.stack_file import project_values
     from tiers.load import load_stack_config
 
     raw = stack_config(roster(size))
-    values = {key.removeprefix("tenant-pipeline:"): value for key, value in raw.items() if key != "aws:region"}
-    config = load_stack_config(values, environment=STACK, region=REGION)  # refuses a roster over any quota
+    config = load_stack_config(project_values(raw), environment=STACK, region=REGION)  # refuses a roster over any quota
     uses = config.quota_uses()
-    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115 (recorded, not shown)
+    console = Console(width=200, record=True, file=io.StringIO())  # recorded, not shown
     console.print(quota_table(uses))
     streams = config.delivery_shards
     summary = (

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from functions.contracts.cli import run_command
 from functions.dal.errors import DalError
@@ -26,29 +24,24 @@ from functions.lifecycle.errors import LifecycleError
 from local.errors import EXPECTED_FAILURES, StackRefusedError
 from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.program import read_stack
-from local.sandbox.declared import read_declaration
+from local.stack_file import TENANTS_KEY
+from tiers.model import TenantSpec
 from tiers.stack_config import StackConfig
 
-TENANTS_KEY = "tenant-pipeline:tenants"
 LOCAL_CASSANDRA_PORT = 9042
 
 
-def config_path(raw: Mapping[str, Any], tenant_id: str) -> str:
-    """The tenant's entry in the stack config for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
-    tenants = raw.get(TENANTS_KEY)
-    if isinstance(tenants, list):
-        for index, entry in enumerate(tenants):
-            if isinstance(entry, Mapping) and entry.get("id") == tenant_id:
-                return f"{TENANTS_KEY}[{index}]"
-    raise StackRefusedError(f"tenant {tenant_id!r} is not in the stack config's `tenants`")
-
-
-def offboarding_strategy(config: StackConfig, tenant_id: str) -> str:
-    """The offboarding strategy of the tenant's tier (stack config)."""
+def tenant_spec(config: StackConfig, tenant_id: str) -> TenantSpec:
+    """The tenant's entry in the stack config; StackRefusedError if it has none."""
     spec = next((tenant for tenant in config.tenants if tenant.id == tenant_id), None)
     if spec is None:
         raise StackRefusedError(f"tenant {tenant_id!r} is not in the stack config's `tenants`")
-    return config.tiers[spec.tier].offboarding
+    return spec
+
+
+def config_path(spec: TenantSpec) -> str:
+    """The tenant's entry for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
+    return f"{TENANTS_KEY}[{spec.index}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv[:cut])
     args.job_options = argv[cut + 1 :]
     stack = read_stack(args.stack, args.project_dir, purpose="read")
+    spec = tenant_spec(stack.config, args.tenant)
     work = BUILD_DIR / "lifecycle" / args.stack
     work.mkdir(parents=True, exist_ok=True)
     directory = work / "tenants.json"
@@ -73,14 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         options += ["--cassandra-port", str(args.cassandra_port or LOCAL_CASSANDRA_PORT)]
     if args.job == "migrate":
         ledger = work / "migrations" / f"{args.tenant}.json"
-        path = config_path(stack.raw, args.tenant)
-        wired = ["--stack", args.stack, "--config-path", path, "--ledger", str(ledger)]
+        wired = ["--stack", args.stack, "--config-path", config_path(spec), "--ledger", str(ledger)]
         # The user's options last: they win (e.g. --directory s3://..., --ledger).
         return migrate.main([*options, *wired, *args.job_options])
     if any(option.startswith("--strategy") for option in args.job_options):
         raise StackRefusedError("the offboarding strategy comes from the stack config (the tier's `offboarding`)")
-    bucket = read_declaration(stack.declaration, stack.config.region).bucket
-    strategy = offboarding_strategy(stack.config, args.tenant)
+    bucket = stack.declaration.outputs["ingestBucket"]
+    strategy = stack.config.tiers[spec.tier].offboarding
     receipts = BUILD_DIR / "receipts" / args.stack
     wired = ["--strategy", strategy, "--bucket", bucket, "--receipts", str(receipts)]
     return offboard.main([*options, *wired, *args.job_options])

@@ -10,6 +10,8 @@ import yaml
 from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
 
+TENANTS_KEY = "tenant-pipeline:tenants"  # the roster, as `pulumi config set --path` names it
+
 
 def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
     return root / f"Pulumi.{stack}.yaml"

@@ -33,8 +33,8 @@ class PulumiCli:
             raise ToolchainError("no `pulumi` on the PATH and none built: run `make engine` (about 6 minutes once)")
         return str(toolchain.cli), toolchain.path_entries()
 
-    def environment(self) -> dict[str, str]:
-        _, path_entries = self.executable()
+    def environment(self, path_entries: list[str]) -> dict[str, str]:
+        """The CLI's environment: `path_entries` (from executable()) first on the PATH, a local backend."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.home_dir.mkdir(parents=True, exist_ok=True)
         return {
@@ -48,11 +48,11 @@ class PulumiCli:
         }
 
     def run(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        cli, _ = self.executable()
+        cli, path_entries = self.executable()
         result = subprocess.run(
             [cli, *arguments, "--non-interactive"],
             cwd=self.project_dir,
-            env=self.environment(),
+            env=self.environment(path_entries),
             capture_output=True,
             text=True,
             check=False,

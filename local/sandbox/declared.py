@@ -86,11 +86,6 @@ class DeclaredStack:
     def tenants(self) -> list[TenantRecord]:
         return self.directory.records()
 
-    @property
-    def events(self) -> DeliveryStream:
-        """Stream 0: the one every tenant's events go through when there is one."""
-        return self.event_streams[0]
-
 
 def _only(declaration: Declaration, type_: str, name_suffix: str = "") -> DeclaredResource:
     matches = [r for r in declaration.of_type(type_) if r.name.endswith(name_suffix)]

@@ -78,6 +78,14 @@ class DemoResult:
     misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
 
     @property
+    def tenants_by_stream(self) -> dict[str, list[str]]:
+        """Each declared delivery stream and the tenants whose events came through it."""
+        return {
+            stream: [o.tenant_id for o in self.outcomes if stream in o.delivery_streams]
+            for stream in self.event_streams
+        }
+
+    @property
     def routing_holds(self) -> bool:
         """Every tenant's enriched events came through its own delivery stream only (local/sandbox/routing.py)."""
         return not self.misrouted
@@ -372,8 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
-    for stream in result.event_streams:
-        tenants = [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
+    for stream, tenants in result.tenants_by_stream.items():
         console.print(f"delivery stream {stream}: {', '.join(tenants) or 'no tenant'}")
     if not result.routing_holds:
         console.print(f"[bold red]events came through another tenant's delivery stream: {result.misrouted}[/]")
@@ -429,10 +436,7 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "corsHolds": result.cors_holds,
             "routingHolds": result.routing_holds,
         },
-        "deliveryStreams": {
-            stream: [o.tenant_id for o in result.outcomes if stream in o.delivery_streams]
-            for stream in result.event_streams
-        },
+        "deliveryStreams": result.tenants_by_stream,
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }

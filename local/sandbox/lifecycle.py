@@ -40,8 +40,8 @@ from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud, publish_directory
 from local.sandbox.tenant_data import customer_ids
 from local.services.cassandra import CassandraNode
+from local.stack_file import TENANTS_KEY
 
-TENANTS_KEY = "tenant-pipeline:tenants"
 TIERS_KEY = "tenant-pipeline:tiers"
 KEYSPACE_TYPE = "aws:keyspaces/keyspace:Keyspace"
 DIRECTORY_MAX_AGE = 0.2  # seconds the demo's DAL keeps a directory: a step's publish reaches it at once
@@ -70,7 +70,6 @@ class MoveOutcome:
     target: str
     digest: str = ""
     tables: list[TableMove] = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -247,7 +246,6 @@ def run_lifecycle(
         Cassandra(LocalCassandra(port), roles=roles) as cassandra,
     ):
         before = {tenant_id: tenant_rows(cassandra, tenant_id, move.source) for tenant_id, move in moves.items()}
-        started = time.monotonic()
         writer = TenantWriter(dal, {tenant_id: move.from_tier for tenant_id, move in moves.items()})
         with writer.running():
             digests: dict[str, str] = {}
@@ -293,7 +291,6 @@ def run_lifecycle(
                 TableMove(table, before[tenant_id][table], written[table], after[table], left.get(table, 0))
                 for table in after
             ]
-            move.seconds = time.monotonic() - started
 
         say(f"offboarding {leaving.tenant_id} with delete")
         prefix = tenant_s3_prefix(leaving.tenant_id)

@@ -40,7 +40,8 @@ def test_each_key_carries_its_tiers_usage_plan(stack: DeclaredStack) -> None:
 
 def test_template_delivery_and_roles(stack: DeclaredStack) -> None:
     assert '"PartitionKey": "$partitionKey"' in stack.mapping_template
-    assert stack.events.metadata_query and stack.events.prefix.startswith("tenant=!{partitionKeyFromQuery:tenantId}/")
+    events = stack.event_streams[0]
+    assert events.metadata_query and events.prefix.startswith("tenant=!{partitionKeyFromQuery:tenantId}/")
     assert stack.rejects.metadata_query is None and stack.rejects.prefix.startswith("errors/flink/")
     assert {r.name for r in stack.tenant_roles} == {
         "tenant-pipeline-dev-tenant-acme",
