@@ -31,6 +31,7 @@ from functions.contracts.tables import TENANT_TABLES
 from tiers import offboarding
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.model import TenantSpec
+from tiers.plan import keyspace_of
 from tiers.policy import TierPolicy
 
 TransitionKind = Literal[
@@ -179,7 +180,7 @@ def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> T
             f"{where}.state: a move starts in copying (the job copies and verifies before anyone reads the "
             f"target), not {migration.state}: set {where}.state to copying"
         )
-    target = silo_keyspace(tenant.id) if tier.siloed else record.keyspace
+    target = keyspace_of(tenant.id, tier)
     return Transition(
         tenant.id,
         "move-start",
