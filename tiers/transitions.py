@@ -94,7 +94,11 @@ def _with_nulls(entry: object) -> object:
 def transitions(
     previous: Mapping[str, TenantRecord], tenants: Sequence[TenantSpec], tiers: Mapping[str, TierPolicy]
 ) -> Transitions:
-    """Every tenant's transition from `previous` to the config (`tenants` parsed, `tiers` resolved)."""
+    """Every tenant's transition from `previous` to the config (`tenants` parsed, `tiers` resolved).
+
+    Only for a config with no problem so far (tiers/load.py): a migration's own rules, such as a from-tier
+    other than its tier, are tiers/validation.py's check_migration and are not checked again here.
+    """
     items: list[Transition] = []
     problems: list[ConfigProblem] = []
     for tenant in tenants:
@@ -146,12 +150,12 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.migration is not None:
         return _move_start(record, tenant, tier)
     was_siloed = not record.pooled
-    if tenant.tier != record.tier and was_siloed != tier.siloed and not offboarding.is_served(tenant.status):
-        return (
-            f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {_where(tenant)}.tier "
-            f"{record.tier}, or reactivate it (status: active) and move it with a migration"
-        )
     if tenant.tier != record.tier and was_siloed != tier.siloed:
+        if not offboarding.is_served(tenant.status):
+            return (
+                f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {_where(tenant)}.tier "
+                f"{record.tier}, or reactivate it (status: active) and move it with a migration"
+            )
         return (
             f"{record.tier} -> {tenant.tier} moves its data to {_storage(tier)} and needs a migration: set "
             f"{_where(tenant)}.migration to {{from: {record.tier}, state: copying}}"
@@ -173,8 +177,6 @@ def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> T
     where = f"{_where(tenant)}.migration"
     if migration.from_tier != record.tier:
         return f"{where}.from is '{migration.from_tier}', but the deployed tier is '{record.tier}': set it to that"
-    if tenant.tier == record.tier:
-        return f"{where}: it is on tier '{record.tier}' already: set {_where(tenant)}.tier to the tier it moves to"
     if migration.state != "copying":
         return (
             f"{where}.state: a move starts in copying (the job copies and verifies before anyone reads the "
