@@ -119,10 +119,6 @@ def transitions(
     return Transitions(tuple(items), tuple(problems))
 
 
-def _where(tenant: TenantSpec) -> str:
-    return f"tenants[{tenant.index}]"
-
-
 def _storage(tier: TierPolicy) -> str:
     return f"{tier.storage} storage"
 
@@ -131,7 +127,7 @@ def _onboard(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> Transition 
     tier = tiers[tenant.tier]
     if tenant.migration is not None:
         return (
-            f"{_where(tenant)}.migration: '{tenant.id}' is not in the deployed roster, so it has no data to move: "
+            f"{tenant.where}.migration: '{tenant.id}' is not in the deployed roster, so it has no data to move: "
             f"remove the block to onboard it on tier '{tenant.tier}'"
         )
     return onboarding(tenant, tier)
@@ -153,12 +149,12 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.tier != record.tier and was_siloed != tier.siloed:
         if not offboarding.is_served(tenant.status):
             return (
-                f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {_where(tenant)}.tier "
+                f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {tenant.where}.tier "
                 f"{record.tier}, or reactivate it (status: active) and move it with a migration"
             )
         return (
             f"{record.tier} -> {tenant.tier} moves its data to {_storage(tier)} and needs a migration: set "
-            f"{_where(tenant)}.migration to {{from: {record.tier}, state: copying}}"
+            f"{tenant.where}.migration to {{from: {record.tier}, state: copying}}"
         )
     if record.active and not offboarding.is_served(tenant.status):
         return _offboard(record, tenant, tier)
@@ -174,7 +170,7 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
 def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> Transition | str:
     migration = tenant.migration
     assert migration is not None
-    where = f"{_where(tenant)}.migration"
+    where = f"{tenant.where}.migration"
     if migration.from_tier != record.tier:
         return f"{where}.from is '{migration.from_tier}', but the deployed tier is '{record.tier}': set it to that"
     if migration.state != "copying":
@@ -196,7 +192,7 @@ def _moving(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPo
     """The deployed record is migrating: the same move, one state on, or the block removed after `done`."""
     moving = record.migration
     assert moving is not None
-    where = f"{_where(tenant)}.migration"
+    where = f"{tenant.where}.migration"
     deployed = f"tier: {record.tier}, migration: {{from: {moving.from_tier}, state: {moving.state}}}"
     if tenant.tier != record.tier or (tenant.migration is not None and tenant.migration.from_tier != moving.from_tier):
         return (
