@@ -205,7 +205,8 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # A shard takes 1 MB/s or 1,000 records/s of writes, in on-demand and provisioned mode alike; no quota raises
     # it (a hot shard is fixed by spreading the partition key, not by AWS).
     QuotaSpec("kinesisShardRecords", None, "Kinesis writes per shard (one tenant's partition key)", "records/s",
-              False, 1_000, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _shard_records),
+              False, SHARD_RECORDS, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html",
+              _shard_records),
     # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (the row was not in the excerpts
     # the docs search returned: confirm in Service Quotas). IAM is global: the account's other roles count too.
     QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),

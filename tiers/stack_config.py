@@ -13,6 +13,8 @@ from tiers.policy import TierPolicy
 from tiers.quotas import QuotaUse, Roster, quota_uses
 from tiers.transitions import Transition
 
+DEV_ENVIRONMENT = "dev"
+
 
 @dataclass(frozen=True)
 class StackConfig:
@@ -30,6 +32,11 @@ class StackConfig:
     @property
     def namer(self) -> Namer:
         return Namer(self.environment)
+
+    @property
+    def disposable(self) -> bool:
+        """Outside dev, nothing holding tenants' identities or data goes away with a careless destroy."""
+        return self.environment == DEV_ENVIRONMENT
 
     @property
     def pooled_tier(self) -> TierPolicy:
