@@ -76,8 +76,9 @@ def deployed_roster(tenants: object, source: str) -> dict[str, TenantRecord]:
 
 
 # Pulumi's Python SDK drops the null members of a map it deserializes, so a StackReference's `tenants` has no
-# `roleArn` for an offboarded tenant and no `migration` for a settled one: they were null when exported.
-_NULLABLE = ("roleArn", MIGRATION_KEY)
+# `roleArn` for an offboarded tenant and no `migration` for a settled one: they were null when exported. The
+# records require the keys below; an absent `migration` already reads as none.
+_NULLABLE = ("roleArn",)
 _NULLABLE_IN_MIGRATION = ("roleArn", "verified")
 
 
@@ -85,7 +86,7 @@ def _with_nulls(entry: object) -> object:
     if not isinstance(entry, Mapping):
         return entry
     filled = {key: None for key in _NULLABLE} | dict(entry)
-    migration = filled[MIGRATION_KEY]
+    migration = filled.get(MIGRATION_KEY)
     if isinstance(migration, Mapping):
         filled[MIGRATION_KEY] = {key: None for key in _NULLABLE_IN_MIGRATION} | dict(migration)
     return filled
