@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.ingestion.pipeline import DEV_ENVIRONMENT, IngestionPipeline, IngestionPipelineArgs
+from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
 from components.tags import platform_tags
@@ -55,7 +55,7 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
             bucket_name=directory_bucket,
             entries=storage.directory,
             tags=tags,
-            force_destroy=config.environment == DEV_ENVIRONMENT,
+            force_destroy=config.disposable,
         ),
     )
     return {

@@ -59,14 +59,15 @@ def load_stack_config(
     if previous is not None and not problems:
         steps = transitions(previous, tenants, tiers)
         problems.extend(steps.problems)
-    plans: list[TenantPlan] = []
+    plans: tuple[TenantPlan, ...] = ()
     if not problems:
         try:
-            plans = plan_tenants(tuple(tenants), tiers, namer, quotas.role_trust_policy_length)
+            plans = tuple(plan_tenants(tuple(tenants), tiers, namer, quotas.role_trust_policy_length))
         except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
             problems.extend(error.problems)
+    roster = Roster(plans, tiers, ingest, namer, quotas.firehose_partitions, region)
     if not problems:
-        check_quotas(Roster(plans, tiers, ingest, namer, quotas.firehose_partitions, region), quotas, problems)
+        check_quotas(roster, quotas, problems)
     if problems:
         raise ConfigError(problems)
     return StackConfig(
@@ -76,6 +77,7 @@ def load_stack_config(
         tiers=tiers,
         quotas=quotas,
         ingest=ingest,
-        plans=tuple(plans),
+        plans=plans,
+        roster=roster,
         transitions=None if previous is None else steps.items,
     )

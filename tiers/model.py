@@ -21,13 +21,22 @@ class MigrationSpec:
     verified: str | None = None  # the migration job's digest of the verified copy; required from `cutover` on
 
 
+def roster_entry(index: int) -> str:
+    """A roster entry's path, as `pulumi config set --path 'tenant-pipeline:tenants[0].tier'` and messages name it."""
+    return f"tenants[{index}]"
+
+
 @dataclass(frozen=True)
 class TenantSpec:
     id: str
     tier: str
     status: TenantStatus = "active"
     migration: MigrationSpec | None = None
-    index: int = 0  # its place in the roster: `tenants[<index>]` in `pulumi config set --path` and in messages
+    index: int = 0  # its place in the roster, numbered from 0
+
+    @property
+    def where(self) -> str:
+        return roster_entry(self.index)
 
 
 @dataclass(frozen=True)

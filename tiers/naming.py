@@ -78,6 +78,14 @@ def logical(*parts: str) -> str:
     return "-".join(parts)
 
 
+def events_delivery_part(stream: int) -> str:
+    """Enriched-events delivery stream `stream`'s name part, in its AWS and Pulumi names: 0 keeps `events`,
+    the name one stream always had; k is `events-<k>`."""
+    if stream < 0:
+        raise ValueError(f"delivery stream index must be 0 or more, got {stream}")
+    return "events" if stream == 0 else f"events-{stream}"
+
+
 @dataclass(frozen=True)
 class Namer:
     """Names for one stack (environment)."""
@@ -112,10 +120,8 @@ class Namer:
         return "alias/" + self.physical("kms-alias", *parts)
 
     def events_delivery_stream(self, stream: int = 0) -> str:
-        """Enriched-events delivery stream `stream`: 0 keeps the name one stream always had, k is `<that>-<k>`."""
-        if stream < 0:
-            raise ValueError(f"delivery stream index must be 0 or more, got {stream}")
-        return self.physical("firehose", "delivery", "events", *([str(stream)] if stream else []))
+        """Enriched-events delivery stream `stream`'s AWS name (events_delivery_part)."""
+        return self.physical("firehose", "delivery", events_delivery_part(stream))
 
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)

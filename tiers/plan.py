@@ -111,7 +111,8 @@ def plan_tenant(
     """`pooled_shard`: the served basic or migrating tenant's shard (plan_tenants computes them for the whole
     roster); `from_tier`: the policy of the tier a migrating tenant leaves."""
     served = offboarding.is_served(tenant.status)
-    if has_pooled_side(tenant, tier, from_tier) and pooled_shard is None:
+    pooled_side = has_pooled_side(tenant, tier, from_tier)
+    if pooled_side and pooled_shard is None:
         raise ValueError(f"tenant {tenant.id!r}: a served basic or migrating tenant needs its pooled shard")
 
     def role_of(side: TierPolicy) -> str | None:
@@ -139,7 +140,7 @@ def plan_tenant(
         keyspace=keyspace_of(tenant.id, tier),
         s3_prefix=tenant_s3_prefix(tenant.id),
         role_name=role_of(tier),
-        pooled_shard=pooled_shard if has_pooled_side(tenant, tier, from_tier) else None,
+        pooled_shard=pooled_shard if pooled_side else None,
         migration=migration,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
@@ -45,20 +45,13 @@ class Roster:
     partitions_per_stream: int = Quotas().firehose_partitions  # quotas.firehosePartitions
     region: str = ""  # aws:region: an on-demand stream's ceiling depends on it
 
+    # Cached: validation and the program both ask (StackConfig keeps this roster), and for 10,000 tenants
+    # the N SHA-256 scores per tenant cost ~1 s.
     @cached_property
     def delivery_shards(self) -> DeliveryShards:
-        return delivery_shards(self.plans, self.partitions_per_stream)
-
-
-def delivery_shards(plans: Sequence[TenantPlan], partitions_per_stream: int) -> DeliveryShards:
-    """The enriched-events delivery streams and each served tenant's (tiers/delivery_shards.py)."""
-    return _delivery_shards(tuple(plan.tenant_id for plan in plans if plan.served), partitions_per_stream)
-
-
-@lru_cache(maxsize=4)
-def _delivery_shards(served: tuple[str, ...], partitions_per_stream: int) -> DeliveryShards:
-    # Validation and the program both ask, and for 10,000 tenants the N SHA-256 scores per tenant cost ~1 s.
-    return plan_delivery_shards(served, partitions_per_stream)
+        """The enriched-events delivery streams and each served tenant's (tiers/delivery_shards.py)."""
+        served = tuple(plan.tenant_id for plan in self.plans if plan.served)
+        return plan_delivery_shards(served, self.partitions_per_stream)
 
 
 @dataclass(frozen=True)
@@ -212,7 +205,8 @@ QUOTAS: tuple[QuotaSpec, ...] = (
     # A shard takes 1 MB/s or 1,000 records/s of writes, in on-demand and provisioned mode alike; no quota raises
     # it (a hot shard is fixed by spreading the partition key, not by AWS).
     QuotaSpec("kinesisShardRecords", None, "Kinesis writes per shard (one tenant's partition key)", "records/s",
-              False, 1_000, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html", _shard_records),
+              False, SHARD_RECORDS, "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html",
+              _shard_records),
     # IAM object quotas, "Roles in an AWS account": 1,000, adjustable to 5,000 (the row was not in the excerpts
     # the docs search returned: confirm in Service Quotas). IAM is global: the account's other roles count too.
     QuotaSpec("iamRoles", "iam_roles", "IAM roles per account", "roles", True, 5_000, _IAM_QUOTAS, _iam_roles),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from tiers.capacity import pooled_tier
 from tiers.delivery_shards import DeliveryShards
@@ -11,8 +10,10 @@ from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import TierPolicy
-from tiers.quotas import QuotaUse, Roster, delivery_shards, quota_uses
+from tiers.quotas import QuotaUse, Roster, quota_uses
 from tiers.transitions import Transition
+
+DEV_ENVIRONMENT = "dev"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class StackConfig:
     quotas: Quotas
     ingest: IngestSettings
     plans: tuple[TenantPlan, ...]  # what each tenant gets, in roster order: computed once, when loading
+    roster: Roster  # what the quota needs are counted from, as validation counted them (its shards cached)
     # Each tenant's step from the deployed roster (tiers/transitions.py); None without one (a first deploy).
     transitions: tuple[Transition, ...] | None = None
 
@@ -32,16 +34,20 @@ class StackConfig:
         return Namer(self.environment)
 
     @property
+    def disposable(self) -> bool:
+        """Outside dev, nothing holding tenants' identities or data goes away with a careless destroy."""
+        return self.environment == DEV_ENVIRONMENT
+
+    @property
     def pooled_tier(self) -> TierPolicy:
         """The tier the pooled keyspace is sized for."""
         return pooled_tier(self.tiers)
 
     def quota_uses(self) -> list[QuotaUse]:
         """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""
-        roster = Roster(self.plans, self.tiers, self.ingest, self.namer, self.quotas.firehose_partitions, self.region)
-        return quota_uses(roster, self.quotas)
+        return quota_uses(self.roster, self.quotas)
 
-    @cached_property
+    @property
     def delivery_shards(self) -> DeliveryShards:
         """The enriched-events delivery streams and which one carries each served tenant."""
-        return delivery_shards(self.plans, self.quotas.firehose_partitions)
+        return self.roster.delivery_shards

@@ -10,7 +10,7 @@ from functions.contracts.migration import MIGRATION_STATES
 from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
-from tiers.model import MigrationSpec, TenantSpec
+from tiers.model import MigrationSpec, TenantSpec, roster_entry
 
 TenantNames = Callable[[str], dict[str, str]]
 
@@ -20,7 +20,6 @@ def parse_tenants(raw: Any, tier_names: Collection[str], problems: list[ConfigPr
         problems.append(ConfigProblem("tenant-pipeline:tenants", "is required: a non-empty list of tenants"))
         return []
     tenants: list[TenantSpec] = []
-    # Numbered from 0, as `pulumi config set --path 'tenant-pipeline:tenants[0].tier'` numbers them.
     for index, entry in enumerate(raw):
         tenant = _parse_tenant(entry, index, tier_names, problems)
         if tenant is not None:
@@ -32,7 +31,7 @@ def _parse_tenant(
     entry: Any, index: int, tier_names: Collection[str], problems: list[ConfigProblem]
 ) -> TenantSpec | None:
     raw_id = entry.get("id") if isinstance(entry, dict) else None
-    where = f"tenants[{index}]"
+    where = roster_entry(index)
     subject = f"tenant '{raw_id}'" if isinstance(raw_id, str) else where
     if not isinstance(entry, dict):
         problems.append(ConfigProblem(subject, f"must be a mapping with id and tier, got {entry!r}"))

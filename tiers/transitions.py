@@ -31,6 +31,7 @@ from functions.contracts.tables import TENANT_TABLES
 from tiers import offboarding
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.model import TenantSpec
+from tiers.plan import keyspace_of
 from tiers.policy import TierPolicy
 
 TransitionKind = Literal[
@@ -75,8 +76,9 @@ def deployed_roster(tenants: object, source: str) -> dict[str, TenantRecord]:
 
 
 # Pulumi's Python SDK drops the null members of a map it deserializes, so a StackReference's `tenants` has no
-# `roleArn` for an offboarded tenant and no `migration` for a settled one: they were null when exported.
-_NULLABLE = ("roleArn", MIGRATION_KEY)
+# `roleArn` for an offboarded tenant and no `migration` for a settled one: they were null when exported. The
+# records require the keys below; an absent `migration` already reads as none.
+_NULLABLE = ("roleArn",)
 _NULLABLE_IN_MIGRATION = ("roleArn", "verified")
 
 
@@ -84,7 +86,7 @@ def _with_nulls(entry: object) -> object:
     if not isinstance(entry, Mapping):
         return entry
     filled = {key: None for key in _NULLABLE} | dict(entry)
-    migration = filled[MIGRATION_KEY]
+    migration = filled.get(MIGRATION_KEY)
     if isinstance(migration, Mapping):
         filled[MIGRATION_KEY] = {key: None for key in _NULLABLE_IN_MIGRATION} | dict(migration)
     return filled
@@ -93,7 +95,11 @@ def _with_nulls(entry: object) -> object:
 def transitions(
     previous: Mapping[str, TenantRecord], tenants: Sequence[TenantSpec], tiers: Mapping[str, TierPolicy]
 ) -> Transitions:
-    """Every tenant's transition from `previous` to the config (`tenants` parsed, `tiers` resolved)."""
+    """Every tenant's transition from `previous` to the config (`tenants` parsed, `tiers` resolved).
+
+    Only for a config with no problem so far (tiers/load.py): a migration's own rules, such as a from-tier
+    other than its tier, are tiers/validation.py's check_migration and are not checked again here.
+    """
     items: list[Transition] = []
     problems: list[ConfigProblem] = []
     for tenant in tenants:
@@ -114,10 +120,6 @@ def transitions(
     return Transitions(tuple(items), tuple(problems))
 
 
-def _where(tenant: TenantSpec) -> str:
-    return f"tenants[{tenant.index}]"
-
-
 def _storage(tier: TierPolicy) -> str:
     return f"{tier.storage} storage"
 
@@ -126,7 +128,7 @@ def _onboard(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> Transition 
     tier = tiers[tenant.tier]
     if tenant.migration is not None:
         return (
-            f"{_where(tenant)}.migration: '{tenant.id}' is not in the deployed roster, so it has no data to move: "
+            f"{tenant.where}.migration: '{tenant.id}' is not in the deployed roster, so it has no data to move: "
             f"remove the block to onboard it on tier '{tenant.tier}'"
         )
     return onboarding(tenant, tier)
@@ -145,15 +147,15 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.migration is not None:
         return _move_start(record, tenant, tier)
     was_siloed = not record.pooled
-    if tenant.tier != record.tier and was_siloed != tier.siloed and not offboarding.is_served(tenant.status):
-        return (
-            f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {_where(tenant)}.tier "
-            f"{record.tier}, or reactivate it (status: active) and move it with a migration"
-        )
     if tenant.tier != record.tier and was_siloed != tier.siloed:
+        if not offboarding.is_served(tenant.status):
+            return (
+                f"an offboarded tenant's data stays where it is ({record.keyspace}): keep {tenant.where}.tier "
+                f"{record.tier}, or reactivate it (status: active) and move it with a migration"
+            )
         return (
             f"{record.tier} -> {tenant.tier} moves its data to {_storage(tier)} and needs a migration: set "
-            f"{_where(tenant)}.migration to {{from: {record.tier}, state: copying}}"
+            f"{tenant.where}.migration to {{from: {record.tier}, state: copying}}"
         )
     if record.active and not offboarding.is_served(tenant.status):
         return _offboard(record, tenant, tier)
@@ -169,17 +171,15 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
 def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> Transition | str:
     migration = tenant.migration
     assert migration is not None
-    where = f"{_where(tenant)}.migration"
+    where = f"{tenant.where}.migration"
     if migration.from_tier != record.tier:
         return f"{where}.from is '{migration.from_tier}', but the deployed tier is '{record.tier}': set it to that"
-    if tenant.tier == record.tier:
-        return f"{where}: it is on tier '{record.tier}' already: set {_where(tenant)}.tier to the tier it moves to"
     if migration.state != "copying":
         return (
             f"{where}.state: a move starts in copying (the job copies and verifies before anyone reads the "
             f"target), not {migration.state}: set {where}.state to copying"
         )
-    target = silo_keyspace(tenant.id) if tier.siloed else record.keyspace
+    target = keyspace_of(tenant.id, tier)
     return Transition(
         tenant.id,
         "move-start",
@@ -193,7 +193,7 @@ def _moving(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPo
     """The deployed record is migrating: the same move, one state on, or the block removed after `done`."""
     moving = record.migration
     assert moving is not None
-    where = f"{_where(tenant)}.migration"
+    where = f"{tenant.where}.migration"
     deployed = f"tier: {record.tier}, migration: {{from: {moving.from_tier}, state: {moving.state}}}"
     if tenant.tier != record.tier or (tenant.migration is not None and tenant.migration.from_tier != moving.from_tier):
         return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from functions.contracts.migration import VERIFIED_DIGEST, is_verified_digest
+from tiers import offboarding
 from tiers.errors import ConfigProblem
 from tiers.model import TenantSpec
 from tiers.policy import MAX_PARTITION_KEYS, TierPolicy
@@ -66,10 +67,10 @@ def check_migration(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> list
     migration = tenant.migration
     if migration is None:
         return []
-    where = f"tenants[{tenant.index}].migration"
+    where = f"{tenant.where}.migration"
     problems: list[str] = []
     source = tiers.get(migration.from_tier)
-    if tenant.status != "active":
+    if not offboarding.is_served(tenant.status):
         problems.append(
             f"{where}: an offboarded tenant cannot be migrating; finish the migration (state done, then remove "
             "the block) before offboarding"

@@ -29,7 +29,7 @@ from components.ingestion.firehose_partitioning import (
 from components.ingestion.policies import FIREHOSE, assume_role_policy, firehose_delivery_policy
 from components.ingestion.service_role import declare_service_role
 from tiers.model import IngestSettings
-from tiers.naming import Namer, logical
+from tiers.naming import Namer, events_delivery_part, logical
 
 LOG_RETENTION_DAYS = 30
 DELIVERY_LOG_STREAM = "DestinationDelivery"
@@ -48,11 +48,6 @@ class DeliveryStreamsArgs:
     streams: int = 1  # enriched-events delivery streams (StackConfig.delivery_shards)
 
 
-def events_part(stream: int) -> str:
-    """The name part of enriched-events stream `stream`: `events`, then `events-1`, `events-2`, ..."""
-    return "events" if stream == 0 else f"events-{stream}"
-
-
 class DeliveryStreams(pulumi.ComponentResource):
     events: aws.kinesis.FirehoseDeliveryStream  # stream 0
     event_streams: list[aws.kinesis.FirehoseDeliveryStream]  # every enriched-events stream, by index
@@ -64,7 +59,9 @@ class DeliveryStreams(pulumi.ComponentResource):
         namer, tags = args.namer, dict(args.tags)
         if args.streams < 1:
             raise ComponentInputError(f"the enriched events need at least one delivery stream, got {args.streams}")
-        events_parts = {events_part(stream): namer.events_delivery_stream(stream) for stream in range(args.streams)}
+        events_parts = {
+            events_delivery_part(stream): namer.events_delivery_stream(stream) for stream in range(args.streams)
+        }
 
         log_group = aws.cloudwatch.LogGroup(
             logical(name, "logs"),

@@ -25,7 +25,6 @@ from tiers.naming import Namer, logical
 from tiers.plan import TenantPlan
 from tiers.stack_config import StackConfig
 
-DEV_ENVIRONMENT = "dev"
 # Rejected and undeliverable records are for investigation, not for keeping.
 ERRORS_RETENTION = ExpiringPrefix(rule_id="expire-errors", prefix=ERRORS_PREFIX, days=30, noncurrent_days=7)
 
@@ -47,8 +46,7 @@ class IngestionPipeline(pulumi.ComponentResource):
         config, namer = args.config, args.namer
         region = config.region
         tags = args.tags
-        # Outside dev, nothing holding tenants' identities or data goes away with a careless destroy.
-        disposable = config.environment == DEV_ENVIRONMENT
+        disposable = config.disposable
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         self.identity = TenantIdentity(

@@ -47,5 +47,5 @@ def document_text(entries: Mapping[str, Any]) -> str:
     document that the authorizer and the DAL would refuse. Keys sorted, no spaces: the same roster gives the
     same bytes (and ETag), so a `pulumi up` that changes no tenant writes no new object version.
     """
-    records = [TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in sorted(entries.items())]
+    records = [TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in entries.items()]
     return json.dumps(directory_document(records), sort_keys=True, separators=(",", ":"))

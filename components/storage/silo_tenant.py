@@ -37,7 +37,6 @@ class SiloTenantArgs:
 
 class SiloTenant(pulumi.ComponentResource):
     role_arn: pulumi.Output[str] | None  # None once the tenant is no longer served
-    keyspace_name: str
 
     def __init__(self, name: str, args: SiloTenantArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:SiloTenant", name, None, opts)
@@ -45,13 +44,13 @@ class SiloTenant(pulumi.ComponentResource):
         tier, capacity = plan.silo_tier, plan.silo_capacity
         if tier is None or capacity is None:
             raise ComponentInputError(f"tenant {plan.tenant_id}: its plan has no silo side")
-        self.keyspace_name = keyspace_of(plan.tenant_id, tier)
+        keyspace_name = keyspace_of(plan.tenant_id, tier)
         tags = tenant_tags(args.tags, plan)
         if plan.has_own_keyspace:
             protect = plan.data_protected
             keyspace = aws.keyspaces.Keyspace(
                 logical(name, "keyspace"),
-                name=self.keyspace_name,
+                name=keyspace_name,
                 tags=tags,
                 # Retained too: a protected keyspace removed from state (`pulumi state delete`, a stack
                 # destroyed with protection lifted) stays in AWS with the tenant's data.
@@ -62,7 +61,7 @@ class SiloTenant(pulumi.ComponentResource):
                 KeyspaceTables(
                     owner=name,
                     keyspace=keyspace,
-                    keyspace_name=self.keyspace_name,
+                    keyspace_name=keyspace_name,
                     schemas=TENANT_TABLES,
                     capacity=capacity,
                     tags=tags,
@@ -70,11 +69,11 @@ class SiloTenant(pulumi.ComponentResource):
                 ),
                 parent=self,
             )
-        self.role_arn = self._declare_role(name, args, tags) if plan.served else None
+        self.role_arn = self._declare_role(name, args, keyspace_name, tags) if plan.served else None
         self.register_outputs({"roleArn": self.role_arn})
 
-    def _declare_role(self, name: str, args: SiloTenantArgs, tags: dict[str, str]) -> pulumi.Output[str]:
-        namer, plan, keyspace = args.namer, args.plan, self.keyspace_name
+    def _declare_role(self, name: str, args: SiloTenantArgs, keyspace: str, tags: dict[str, str]) -> pulumi.Output[str]:
+        namer, plan = args.namer, args.plan
         if plan.silo_role_name is None:
             raise ComponentInputError(f"tenant {plan.tenant_id}: its plan names no role (it is not served)")
         tables = [schema.name for schema in TENANT_TABLES]

@@ -88,6 +88,18 @@ def test_a_retained_offboarding_deletes_only_access() -> None:
     assert step.deletes == ("its API key", "its place in its pooled role's trust")
 
 
+def test_a_move_to_basic_declares_the_pooled_keyspace_beside_the_silo() -> None:
+    [step] = steps(
+        previous(acme=record("premium")),
+        {"id": "acme", "tier": "basic", "migration": {"from": "premium", "state": "copying"}},
+    )
+    assert step.kind == "move-start"
+    assert step.summary == (
+        "tier move premium -> basic starts (copying): declares its pooled storage (tenants_pool) beside "
+        "tenant_acme; reads stay on the source, writes go to both"
+    )
+
+
 def test_each_move_step_is_one_state_on() -> None:
     copying = {
         "fromTier": "basic",
