@@ -141,6 +141,11 @@ def parse_document(text: str | bytes, source: str = "the tenant directory") -> d
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
         raise ContractError(f"{source} is not JSON: {error}") from error
+    return document_records(document, source)
+
+
+def document_records(document: object, source: str = "the tenant directory") -> dict[str, TenantRecord]:
+    """Every record of a directory document already parsed from JSON; ContractError naming `source` and the problem."""
     if not isinstance(document, Mapping) or document.get("version") != DOCUMENT_VERSION:
         raise ContractError(f"{source} is not a version {DOCUMENT_VERSION} directory document")
     tenants = document.get("tenants")

@@ -17,7 +17,6 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from functions.contracts.directory import TenantRecord
-from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import CUSTOMERS, ORDERS, TENANT_TABLES
 from functions.dal.connection import REQUEST_TIMEOUT, AmazonKeyspaces, Endpoint, LocalCassandra, connect
 from functions.dal.context import TenantContext, current_tenant
@@ -94,7 +93,7 @@ class TenantDataAccess:
                 assert role_arn is not None  # the directory refuses a served storage without its role
                 aws_session = self.roles.session_for(record.tenant_id, role_arn) if self.roles else None
                 cluster, session = connect(self.endpoint, aws_session, self.request_timeout)
-                storages.append(Storage(keyspace, keyspace == POOLED_KEYSPACE, aws_session, cluster, session))
+                storages.append(Storage(keyspace, aws_session, cluster, session))
         except BaseException:
             for storage in storages:
                 storage.close()

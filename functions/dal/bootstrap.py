@@ -46,8 +46,11 @@ def keyspace_statements(
 def directory_keyspaces(directory: TenantDirectory) -> list[str]:
     """The pooled keyspace, then each tenant keyspace the directory lists: a premium tenant's, and a migrating
     tenant's source or target (both storages exist while it moves)."""
-    named = {record.keyspace for record in directory.records()}
-    named |= {record.migration.keyspace for record in directory.records() if record.migration is not None}
+    named: set[str] = set()
+    for record in directory.records():
+        named.add(record.keyspace)
+        if record.migration is not None:
+            named.add(record.migration.keyspace)
     silos = sorted(named - {POOLED_KEYSPACE})
     return [POOLED_KEYSPACE, *silos]
 

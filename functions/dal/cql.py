@@ -85,13 +85,9 @@ def _where(keys: Sequence[str]) -> str:
 USING_TIMESTAMP = "USING TIMESTAMP ?"
 
 
-def insert(keyspace: str, table: TableSchema, columns: Sequence[str] | None = None) -> str:
-    """An upsert of `columns` (default: every column, in the order of table.columns), then its timestamp."""
-    names = [c.name for c in table.columns] if columns is None else list(columns)
-    _check_columns(table, names)
-    missing = [key for key in table.primary_key if key not in names]
-    if missing:
-        raise InvalidQueryError(f"table {table.name}: an insert needs the key columns {missing}")
+def insert(keyspace: str, table: TableSchema) -> str:
+    """An upsert of every column, in the order of table.columns, then its timestamp."""
+    names = [c.name for c in table.columns]
     markers = ", ".join("?" for _ in names)
     listed = ", ".join(column(n) for n in names)
     return f"INSERT INTO {qualified(keyspace, table.name)} ({listed}) VALUES ({markers}) {USING_TIMESTAMP}"

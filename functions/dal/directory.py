@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from functions.contracts.directory import TenantRecord
 from functions.contracts.errors import ContractError
 from functions.dal.context import TenantContext
@@ -34,13 +36,20 @@ ENV_JSON = "TENANT_DIRECTORY"
 ENV_FILE = "TENANT_DIRECTORY_FILE"
 
 
+Records = Mapping[str, TenantRecord]
+
+
 class TenantDirectory:
-    def __init__(self, records: Mapping[str, TenantRecord]):
-        fixed = dict(records)
-        self._source: Callable[[], Mapping[str, TenantRecord]] = lambda: fixed
+    def __init__(self, records: Records | Callable[[], Records]):
+        """Fixed `records`, or a callable asked for them on every lookup (a DirectoryReader's: it caches them)."""
+        if callable(records):
+            self._source = records
+        else:
+            fixed = dict(records)
+            self._source = lambda: fixed
 
     @property
-    def _records(self) -> Mapping[str, TenantRecord]:
+    def _records(self) -> Records:
         try:
             return self._source()
         except DirectoryUnavailableError as error:  # fail closed: no tenant is served from an unknown directory
@@ -71,13 +80,6 @@ class TenantDirectory:
         return TenantDirectory.from_json(text, source=str(path))
 
     @staticmethod
-    def from_reader(reader: DirectoryReader) -> TenantDirectory:
-        """The records `reader` serves, asked on every lookup (the reader caches and refreshes them)."""
-        directory = TenantDirectory({})
-        directory._source = reader.records
-        return directory
-
-    @staticmethod
     def from_s3(
         bucket: str,
         key: str,
@@ -90,10 +92,8 @@ class TenantDirectory:
         """The published directory `s3://bucket/key` (stack outputs `directoryBucket`, `directoryKey`), refreshed
         at most every `max_age` seconds; `s3` is a boto3 S3 client (default: one for `region`)."""
         if s3 is None:
-            import boto3
-
             s3 = boto3.client("s3", region_name=region)
-        return TenantDirectory.from_reader(DirectoryReader(s3, bucket, key, max_age=max_age, clock=clock))
+        return TenantDirectory(DirectoryReader(s3, bucket, key, max_age=max_age, clock=clock).records)
 
     @staticmethod
     def from_env(environ: Mapping[str, str] = os.environ) -> TenantDirectory:

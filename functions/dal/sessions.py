@@ -20,6 +20,7 @@ import boto3
 from cassandra.cluster import Cluster, Session
 
 from functions.contracts.directory import TenantRecord
+from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TableSchema
 from functions.dal.errors import DalUsageError
 from functions.dal.events import EVICTED_FOR_NEW_SCOPE, EVICTED_FOR_ROOM, DalEvents
@@ -34,12 +35,16 @@ class Storage:
     """One keyspace holding the tenant's data, reached with the role that reaches it (record.role_for)."""
 
     keyspace: str
-    pooled: bool
     aws_session: boto3.Session | None
     cluster: Cluster
     session: Session
     tables: dict[str, PreparedTable] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def pooled(self) -> bool:
+        """The pooled keyspace: its tables are the pooled variants (tenant_id leads the partition key)."""
+        return self.keyspace == POOLED_KEYSPACE
 
     def table(self, schema: TableSchema) -> PreparedTable:
         """The table's statements in this session, prepared on first use."""

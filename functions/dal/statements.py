@@ -28,8 +28,8 @@ def client_timestamp() -> int:
 
 
 class PreparedTable:
-    """One table in one keyspace: insert / get (full primary key) / find (partition, LIMIT ?) / delete, and
-    delete_partition (the lifecycle jobs'). Writes bind their client timestamp last (cql.USING_TIMESTAMP)."""
+    """One table in one keyspace: insert / get (full primary key) / find (partition, LIMIT ?) / delete.
+    Writes bind their client timestamp last (cql.USING_TIMESTAMP)."""
 
     def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
         self.shape = RowShape(table, pooled)
@@ -38,7 +38,6 @@ class PreparedTable:
         self.get = prepare(session, texts["get"])
         self.find = prepare(session, texts["find"])
         self.delete = prepare(session, texts["delete"])
-        self.delete_partition = prepare(session, texts["delete_partition"])
 
     @staticmethod
     def texts(keyspace: str, table: TableSchema, pooled: bool) -> dict[str, str]:
@@ -50,17 +49,17 @@ class PreparedTable:
             "get": cql.select(keyspace, stored, stored.primary_key, columns),
             "find": cql.select(keyspace, stored, stored.partition_key, columns, limit=True),
             "delete": cql.delete(keyspace, stored, stored.primary_key),
-            "delete_partition": cql.delete(keyspace, stored, stored.partition_key),
         }
 
 
 class MaintenanceTable(PreparedTable):
-    """A table's DAL statements plus the lifecycle jobs' scans: every row with its cells' write times, and
-    every row's primary key. They read every partition, so requests never use them; rows come back as
-    stored (a pooled row with its tenant_id)."""
+    """A table's DAL statements plus the lifecycle jobs' own: the scans (every row with its cells' write times,
+    and every row's primary key; they read every partition, so requests never use them; rows come back as
+    stored, a pooled row with its tenant_id) and delete_partition (one partition, timestamp bound first)."""
 
     def __init__(self, session: Session, keyspace: str, table: TableSchema, pooled: bool):
         super().__init__(session, keyspace, table, pooled)
-        self.stored = table.pooled() if pooled else table
-        self.scan = prepare(session, cql.scan(keyspace, self.stored))
-        self.scan_keys = prepare(session, cql.scan(keyspace, self.stored, self.stored.primary_key, writetimes=False))
+        stored = table.pooled() if pooled else table
+        self.scan = prepare(session, cql.scan(keyspace, stored))
+        self.scan_keys = prepare(session, cql.scan(keyspace, stored, stored.primary_key, writetimes=False))
+        self.delete_partition = prepare(session, cql.delete(keyspace, stored, stored.partition_key))

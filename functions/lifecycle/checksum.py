@@ -73,9 +73,6 @@ class TableSummary:
     def of(hashes: Mapping[str, int]) -> TableSummary:
         return TableSummary(len(hashes), sum(hashes.values()) & MASK)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"rows": self.rows, "checksum": f"{self.checksum:016x}"}
-
 
 def verified_digest(tenant_id: str, summaries: Mapping[str, TableSummary]) -> str:
     """The 16-hex digest `make migrate` prints after a verified copy: over the tenant and every table's

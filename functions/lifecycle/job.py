@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError
 
-from functions.contracts.directory import TenantRecord, parse_document
+from functions.contracts.directory import TenantRecord, document_records
 from functions.dal.connection import AmazonKeyspaces, Endpoint, LocalCassandra
 from functions.dal.credentials import RoleAssumer
 from functions.dal.directory import TenantDirectory
+from functions.directory.errors import DirectoryUnavailableError
+from functions.directory.reader import DirectoryReader
 from functions.lifecycle.errors import JobUsageError, StorageError
 from functions.lifecycle.store import Cassandra
 
@@ -35,25 +38,27 @@ def add_storage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assume-roles", action="store_true", help="assume the tenant's roles on a local Cassandra")
 
 
-def read_directory(where: str) -> dict[str, TenantRecord]:
+def read_directory(where: str) -> Mapping[str, TenantRecord]:
     """Every record of the directory at `where` (s3://bucket/key or a file)."""
     if where.startswith(S3_SCHEME):
         bucket, _, key = where[len(S3_SCHEME) :].partition("/")
         if not bucket or not key:
             raise JobUsageError(f"--directory {where!r} is not s3://bucket/key")
         try:
-            body = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-        except (BotoCoreError, ClientError) as error:
+            s3 = boto3.client("s3")
+        except BotoCoreError as error:
             raise StorageError(f"cannot read the tenant directory {where}: {error}") from error
-        return parse_document(body, where)
+        try:
+            return DirectoryReader(s3, bucket, key).records()
+        except DirectoryUnavailableError as error:  # a LifecycleError: the job's expected failures
+            raise StorageError(f"tenant directory: {error}") from error
     path = Path(where)
     try:
-        text = path.read_text()
-        document = json.loads(text)
+        document = json.loads(path.read_text())
     except (OSError, ValueError) as error:
         raise JobUsageError(f"cannot read the tenant directory {path}: {error}") from error
     if isinstance(document, dict) and "version" in document:
-        return parse_document(text, str(path))
+        return document_records(document, str(path))
     return {record.tenant_id: record for record in TenantDirectory.from_mapping(document).records()}
 
 

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from functions.contracts.cli import run_command
 from functions.contracts.directory import TenantRecord
 from functions.contracts.errors import ContractError
-from functions.contracts.migration import NEXT_STATE
+from functions.contracts.migration import NEXT_STATE, MigrationRecord
 from functions.contracts.tables import TENANT_TABLES, TableSchema
 from functions.dal.errors import DalError
 from functions.lifecycle.checksum import TableSummary, row_hash, row_key, verified_digest
@@ -58,12 +58,13 @@ class MigrationResult:
 
 
 def sides(
-    record: TenantRecord, cassandra: Cassandra, table: TableSchema, source_role: str | None = None
+    record: TenantRecord,
+    migration: MigrationRecord,
+    cassandra: Cassandra,
+    table: TableSchema,
+    source_role: str | None = None,
 ) -> tuple[TableSide, TableSide]:
-    """(source, target) of one table for the tenant's migration."""
-    migration = record.migration
-    if migration is None:
-        raise NotMigratingError(f"tenant {record.tenant_id!r} has no migration in its directory record")
+    """(source, target) of one table for the tenant's `migration` (record.migration)."""
     role = migration.role_arn or source_role
     source = cassandra.side(record.tenant_id, migration.keyspace, role, table)
     target = cassandra.side(record.tenant_id, record.keyspace, record.role_arn, table)
@@ -173,7 +174,7 @@ def run_migration(
         )
     started = time.monotonic()
     result = MigrationResult(record.tenant_id, migration.state)
-    pairs = [sides(record, cassandra, table, source_role) for table in tables]
+    pairs = [sides(record, migration, cassandra, table, source_role) for table in tables]
     if migration.state == "copying":
         ledger = Ledger.open(ledger_path, record.tenant_id, migration.keyspace, record.keyspace)
         for source, target in pairs:
@@ -190,7 +191,7 @@ def run_migration(
             except VerificationError as error:
                 if migration.state == "copying":
                     # The next run copies everything again (harmless: source write times) before verifying.
-                    Ledger.open(ledger_path, record.tenant_id, migration.keyspace, record.keyspace).remove()
+                    ledger.remove()
                     error.args = (f"{error}; the ledger was reset: a re-run copies every row again",)
                 raise
             say(f"{source.schema.name}: verified, {summary.rows} rows, checksum {summary.checksum:016x}")

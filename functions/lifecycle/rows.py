@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from functions.contracts.tables import TENANT_ID_COLUMN, TableSchema
+from functions.contracts.tables import TableSchema
 from functions.dal.cql import writetime
 
 # A row with no cell but its key (every other column null) has no write time to read: its key is copied with
@@ -44,11 +44,12 @@ def cell_write_time(value: Any) -> int | None:
 
 
 def cell_groups(stored: Mapping[str, Any], table: TableSchema) -> list[tuple[int, dict[str, Any]]]:
-    """(write time, the key and the columns written at that time), oldest first; the key alone if no cell."""
+    """(write time, the key and the columns written at that time), oldest first; the key alone if no cell.
+    `table` is as defined (no tenant_id): a pooled row's tenant_id is not copied as a cell."""
     keys = set(table.primary_key)
     groups: dict[int, dict[str, Any]] = {}
     for column in table.columns:
-        if column.name in keys or column.name == TENANT_ID_COLUMN or stored.get(column.name) is None:
+        if column.name in keys or stored.get(column.name) is None:
             continue
         written = cell_write_time(stored.get(writetime(column.name)))
         if written is None:

@@ -42,15 +42,11 @@ class TableSide:
     statements: MaintenanceTable
 
     @property
-    def pooled(self) -> bool:
-        return self.keyspace == POOLED_KEYSPACE
-
-    @property
     def where(self) -> str:
         return f"{self.keyspace}.{self.schema.name}"
 
     def _mine(self, stored: Mapping[str, Any]) -> bool:
-        return not self.pooled or stored.get(TENANT_ID_COLUMN) == self.tenant_id
+        return not self.statements.shape.pooled or stored.get(TENANT_ID_COLUMN) == self.tenant_id
 
     def pages(
         self, paging_state: bytes | None = None, page_size: int = PAGE_SIZE, keys_only: bool = False

@@ -43,12 +43,6 @@ def test_dml_uses_bind_markers_only() -> None:
     assert cql.delete("tenant_acme", ORDERS, ORDERS.primary_key) == (
         'DELETE FROM "tenant_acme"."orders" USING TIMESTAMP ? WHERE "customer_id" = ? AND "order_id" = ?'
     )
-    # A subset of columns (the migration job writes each group of cells with its own write time): keys required.
-    assert cql.insert("tenant_acme", ORDERS, ("customer_id", "order_id", "status")) == (
-        'INSERT INTO "tenant_acme"."orders" ("customer_id", "order_id", "status") VALUES (?, ?, ?) USING TIMESTAMP ?'
-    )
-    with pytest.raises(InvalidQueryError, match=r"needs the key columns \['order_id'\]"):
-        cql.insert("tenant_acme", ORDERS, ("customer_id", "status"))
 
 
 def test_scan_reads_every_column_and_the_write_time_of_each_non_key_column() -> None:

@@ -102,7 +102,7 @@ def record(tenant_id: str, role_suffix: str = "") -> TenantRecord:
 
 
 def opener(record: TenantRecord) -> TenantConnection:
-    storage = Storage(record.keyspace, record.pooled, None, cast(Any, _Cluster()), cast(Any, None))
+    storage = Storage(record.keyspace, None, cast(Any, _Cluster()), cast(Any, None))
     return TenantConnection(record=record, storages=(storage,))
 
 

@@ -88,8 +88,7 @@ def moving(state: MigrationState) -> TenantRecord:
 def table_for(record: TenantRecord) -> tuple[TenantTable, dict[str, RecordingSession]]:
     sessions = {keyspace: RecordingSession() for keyspace in record.write_keyspaces}
     storages = tuple(
-        Storage(keyspace, keyspace == "tenants_pool", None, cast(Any, None), cast(Any, session))
-        for keyspace, session in sessions.items()
+        Storage(keyspace, None, cast(Any, None), cast(Any, session)) for keyspace, session in sessions.items()
     )
     return TenantTable(Router(TenantConnection(record, storages)), CUSTOMERS), sessions
 
@@ -128,6 +127,6 @@ def test_reads_go_to_the_read_keyspace_and_writes_to_each_write_keyspace_with_on
 
 def test_a_connection_must_hold_exactly_the_write_keyspaces() -> None:
     record = moving("copying")
-    only_target = (Storage("tenant_globex", False, None, cast(Any, None), cast(Any, RecordingSession())),)
+    only_target = (Storage("tenant_globex", None, cast(Any, None), cast(Any, RecordingSession())),)
     with pytest.raises(DalUsageError, match="are not its write keyspaces"):
         TenantConnection(record, only_target)
