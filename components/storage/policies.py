@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.errors import ComponentInputError
-from functions.contracts.aws import is_account_id, is_region, is_role_arn
+from functions.contracts.aws import BUCKET_PATTERN, is_account_id, is_region, is_role_arn
 from functions.contracts.identity import TENANT_SESSION_TAG
 from functions.contracts.keyspaces import KEYSPACE_NAME_PATTERN
 from functions.contracts.s3_layout import TENANT_DATA_PREFIX, tenant_s3_prefix
@@ -30,7 +30,7 @@ LAMBDA_FUNCTIONS = "lambda.amazonaws.com"
 # `tenant=${aws:PrincipalTag/TenantId}/`: resolved by IAM per request, from the session tag.
 TAGGED_TENANT_PREFIX = f"{TENANT_DATA_PREFIX}${{aws:PrincipalTag/{TENANT_SESSION_TAG}}}/"
 
-_BUCKET_ARN = re.compile(r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET_ARN = re.compile(rf"arn:aws:s3:::{BUCKET_PATTERN.pattern}")
 
 
 @dataclass(frozen=True)

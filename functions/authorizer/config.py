@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from functions.contracts.aws import REGION_PATTERN, is_region
+from functions.contracts.aws import REGION_PATTERN, is_bucket_name, is_region
 from functions.directory.reader import DEFAULT_MAX_AGE
 
 from .errors import ConfigurationError
@@ -24,8 +24,7 @@ __all__ = ["AuthorizerConfig", "ConfigurationError", "load_config"]
 _USER_POOL_ID = re.compile(rf"(?P<region>{REGION_PATTERN.pattern})_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 _SSM_PARAMETER = re.compile(r"[a-zA-Z0-9_.\-/]{1,2048}")
-# S3 bucket names: 3-63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit; keys 1-1024 bytes.
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# S3 object keys: 1-1024 bytes.
 _MAX_KEY_BYTES = 1024
 _LOOPBACK_NAMES = {"localhost"}
 # An offboarding must reach every warm authorizer within minutes, not whenever the instance is recycled.
@@ -90,7 +89,7 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
         problems.append(f"API_KEY_SECRET_PARAMETER {parameter!r} is not an SSM parameter name")
 
     directory_bucket = required("TENANT_DIRECTORY_BUCKET")
-    if directory_bucket and not _BUCKET.fullmatch(directory_bucket):
+    if directory_bucket and not is_bucket_name(directory_bucket):
         problems.append(f"TENANT_DIRECTORY_BUCKET {directory_bucket!r} is not an S3 bucket name")
     directory_key = required("TENANT_DIRECTORY_KEY")
     if len(directory_key.encode()) > _MAX_KEY_BYTES:

@@ -16,6 +16,8 @@ PYTHON_KEY = "python"
 JARFILE_KEY = "jarfile"
 PYTHON_ENTRY_POINT = "main.py"
 CONNECTORS_JAR = "lib/flink-connectors.jar"
+# Outside the service: the environment variable naming the job's jar (local runs, the sandbox's job).
+CONNECTOR_JAR_ENV = "FLINK_CONNECTOR_JAR"
 
 # Keys of the source and sink groups.
 STREAM_ARN_KEY = "stream.arn"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from functions.contracts.cli import run_command
+from functions.contracts.flink_properties import CONNECTOR_JAR_ENV
 from functions.flink.errors import JobConfigurationError
 from functions.flink.pipeline import Path_, build_pipeline, create_table_env
 from functions.flink.tables import FileSink, FileSource
@@ -21,13 +22,18 @@ from functions.flink.tables import FileSink, FileSource
 ENRICHED_DIR = "enriched"
 REJECTED_DIR = "rejected"
 
-CONNECTOR_JAR_ENV = "FLINK_CONNECTOR_JAR"
 BUILT_JAR = Path(__file__).resolve().parents[2] / "build" / "flink" / "lib" / "flink-connectors.jar"
 
 
+def job_jar_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the job's jar (the connectors and the SQL path's function) should be: $FLINK_CONNECTOR_JAR,
+    else the built one."""
+    return Path(environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
+
+
 def job_jar(environ: Mapping[str, str] = os.environ) -> Path:
-    """The job's jar (the connectors and the SQL path's function): $FLINK_CONNECTOR_JAR, else the built one."""
-    jar = Path(environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
+    """The job's jar (job_jar_path), which must exist."""
+    jar = job_jar_path(environ)
     if not jar.is_file():
         raise JobConfigurationError(
             f"no job jar at {jar} (make flink-jars builds it; {CONNECTOR_JAR_ENV} names another)"
@@ -35,8 +41,8 @@ def job_jar(environ: Mapping[str, str] = os.environ) -> Path:
     return jar
 
 
-def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql", jars: Sequence[Path] | None = None) -> None:
-    """Run the job over `input_path` to completion. `jars`: the job's jar by default (job_jar())."""
+def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql") -> None:
+    """Run the job over `input_path` to completion, with the job's jar (job_jar())."""
     if not input_path.is_file():
         raise JobConfigurationError(f"no input file {input_path}")
     for name in (ENRICHED_DIR, REJECTED_DIR):
@@ -45,7 +51,7 @@ def run_local(input_path: Path, output_dir: Path, path: Path_ = "sql", jars: Seq
             (output_dir / name).mkdir(parents=True)
         except OSError as error:
             raise JobConfigurationError(f"cannot write the output under {output_dir}: {error}") from error
-    t_env = create_table_env([job_jar()] if jars is None else jars)
+    t_env = create_table_env([job_jar()])
     statements = build_pipeline(
         t_env,
         FileSource(str(input_path.resolve())),

@@ -14,9 +14,9 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(_HERE if (_HERE / "functions").is_dir() else _HERE.parent.parent))
 
+from functions.contracts.flink_properties import CONNECTOR_JAR_ENV  # noqa: E402
 from functions.flink.checkpoints import LocalCheckpoints  # noqa: E402
 from functions.flink.job import start_kinesis_job  # noqa: E402
-from functions.flink.local import CONNECTOR_JAR_ENV  # noqa: E402
 from functions.flink.properties import properties_path, read_property_groups  # noqa: E402
 
 

@@ -13,12 +13,14 @@ import zipfile
 from pathlib import Path
 
 from functions.contracts.cli import run_command
+from functions.contracts.flink_properties import CONNECTORS_JAR, PYTHON_ENTRY_POINT
 from functions.flink.errors import JobConfigurationError
 
 JOB_DIR = Path(__file__).resolve().parent
 FUNCTIONS_DIR = JOB_DIR.parent
-ENTRY_POINT = "main.py"
-JAR_ENTRY = "lib/flink-connectors.jar"
+# Where the application's run options (the program declares them from the same contract) find them.
+ENTRY_POINT = PYTHON_ENTRY_POINT
+JAR_ENTRY = CONNECTORS_JAR
 _FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 

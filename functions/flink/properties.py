@@ -93,10 +93,11 @@ def kinesis_source(groups: PropertyGroups) -> KinesisSource:
     )
 
 
-def firehose_sink(groups: PropertyGroups, group_id: str) -> FirehoseSink:
-    group = _group(groups, group_id, DELIVERY_STREAM_KEY, REGION_KEY)
+def firehose_sink(groups: PropertyGroups, group_id: str, name_key: str = DELIVERY_STREAM_KEY) -> FirehoseSink:
+    """The delivery stream group `group_id` names under `name_key` (one of several: delivery_stream_key)."""
+    group = _group(groups, group_id, name_key, REGION_KEY)
     return FirehoseSink(
-        group[DELIVERY_STREAM_KEY],
+        group[name_key],
         group[REGION_KEY],
         endpoint=group.get(ENDPOINT_KEY),
         extra=_connector_options(group, ("aws.", "sink.")),
@@ -112,7 +113,6 @@ def enriched_sinks(groups: PropertyGroups) -> list[FirehoseSink]:
             f"property group {ENRICHED_SINK_GROUP!r}: {DELIVERY_STREAM_COUNT_KEY} must be 1-{MAX_DELIVERY_STREAMS}, "
             f"got {count_text!r}"
         )
-    keys = [delivery_stream_key(stream) for stream in range(int(count_text))]
-    _group(groups, ENRICHED_SINK_GROUP, *keys)
-    extra = _connector_options(group, ("aws.", "sink."))
-    return [FirehoseSink(group[key], group[REGION_KEY], endpoint=group.get(ENDPOINT_KEY), extra=extra) for key in keys]
+    return [
+        firehose_sink(groups, ENRICHED_SINK_GROUP, delivery_stream_key(stream)) for stream in range(int(count_text))
+    ]

@@ -3,13 +3,14 @@
 `enrich_record` (functions/flink/connectors/src/main/java/tenantpipeline/flink/EnrichRecord.java)
 checks each record's size, then its nesting depth on the bytes (deep records overflow any recursive
 parser's stack, which no ON ERROR catches), parses it once with Jackson's streaming parser (the one
-Flink ships), and returns what goes to its sink: the enriched record, or the reason and the rejected
-record. Every rule it applies is passed from here, as one JSON literal (`function_rules`) written
-from rules.py and the contracts: nothing is written twice.
+Flink ships), and returns what goes to its sink: the enriched record and its tenant id, or the reason
+and the rejected record. Every rule it applies is passed from here, as one JSON literal
+(`function_rules`) written from rules.py and the contracts: nothing is written twice.
 
 Views over a source table with one STRING column `line` (the raw record):
 - `classified`: the function's result `c` for each record;
-- `routed`: reason (NULL when the record is acceptable) and record (the JSON document for its sink).
+- `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink) and
+  tenant (the accepted record's tenant id, which routing hashes; NULL for a rejected one).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
 
 The function is non-deterministic (it reads the clock), and `routed` uses its result twice, so the
@@ -42,7 +43,7 @@ REASON_NAMES = (
 )
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -50,7 +51,7 @@ def _quote(text: str) -> str:
 def function_statement() -> str:
     """Declare the Java function (the class is in the jar the job ships: pipeline.jars, or the
     application's jar on Managed Service for Apache Flink)."""
-    return f"CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS {FUNCTION} AS {_quote(JAVA_CLASS)} LANGUAGE JAVA"
+    return f"CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS {FUNCTION} AS {quote(JAVA_CLASS)} LANGUAGE JAVA"
 
 
 def function_rules() -> str:
@@ -78,16 +79,17 @@ def function_rules() -> str:
 
 def enrich_call(column: str = "line") -> str:
     """SQL: the function applied to `column`, with its rules as a literal."""
-    return f"{FUNCTION}({column}, {_quote(function_rules())})"
+    return f"{FUNCTION}({column}, {quote(function_rules())})"
 
 
 def view_statements(source_table: str) -> list[str]:
     """The function's declaration and CREATE VIEW statements, in order, ending with the view `routed`
-    (reason, record)."""
+    (reason, record, tenant)."""
     return [
         function_statement(),
         f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c FROM {source_table}",
-        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record FROM classified",
+        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant"
+        " FROM classified",
     ]
 
 
@@ -99,18 +101,14 @@ def rejected_insert(sink_table: str, view: str = "routed") -> str:
     return f"INSERT INTO {sink_table} SELECT record FROM {view} WHERE reason IS NOT NULL"
 
 
-# The enriched record starts with its tenantId, printed as a valid id (no escapes) by both paths.
-_ENRICHED_TENANT = _quote('^\\{"tenantId":"([^"]++)"')
-
-
 def stream_index(streams: int) -> str:
-    """SQL: the enriched record's delivery stream among `streams` (functions/contracts/delivery_routing.py).
+    """SQL: the enriched record's delivery stream among `streams` (functions/contracts/delivery_routing.py),
+    from the view's `tenant` column (the id the function decoded: the record is not read again).
 
     One GREATEST over the ranked scores (digest then index, as text), whose last digits are the winner:
     each SHA256 appears once, so the planner has nothing to copy."""
-    tenant = f"REGEXP_EXTRACT(record, {_ENRICHED_TENANT}, 1)"
     ranked = [
-        f"SHA256(CONCAT({tenant}, {_quote(f'{ROUTE_SEPARATOR}{stream}')})) || {_quote(f'{stream:0{INDEX_DIGITS}d}')}"
+        f"SHA256(CONCAT(tenant, {quote(f'{ROUTE_SEPARATOR}{stream}')})) || {quote(f'{stream:0{INDEX_DIGITS}d}')}"
         for stream in range(streams)
     ]
     return f"CAST(SUBSTRING(GREATEST({', '.join(ranked)}) FROM {DIGEST_CHARS + 1} FOR {INDEX_DIGITS}) AS INT)"
@@ -120,7 +118,8 @@ DELIVERED_VIEW = "delivered"
 
 
 def delivered_view_statement(view: str, streams: int) -> str:
-    """CREATE VIEW `delivered` (reason, record, delivery_stream) over `view`: each enriched record's stream."""
+    """CREATE VIEW `delivered` (reason, record, delivery_stream) over `view` (reason, record, tenant): each
+    enriched record's stream."""
     return f"""CREATE TEMPORARY VIEW {DELIVERED_VIEW} AS SELECT reason, record,
         CASE WHEN reason IS NULL THEN {stream_index(streams)} END AS delivery_stream
         FROM {view}"""

@@ -15,15 +15,21 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from functions.contracts.flink_properties import ENDPOINT_KEY, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP, SOURCE_GROUP
+from functions.contracts.flink_properties import (
+    CONNECTOR_JAR_ENV,
+    ENDPOINT_KEY,
+    ENRICHED_SINK_GROUP,
+    REJECTED_SINK_GROUP,
+    SOURCE_GROUP,
+)
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
 from local.errors import FlinkJobError
 from local.paths import BUILD_DIR, PROJECT_ROOT
 from local.services.moto_server import LOCAL_CREDENTIALS
 
 FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
-# The job's jar (connectors and the SQL path's Java function); FLINK_CONNECTOR_JAR names another build.
-CONNECTOR_JAR = Path(os.environ.get("FLINK_CONNECTOR_JAR") or BUILD_DIR / "flink" / "lib" / "flink-connectors.jar")
+# The job's jar (connectors and the SQL path's Java function); $FLINK_CONNECTOR_JAR names another build.
+CONNECTOR_JAR = Path(os.environ.get(CONNECTOR_JAR_ENV) or BUILD_DIR / "flink" / "lib" / "flink-connectors.jar")
 JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
 SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP)
 
@@ -69,7 +75,7 @@ class FlinkJob:
         env = {
             **os.environ,
             "FLINK_APPLICATION_PROPERTIES": str(self.properties),
-            "FLINK_CONNECTOR_JAR": str(CONNECTOR_JAR),
+            CONNECTOR_JAR_ENV: str(CONNECTOR_JAR),
             # The JVM's own log (PyFlink's default is inside the virtualenv, shared by every run).
             "FLINK_LOG_DIR": str(self.log_dir),
             **(self.checkpoints.environment() if self.checkpoints else {}),

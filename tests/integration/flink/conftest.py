@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.flink.local import BUILT_JAR, CONNECTOR_JAR_ENV, ENRICHED_DIR, REJECTED_DIR, read_output, run_local
+from functions.flink.local import ENRICHED_DIR, REJECTED_DIR, job_jar_path, read_output, run_local
 from local.paths import PROJECT_ROOT
 from local.services.ports import LOOPBACK, free_port, wait_for_port
 from tests.integration.flink.cases import CASES
@@ -20,7 +19,7 @@ from tests.integration.flink.cases import CASES
 # moto and boto3 live in the Pulumi virtualenv (.venv); this suite runs in .venv-flink.
 AWS_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 # The job's jar: the built one, or $FLINK_CONNECTOR_JAR (a jar built elsewhere, e.g. -Dbuild.root).
-CONNECTOR_JAR = Path(os.environ.get(CONNECTOR_JAR_ENV) or BUILT_JAR)
+CONNECTOR_JAR = job_jar_path()
 
 
 @dataclass(frozen=True)

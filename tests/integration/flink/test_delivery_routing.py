@@ -82,3 +82,4 @@ def test_the_stream_is_computed_once_per_record_for_every_sink(tmp_path: Path) -
     plan = statements.explain().split("== Optimized Execution Plan ==")[1]
     assert plan.count("SHA256(") == STREAMS  # one score per stream, not one per stream per sink
     assert plan.count(f"{sql.FUNCTION}(line, ") == 1  # the record's one parse, shared by every sink
+    assert "REGEXP_EXTRACT(" not in plan  # the tenant comes from the function, not from the record's text

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * The SQL path's enrichment: one parse of each Kinesis record, with Jackson's streaming parser (the one
  * Flink ships), deciding whether the record is acceptable and printing what goes to its sink.
  *
- * <p>SQL: {@code enrich_record(line, rules)} returns {@code ROW<reason STRING, record STRING>}: reason
- * NULL and the enriched record, or the reason and the rejected record ({@code {"reason", "record",
- * "timestamp"}}, the raw record cut to a length). {@code rules} is a JSON literal that
+ * <p>SQL: {@code enrich_record(line, rules)} returns {@code ROW<reason STRING, record STRING, tenant
+ * STRING>}: reason NULL, the enriched record and its tenant id (which the SQL routes on, so it never
+ * reads the id back out of the record), or the reason, the rejected record ({@code {"reason", "record",
+ * "timestamp"}}, the raw record cut to a length) and tenant NULL. {@code rules} is a JSON literal that
  * functions/flink/sql.py writes from Python's rules and contracts (nothing here restates one): the
  * tenant id pattern, the record's fields in output order (the tenant id first, the payload last), the
  * output's field names, the limits and every reason's text. It is read once per task.
@@ -67,6 +68,7 @@ public final class EnrichRecord extends ScalarFunction {
     /** The accepted record's tenant id, decoded: a valid id needs no escapes, so it is printed plain. */
     private transient String tenantId;
 
+    /** Built once per instance (they do not depend on the rules): the parser factory and the scratch bytes. */
     private transient JsonFactory json;
     private transient Bytes values;
     /** The last timestamp printed: records arrive many to a millisecond, so it is printed once for them. */
@@ -78,7 +80,7 @@ public final class EnrichRecord extends ScalarFunction {
         return false; // reads the clock; also keeps the planner from calling it once per field of its result
     }
 
-    public @DataTypeHint(value = "ROW<reason STRING, record STRING>", bridgedTo = RowData.class) RowData eval(
+    public @DataTypeHint(value = "ROW<reason STRING, record STRING, tenant STRING>", bridgedTo = RowData.class) RowData eval(
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData line,
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData rulesJson) {
         long now = System.currentTimeMillis();
@@ -88,16 +90,18 @@ public final class EnrichRecord extends ScalarFunction {
             if (current == null || !current.source.equals(source)) {
                 current = new Rules(source);
                 rules = current;
-                json = new OwnRecyclerFactory();
-                values = new Bytes();
             }
             rulesSeen = rulesJson;
+        }
+        if (json == null) { // transient: null after deserialization, on the task
+            json = new OwnRecyclerFactory();
+            values = new Bytes();
         }
         int check = classify(line, current);
         if (check == ACCEPTED) {
             byte[] record = print(current, now);
             if (record.length <= current.maxEnrichedBytes) {
-                return GenericRowData.of(null, StringData.fromBytes(record));
+                return GenericRowData.of(null, StringData.fromBytes(record), StringData.fromString(tenantId));
             }
             check = ENRICHED_TOO_LARGE;
         }
@@ -131,7 +135,8 @@ public final class EnrichRecord extends ScalarFunction {
             raw = raw.substring(0, raw.offsetByCodePoints(0, current.maxRejectedChars));
             reason = reason + current.truncatedNote;
         }
-        Bytes out = new Bytes();
+        Bytes out = values; // the parse's values are done with, and the result is copied out below
+        out.reset();
         try (JsonGenerator generator = json.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeStringField(current.rejectFields[0], reason);
@@ -141,7 +146,8 @@ public final class EnrichRecord extends ScalarFunction {
         } catch (IOException error) {
             throw new IllegalStateException("cannot print a rejected record", error); // in memory: never
         }
-        return GenericRowData.of(StringData.fromString(reason), StringData.fromBytes(Arrays.copyOf(out.buf, out.size)));
+        return GenericRowData.of(
+                StringData.fromString(reason), StringData.fromBytes(Arrays.copyOf(out.buf, out.size)), null);
     }
 
     private static int utf8Length(StringData line) {

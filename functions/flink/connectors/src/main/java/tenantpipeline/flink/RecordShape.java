@@ -14,8 +14,9 @@ package tenantpipeline.flink;
 public final class RecordShape {
     private RecordShape() {}
 
-    /** Do objects and arrays in {@code text[0, length)} nest more than {@code limit} deep? */
-    public static boolean nestsDeeperThan(byte[] text, int length, int limit) {
+    /** Do objects and arrays in {@code text} nest more than {@code limit} deep? */
+    public static boolean nestsDeeperThan(byte[] text, int limit) {
+        int length = text.length;
         int openers = 0;
         for (int i = 0; i < length; i++) {
             byte c = text[i];
@@ -37,7 +38,7 @@ public final class RecordShape {
                 if (i < failsAt) {
                     continue;
                 }
-                int end = stringEnd(text, length, i);
+                int end = stringEnd(text, i);
                 if (end >= 0) {
                     i = end; // skip the string
                 } else {
@@ -54,15 +55,12 @@ public final class RecordShape {
         return false;
     }
 
-    public static boolean nestsDeeperThan(byte[] text, int limit) {
-        return nestsDeeperThan(text, text.length, limit);
-    }
-
     /**
      * The index of the quote closing the string opened at {@code start}, or {@code -(p + 1)} when there
      * is none, p being where the scan failed (a backslash before a newline, or the end of the text).
      */
-    private static int stringEnd(byte[] text, int length, int start) {
+    private static int stringEnd(byte[] text, int start) {
+        int length = text.length;
         int j = start + 1;
         while (j < length) {
             byte c = text[j];
