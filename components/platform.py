@@ -44,7 +44,7 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
             region=config.region,
             account_id=account_id,
             ingest_bucket_arn=bucket_name.apply(s3_bucket_arn),
-            pooled_tier=config.pooled_tier,
+            pool=config.pool,
             tenants=config.plans,
             tags=tags,
         ),

@@ -8,18 +8,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from functions.contracts.directory import TenantRecord
+from tiers.catalogue import resolve_tiers
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.ingest import parse_ingest
 from tiers.naming import Namer, tenant_names
-from tiers.overrides import resolve_tiers
 from tiers.plan import TenantPlan, plan_tenants
+from tiers.pool import parse_pool
 from tiers.quotas import Roster, check_quotas, parse_quotas
 from tiers.stack_config import StackConfig
 from tiers.tenants import TenantNames, check_unique, parse_tenants
 from tiers.transitions import Transitions, transitions
 from tiers.validation import check_migration
 
-CONFIG_KEYS = ("tenants", "tiers", "quotas", "ingest")
+CONFIG_KEYS = ("tenants", "tiers", "pool", "quotas", "ingest")
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 
 
@@ -49,6 +50,7 @@ def load_stack_config(
             ConfigProblem(f"tenant-pipeline:{key}", f"is not a setting of this program ({', '.join(CONFIG_KEYS)})")
         )
     tiers = resolve_tiers(raw.get("tiers"), problems)
+    pool = parse_pool(raw.get("pool"), problems)
     tenants = parse_tenants(raw.get("tenants"), tiers.keys(), problems)
     check_unique(tenants, names_of or functools.partial(tenant_names, namer), problems)
     for tenant in tenants:
@@ -65,7 +67,7 @@ def load_stack_config(
             plans = tuple(plan_tenants(tuple(tenants), tiers, namer, quotas.role_trust_policy_length))
         except ConfigError as error:  # a tenant the pooled roles' trust policy cannot hold
             problems.extend(error.problems)
-    roster = Roster(plans, tiers, ingest, namer, quotas.firehose_partitions, region)
+    roster = Roster(plans, tiers, pool, ingest, namer, quotas.firehose_partitions, region)
     if not problems:
         check_quotas(roster, quotas, problems)
     if problems:
@@ -75,6 +77,7 @@ def load_stack_config(
         region=region,
         tenants=tuple(tenants),
         tiers=tiers,
+        pool=pool,
         quotas=quotas,
         ingest=ingest,
         plans=plans,

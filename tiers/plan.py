@@ -42,7 +42,7 @@ class TenantPlan:
     s3_prefix: str
     # Its own role (silo), or its shard's pooled role; None once it is not served (it has no role then).
     role_name: str | None
-    # Which pooled role trusts its id: served basic tenants, and every migrating tenant (one side is pooled).
+    # Which pooled role trusts its id: served pooled tenants, and every migrating tenant (one side is pooled).
     pooled_shard: int | None = None
     migration: MigrationPlan | None = None  # set while it moves between tiers; `tier` is the target
 
@@ -87,7 +87,9 @@ class TenantPlan:
     def silo_capacity(self) -> TableCapacity | None:
         """Its own tables' capacity: the silo side's tier, at the minimum once scaled down."""
         tier = self.silo_tier
-        return None if tier is None else table_capacity(tier, scaled_down=self.scaled_down)
+        if tier is None or tier.own_keyspace is None:
+            return None
+        return table_capacity(tier.own_keyspace, scaled_down=self.scaled_down)
 
     @property
     def silo_role_name(self) -> str | None:
@@ -108,12 +110,12 @@ def plan_tenant(
     pooled_shard: int | None = None,
     from_tier: TierPolicy | None = None,
 ) -> TenantPlan:
-    """`pooled_shard`: the served basic or migrating tenant's shard (plan_tenants computes them for the whole
+    """`pooled_shard`: the served pooled or migrating tenant's shard (plan_tenants computes them for the whole
     roster); `from_tier`: the policy of the tier a migrating tenant leaves."""
     served = offboarding.is_served(tenant.status)
     pooled_side = has_pooled_side(tenant, tier, from_tier)
     if pooled_side and pooled_shard is None:
-        raise ValueError(f"tenant {tenant.id!r}: a served basic or migrating tenant needs its pooled shard")
+        raise ValueError(f"tenant {tenant.id!r}: a served pooled or migrating tenant needs its pooled shard")
 
     def role_of(side: TierPolicy) -> str | None:
         if not served:
@@ -150,7 +152,7 @@ def keyspace_of(tenant_id: str, tier: TierPolicy) -> str:
 
 
 def has_pooled_side(tenant: TenantSpec, tier: TierPolicy, from_tier: TierPolicy | None) -> bool:
-    """Served basic tenants, and migrating ones (a migration always has a pooled side), are pooled role members."""
+    """Served pooled tenants, and migrating ones (a migration always has a pooled side), are pooled role members."""
     if not offboarding.is_served(tenant.status):
         return False
     return not tier.siloed or (tenant.migration is not None and from_tier is not None and not from_tier.siloed)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiers.capacity import pooled_tier
 from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
-from tiers.policy import TierPolicy
+from tiers.policy import KeyspaceSettings, TierPolicy
 from tiers.quotas import QuotaUse, Roster, quota_uses
 from tiers.transitions import Transition
 
@@ -21,7 +20,8 @@ class StackConfig:
     environment: str
     region: str
     tenants: tuple[TenantSpec, ...]
-    tiers: dict[str, TierPolicy]
+    tiers: dict[str, TierPolicy]  # the tier catalogue: the defaults and the stack's own (tiers/catalogue.py)
+    pool: KeyspaceSettings  # the shared pooled tables (tiers/pool.py)
     quotas: Quotas
     ingest: IngestSettings
     plans: tuple[TenantPlan, ...]  # what each tenant gets, in roster order: computed once, when loading
@@ -37,11 +37,6 @@ class StackConfig:
     def disposable(self) -> bool:
         """Outside dev, nothing holding tenants' identities or data goes away with a careless destroy."""
         return self.environment == DEV_ENVIRONMENT
-
-    @property
-    def pooled_tier(self) -> TierPolicy:
-        """The tier the pooled keyspace is sized for."""
-        return pooled_tier(self.tiers)
 
     def quota_uses(self) -> list[QuotaUse]:
         """Every quota the roster touches, with the roster's need and the limit (`make plan`)."""

@@ -147,6 +147,14 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.migration is not None:
         return _move_start(record, tenant, tier)
     was_siloed = not record.pooled
+    if tenant.tier == record.tier and was_siloed != tier.siloed:
+        deployed = "pooled" if record.pooled else "silo"
+        return (
+            f"tier '{tier.name}' is now {_storage(tier)}, but this tenant's data is in {deployed} storage "
+            f"({record.keyspace}): a tier's storage model cannot change under its tenants. Keep "
+            f"tiers.{tier.name}.storage {deployed}, define another tier with {tier.storage} storage, and move the "
+            f"tenants that need it there with a migration"
+        )
     if tenant.tier != record.tier and was_siloed != tier.siloed:
         if not offboarding.is_served(tenant.status):
             return (

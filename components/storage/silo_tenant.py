@@ -1,7 +1,7 @@
 """One tenant's silo side: its own keyspace and tables, and a role scoped to them and its prefix.
 
-A premium tenant's, or a migrating tenant's silo side (the target of basic -> premium, the source of
-premium -> basic). Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity
+A silo tier's tenant's, or a migrating tenant's silo side (the target of a pooled -> silo move, the source of
+silo -> pooled). Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity
 (scale-down) or goes (delete). Keyspace and tables are protected, and retained should the stack ever
 delete them, as TenantPlan.data_protected says (a migration's released source is not).
 """

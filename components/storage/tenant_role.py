@@ -1,6 +1,6 @@
 """A tenant data role: trusted by the application role only, with one inline policy of tenant data.
 
-A plain function, not a component: it is declared once per premium tenant (and once per pooled shard),
+A plain function, not a component: it is declared once per silo tenant (and once per pooled shard),
 so it adds no registration of its own.
 """
 

@@ -24,6 +24,7 @@ from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.migration import MigrationRecord
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
+from functions.contracts.tiers import TIER_NAME_RULE, is_tier_name
 
 TenantStatus = Literal["active", "offboarded"]
 TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
@@ -102,8 +103,8 @@ class TenantRecord:
         if missing:
             raise problem(f"missing {missing}")
         tier, status, keyspace, s3_prefix, role_arn = (entry[key] for key in ENTRY_KEYS)
-        if not isinstance(tier, str) or not tier:
-            raise problem(f"tier {tier!r} is not a tier name")
+        if not is_tier_name(tier):
+            raise problem(f"tier {tier!r} is not a tier name ({TIER_NAME_RULE})")
         if status not in TENANT_STATUSES:
             raise problem(f"status {status!r} is not one of {TENANT_STATUSES}")
         # A keyspace is the pooled one or the tenant's own: never another tenant's.

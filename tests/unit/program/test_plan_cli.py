@@ -9,7 +9,10 @@ import pytest
 
 from local.errors import StackRefusedError
 from local.plan import main
+from tiers.defaults import DEFAULT_TIERS
 from tiers.quotas import QUOTAS
+
+DEFAULT_TIER_LIST = ", ".join(sorted(DEFAULT_TIERS))  # what a message lists as the defined tiers
 
 
 def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,7 +72,7 @@ def test_plan_refuses_bad_config_naming_tenant_and_rule(tmp_path: Path) -> None:
     with pytest.raises(StackRefusedError) as refused:
         main(["--stack", "broken", "--project-dir", str(root)])
     assert str(refused.value).startswith("Stack 'broken' cannot be planned")
-    assert "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)" in str(refused.value)
+    assert f"tenant 'acme': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})" in str(refused.value)
 
 
 def test_plan_names_a_missing_stack_file(tmp_path: Path) -> None:
