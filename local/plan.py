@@ -1,6 +1,6 @@
 """`make plan`: preview a stack with no cloud account.
 
-Validates the stack's config, shows what each tenant gets, then runs the Pulumi program under
+Validates the stack's config, shows the tier catalogue and what each tenant gets, then runs the Pulumi program under
 mocks and counts what it declares, by resource type.
 """
 
@@ -21,6 +21,7 @@ from local.paths import PROJECT_ROOT
 from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
 from local.program import Declaration, read_stack
 from tiers.plan import TenantPlan
+from tiers.policy import KeyspaceSettings
 from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
 from tiers.transitions import onboarding
@@ -71,6 +72,79 @@ def status_column(plan: TenantPlan) -> str:
     return "active"
 
 
+def tier_table(config: StackConfig) -> Table:
+    """The tier catalogue: every tier (the defaults and the stack's own), its storage, limits, options, tenants."""
+    table = Table(title="Tiers (tenant-pipeline:tiers) and the pool (tenant-pipeline:pool)", title_justify="left")
+    for column in ("tier", "storage", "API limits (rate/burst/day)", "partition keys", "keyspace", "offboarding"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("tenants")
+    for entry in tier_entries(config):
+        throttle = entry["throttle"]
+        tenants = entry["tenants"]
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        table.add_row(
+            entry["name"],
+            entry["storage"],
+            f"{throttle['rateLimit']:g}/s / {throttle['burstLimit']} / {throttle['quotaPerDay']:,}",
+            str(entry["partitionKeys"]),
+            keyspace_column(entry["ownKeyspace"]) if entry["ownKeyspace"] else "[dim]the pool[/]",
+            entry["offboarding"],
+            (", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")) or "[dim]none[/]",
+        )
+    table.add_section()
+    pool = keyspace_entry(config.pool)
+    table.add_row("[dim](the pool)[/]", "pooled", "", "", keyspace_column(pool), "", "every pooled tier's tenants")
+    return table
+
+
+def keyspace_column(entry: dict[str, Any]) -> str:
+    scaling = entry["autoScaling"]
+    capacity = entry["capacityMode"] + (
+        f" (read {scaling['readMin']}-{scaling['readMax']}, write {scaling['writeMin']}-{scaling['writeMax']})"
+        if scaling
+        else ""
+    )
+    return f"{capacity}, PITR {'on' if entry['pointInTimeRecovery'] else 'off'}"
+
+
+def keyspace_entry(settings: KeyspaceSettings) -> dict[str, Any]:
+    scaling = settings.capacity.auto_scaling
+    return {
+        "capacityMode": settings.capacity.mode,
+        "autoScaling": None
+        if scaling is None
+        else {
+            "readMin": scaling.read_min,
+            "readMax": scaling.read_max,
+            "writeMin": scaling.write_min,
+            "writeMax": scaling.write_max,
+            "targetUtilization": scaling.target_utilization,
+        },
+        "pointInTimeRecovery": settings.point_in_time_recovery,
+    }
+
+
+def tier_entries(config: StackConfig) -> list[dict[str, Any]]:
+    """Each tier of the catalogue, in its order, with the roster's tenants on it (served or not)."""
+    return [
+        {
+            "name": name,
+            "storage": tier.storage,
+            "throttle": {
+                "rateLimit": tier.throttle.rate_limit,
+                "burstLimit": tier.throttle.burst_limit,
+                "quotaPerDay": tier.throttle.quota_per_day,
+            },
+            "partitionKeys": tier.partition_keys,
+            "offboarding": tier.offboarding,
+            # A silo tier's tenants' own keyspaces; null for a pooled tier (its tenants are in the pool).
+            "ownKeyspace": None if tier.own_keyspace is None else keyspace_entry(tier.own_keyspace),
+            "tenants": [tenant.id for tenant in config.tenants if tenant.tier == name],
+        }
+        for name, tier in config.tiers.items()
+    ]
+
+
 # Tenants named per stream in the table; the rest are counted (the JSON names every tenant's stream).
 STREAM_TENANTS_SHOWN = 8
 
@@ -94,7 +168,7 @@ def role_column(plan: TenantPlan) -> str:
         return "[dim]none[/]"
     if plan.pooled_shard is None:
         return plan.role_name
-    if plan.tier.siloed:  # moving from basic: its pooled shard still trusts it
+    if plan.tier.siloed:  # moving from a pooled tier: its pooled shard still trusts it
         return f"{plan.role_name} + pooled shard {plan.pooled_shard} (moving)"
     shard = f"{plan.role_name} (pooled shard {plan.pooled_shard})"
     return f"{shard} + {plan.silo_role_name} (moving)" if plan.silo_is_source else shard
@@ -171,6 +245,8 @@ def plan_document(
         # Each tenant's step from the roster deployed last; null without one (a first deploy).
         "previous": None if previous is None else previous.source,
         "transitions": None if config.transitions is None else [step.to_entry() for step in config.transitions],
+        "tiers": tier_entries(config),
+        "pool": keyspace_entry(config.pool),
         "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
@@ -229,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         # Wide enough for the tenant table when the output is a pipe or a CI log.
         console = Console(width=None if sys.stdout.isatty() else 200)
         console.print(transition_table(stack.config, previous))
+        console.print(tier_table(stack.config))
         console.print(tenant_table(stack.config))
         console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))

@@ -57,7 +57,7 @@ UNLISTED_ORIGIN = "https://not-a-tenant-app.example"  # a page no tenant app ser
 class DemoSettings:
     stack: str = "dev"
     events_per_tenant: int = 20
-    burst: bool = True  # one basic tenant goes past its usage plan's burst limit
+    burst: bool = True  # the served tenant with the smallest burst limit goes past its usage plan's
     lifecycle: bool = True  # two tier moves and an offboarding (local/sandbox/lifecycle.py)
     customers: int = 3
     orders_per_customer: int = 4
@@ -272,13 +272,14 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                     ledger.traffic[tenant.tenant_id] = tenant_traffic(
                         server.url, token, tenant.tenant_id, other, settings.events_per_tenant
                     )
-                basic = next((t for t in served if t.tier == "basic"), None)
                 origins = tuple(read.config.ingest.cors_origins)
                 cors = {origin: preflight(server.url, origin) for origin in (*origins, UNLISTED_ORIGIN)}
-                if settings.burst and basic:
-                    limits = stack.limits_by_key[stack.api_keys[basic.tenant_id]]
-                    token = cloud.id_token(basic.tenant_id)
-                    burst(server.url, token, ledger.traffic[basic.tenant_id], limits.burst_limit)
+                if settings.burst and served:
+                    # The cheapest to push past its plan: the first served tenant of the smallest burst limit.
+                    bursting = min(served, key=lambda t: stack.limits_by_key[stack.api_keys[t.tenant_id]].burst_limit)
+                    limits = stack.limits_by_key[stack.api_keys[bursting.tenant_id]]
+                    token = cloud.id_token(bursting.tenant_id)
+                    burst(server.url, token, ledger.traffic[bursting.tenant_id], limits.burst_limit)
             ledger.direct = bad_producer(cloud.client("kinesis"), stack.stream_name)
 
         s3 = cloud.client("s3")
@@ -311,16 +312,16 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                 rows[tenant.tenant_id] = row_counts(dal, tenant, settings.customers)
             checks = dal_isolation(dal, served)
 
-        with steps.step("Checking each premium role against every tenant's prefix (moto enforcing IAM)"):
-            premium = [t for t in served if t.role_arn and t.tier == "premium"]
-            checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
+        with steps.step("Checking each silo tenant's role against every tenant's prefix (moto enforcing IAM)"):
+            siloed = [t for t in served if t.role_arn and not t.pooled]
+            checks += s3_isolation(cloud, stack.bucket, siloed, landed.sample_keys)
 
         lifecycle = None
         if settings.lifecycle:
             with steps.step(
                 "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
             ) as step:
-                live = LiveStack(settings.stack, read.raw, read.declaration, node, cloud)
+                live = LiveStack(read, node, cloud)
                 lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
 
     checks += iam_checks

@@ -16,7 +16,7 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,15 +34,16 @@ from functions.lifecycle.migrate import run_migration
 from functions.lifecycle.offboard import run_offboarding
 from functions.lifecycle.store import Cassandra
 from local.errors import DeclarationError
-from local.program import Declaration, run_program
+from local.program import Declaration, Stack, run_program
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud, publish_directory
 from local.sandbox.tenant_data import customer_ids
 from local.services.cassandra import CassandraNode
 from local.stack_file import TENANTS_KEY
+from tiers.catalogue import TIERS_KEY
+from tiers.policy import TierPolicy
 
-TIERS_KEY = "tenant-pipeline:tiers"
 KEYSPACE_TYPE = "aws:keyspaces/keyspace:Keyspace"
 DIRECTORY_MAX_AGE = 0.2  # seconds the demo's DAL keeps a directory: a step's publish reaches it at once
 SETTLE = 4 * DIRECTORY_MAX_AGE  # after a publish, before the job runs: every cached directory has refreshed
@@ -104,12 +105,11 @@ class LifecycleResult:
 class LiveStack:
     """The stack as deployed here: each `apply` is one `pulumi up` of a changed roster."""
 
-    def __init__(
-        self, name: str, raw: dict[str, Any], declaration: Declaration, node: CassandraNode, cloud: LocalCloud
-    ):
-        self.name = name
-        self.raw = copy.deepcopy(raw)
-        self.declaration = declaration
+    def __init__(self, stack: Stack, node: CassandraNode, cloud: LocalCloud):
+        self.name = stack.name
+        self.tiers = stack.config.tiers  # the catalogue (the demo's steps change no tier's storage model)
+        self.raw = copy.deepcopy(stack.raw)
+        self.declaration = stack.declaration
         self.node = node
         self.cloud = cloud
         self.steps: list[str] = []
@@ -219,6 +219,37 @@ def object_versions(s3: Any, bucket: str, prefix: str) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class LifecyclePlan:
+    """Who the demo moves and offboards, chosen by storage model from the stack's own catalogue."""
+
+    upgrade: TenantRecord  # a pooled tenant, to a silo tier
+    to_silo: str
+    downgrade: TenantRecord  # a silo tenant, to a pooled tier
+    to_pooled: str
+    leaving: TenantRecord  # a pooled tenant, offboarded with `delete`
+
+
+def plan_lifecycle(stack: DeclaredStack, tiers: Mapping[str, TierPolicy]) -> LifecyclePlan:
+    """One pooled tenant moves to the first silo tier, from the pooled tier listed last that has served tenants
+    (the stack's own tiers come after the defaults: the move a stack adding a pooled tier makes); the last served
+    silo tenant moves to the first pooled tier; another served pooled tenant is offboarded with `delete`."""
+    served = [t for t in stack.tenants if t.active]
+    pooled_tiers = [name for name, tier in tiers.items() if not tier.siloed]
+    silo_tiers = [name for name, tier in tiers.items() if tier.siloed]
+    pooled = [t for name in reversed(pooled_tiers) for t in served if t.tier == name]
+    siloed = [t for t in served if t.tier in silo_tiers]
+    if len(pooled) < 2 or not siloed:
+        raise DeclarationError("the lifecycle section needs two served pooled tenants and a silo one")
+    return LifecyclePlan(
+        upgrade=pooled[0],
+        to_silo=silo_tiers[0],
+        downgrade=siloed[-1],
+        to_pooled=pooled_tiers[0],
+        leaving=pooled[-1],
+    )
+
+
 def run_lifecycle(
     live: LiveStack,
     stack: DeclaredStack,
@@ -226,17 +257,13 @@ def run_lifecycle(
     run_dir: Path,
     say: Callable[[str], None],
 ) -> LifecycleResult:
-    """Move one basic tenant to premium and one premium tenant to basic while both write; then offboard a
-    basic tenant with `delete`."""
-    served = [t for t in stack.tenants if t.active]
-    basic = [t for t in served if t.tier == "basic"]
-    premium = [t for t in served if t.tier == "premium"]
-    if len(basic) < 2 or not premium:
-        raise DeclarationError("the lifecycle section needs two served basic tenants and a premium one")
-    upgrade, downgrade, leaving = basic[0], premium[-1], basic[-1]
+    """Move a pooled tenant to a silo tier and a silo tenant to a pooled tier while both write; then offboard
+    another pooled tenant with `delete` (plan_lifecycle says who)."""
+    chosen = plan_lifecycle(stack, live.tiers)
+    upgrade, downgrade, leaving = chosen.upgrade, chosen.downgrade, chosen.leaving
     moves = {
-        upgrade.tenant_id: MoveOutcome(upgrade.tenant_id, "basic", "premium", upgrade.keyspace, ""),
-        downgrade.tenant_id: MoveOutcome(downgrade.tenant_id, "premium", "basic", downgrade.keyspace, ""),
+        upgrade.tenant_id: MoveOutcome(upgrade.tenant_id, upgrade.tier, chosen.to_silo, upgrade.keyspace, ""),
+        downgrade.tenant_id: MoveOutcome(downgrade.tenant_id, downgrade.tier, chosen.to_pooled, downgrade.keyspace, ""),
     }
     s3 = live.cloud.client("s3")
     directory = TenantDirectory.from_s3(stack.directory_bucket, stack.directory_key, s3=s3, max_age=DIRECTORY_MAX_AGE)
@@ -300,9 +327,9 @@ def run_lifecycle(
         def offboard(raw: dict[str, Any]) -> None:
             tenant_entry(raw, leaving.tenant_id)["status"] = "offboarded"
             tiers = raw.setdefault(TIERS_KEY, {})
-            tiers.setdefault("basic", {})["offboarding"] = "delete"
+            tiers.setdefault(leaving.tier, {})["offboarding"] = "delete"
 
-        live.apply(f"{leaving.tenant_id}: offboarded (basic tier: offboarding delete)", offboard)
+        live.apply(f"{leaving.tenant_id}: offboarded ({leaving.tier} tier: offboarding delete)", offboard)
         record = TenantRecord.from_entry(leaving.tenant_id, live.tenants[leaving.tenant_id])
         _, receipt = run_offboarding(
             record,

@@ -8,15 +8,22 @@ from typing import Any
 from pulumi.runtime import rpc
 
 from local.program import Declaration, DeclaredResource, run_program
-from local.stack_file import read_stack_config
+from local.stack_file import project_values, read_stack_config
+from tiers.load import load_stack_config
+from tiers.stack_config import StackConfig
 
 
 class DeclaredPipeline:
     """A Declaration with the look-ups the pipeline tests share."""
 
-    def __init__(self, declaration: Declaration):
+    def __init__(self, declaration: Declaration, config: StackConfig):
         self.declaration = declaration
         self.outputs = declaration.outputs
+        self.config = config  # the validated config the program declared it from (the tier catalogue, the roster)
+
+    def config_value(self, key: str) -> Any:
+        """A raw config value of the dev stack file (what a test overrides starts from)."""
+        return read_stack_config("dev")[key]
 
     def all(self, type_: str) -> list[DeclaredResource]:
         return self.declaration.of_type(type_)
@@ -55,4 +62,5 @@ def reveal(value: Any) -> tuple[Any, bool]:
 
 def run(stack: str, **overrides: Any) -> DeclaredPipeline:
     config = {**read_stack_config("dev"), **overrides}
-    return DeclaredPipeline(run_program(stack, config))
+    validated = load_stack_config(project_values(config), stack, str(config["aws:region"]))
+    return DeclaredPipeline(run_program(stack, config), validated)

@@ -10,8 +10,8 @@ from functions.contracts.tables import TENANT_TABLES
 from local.program import run_program
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.keyspaces import schema_statements, table_schema
-from local.stack_file import read_stack_config
-from tiers.defaults import BASIC
+from local.stack_file import project_values, read_stack_config
+from tiers.load import load_stack_config
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +28,18 @@ def test_tenants_and_their_api_keys_come_from_the_declaration(stack: DeclaredSta
 
 
 def test_each_key_carries_its_tiers_usage_plan(stack: DeclaredStack) -> None:
-    basic = stack.limits_by_key[stack.api_keys["initech"]]
-    assert (basic.rate_limit, basic.burst_limit, basic.quota_per_day) == (
-        BASIC.throttle.rate_limit,
-        BASIC.throttle.burst_limit,
-        BASIC.throttle.quota_per_day,
-    )
-    premium = stack.limits_by_key[stack.api_keys["acme"]]
-    assert (premium.rate_limit, premium.burst_limit) == (500, 1000)  # Pulumi.dev.yaml's premium override
+    raw = read_stack_config("dev")
+    config = load_stack_config(project_values(raw), "dev", raw["aws:region"])
+    for tenant in config.tenants:
+        if tenant.id not in stack.api_keys:
+            continue  # offboarded: no key
+        limits = stack.limits_by_key[stack.api_keys[tenant.id]]
+        throttle = config.tiers[tenant.tier].throttle
+        assert (limits.rate_limit, limits.burst_limit, limits.quota_per_day) == (
+            throttle.rate_limit,
+            throttle.burst_limit,
+            throttle.quota_per_day,
+        )
 
 
 def test_template_delivery_and_roles(stack: DeclaredStack) -> None:
