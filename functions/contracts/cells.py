@@ -4,7 +4,9 @@ An environment is a platform stack (named as the environment, e.g. `dev`) and te
 `<tier>-<n>`: the tier it was opened for and its number among that tier's cells, from 1 (the tier is everything
 before the last `-`, so tier names that end in digits stay unambiguous). Its stack is `<environment>.<cell>`
 (`dev.basic-1`), and it publishes its tenants' directory records as one directory document, its slice:
-`tenants/<cell>.json` in the directory bucket. Running code reads every slice under `tenants/`.
+`tenants/<cell>.json` in the directory bucket. An environment without cells (one stack for everything) publishes
+its whole directory as the one slice `tenants/platform.json`, whose records name no cell. Running code reads
+every slice under `tenants/`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ CELL_NAME_RULE = "<tier>-<n>: a tier name, '-', and the cell's number among its 
 # Where the cells' slices live in the directory bucket, and how each is named.
 DIRECTORY_PREFIX = "tenants/"
 SLICE_SUFFIX = ".json"
+# The slice of an environment without cells: its whole directory, published by its one stack.
+PLATFORM_SLICE = "platform"
 # Between an environment's name and a cell's in the cell's stack name.
 STACK_SEPARATOR = "."
 
@@ -36,16 +40,17 @@ def cell_number(cell: str) -> int:
 
 
 def slice_key(cell: str) -> str:
-    """The object a cell publishes its tenants' records in."""
+    """The object a cell (or, as PLATFORM_SLICE, an environment without cells) publishes its records in."""
     return f"{DIRECTORY_PREFIX}{cell}{SLICE_SUFFIX}"
 
 
 def cell_of_slice_key(key: str) -> str | None:
-    """The cell whose slice `key` is; None for any other object under the prefix."""
+    """The cell whose slice `key` is (PLATFORM_SLICE for an environment without cells); None for any other
+    object under the prefix. A record in a cell's slice names that cell; one in the platform slice, none."""
     if not (key.startswith(DIRECTORY_PREFIX) and key.endswith(SLICE_SUFFIX)):
         return None
     cell = key[len(DIRECTORY_PREFIX) : -len(SLICE_SUFFIX)]
-    return cell if is_cell_name(cell) else None
+    return cell if cell == PLATFORM_SLICE or is_cell_name(cell) else None
 
 
 def cell_stack(environment: str, cell: str) -> str:
