@@ -22,7 +22,7 @@ from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
-from tiers.plan import TenantPlan, pooled_role_members
+from tiers.plan import TenantPlan, pooled_roles
 from tiers.policy import KeyspaceSettings, TierPolicy
 from tiers.pooled_roles import MAX_TRUST_POLICY_LENGTH, planning_application_role_arn, policy_length, shard_trust_policy
 
@@ -92,8 +92,8 @@ def _served(roster: Roster) -> float:
 
 def _iam_roles(roster: Roster) -> float:
     silo_roles = sum(plan.silo_role_name is not None for plan in roster.plans)
-    pooled_roles = len(pooled_role_members(roster.plans))
-    return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled_roles
+    pooled = len(pooled_roles(roster.plans))
+    return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled
 
 
 def _scalable_targets(roster: Roster) -> float:
@@ -168,7 +168,7 @@ def _stream_records(roster: Roster) -> int:
 
 def _trust_policy_length(roster: Roster) -> float:
     arn = planning_application_role_arn(roster.namer.application_role())
-    members = pooled_role_members(roster.plans).values()
+    members = pooled_roles(roster.plans).values()
     return max((policy_length(shard_trust_policy(arn, ids)) for ids in members), default=0)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from tiers.cells import CellLoad, CellSettings
 from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import TenantPlan
 from tiers.policy import KeyspaceSettings, TierPolicy
 from tiers.quotas import QuotaUse, Roster, quota_uses
+from tiers.stacks import StackScope
 from tiers.transitions import Transition
 
 DEV_ENVIRONMENT = "dev"
@@ -28,6 +31,17 @@ class StackConfig:
     roster: Roster  # what the quota needs are counted from, as validation counted them (its shards cached)
     # Each tenant's step from the deployed roster (tiers/transitions.py); None without one (a first deploy).
     transitions: tuple[Transition, ...] | None = None
+    cells: CellSettings | None = None  # tenant-pipeline:cells; None: the environment is one stack
+    scope: StackScope | None = None  # which of the environment's stacks this config is for (None: its platform)
+    cell_loads: Mapping[str, CellLoad] = field(default_factory=dict)  # every cell, what it holds and declares
+
+    @property
+    def stack_scope(self) -> StackScope:
+        return self.scope or StackScope(self.environment)
+
+    def declares_tenants(self) -> bool:
+        """Whether this stack declares tenants' resources: a cell, or the one stack of an environment without cells."""
+        return self.cells is None or not self.stack_scope.platform
 
     @property
     def namer(self) -> Namer:

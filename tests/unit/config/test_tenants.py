@@ -73,7 +73,7 @@ def test_status_must_be_active_or_offboarded() -> None:
 
 def test_unknown_keys_in_an_entry_are_named() -> None:
     message = only_problem(base_config(tenants=[{"id": "acme", "tier": "basic", "teir": "premium"}]))
-    assert message == "tenant 'acme': unknown key 'teir' in tenants[0] (allowed: id, migration, status, tier)"
+    assert message == "tenant 'acme': unknown key 'teir' in tenants[0] (allowed: cell, id, migration, status, tier)"
 
 
 def test_entries_are_numbered_from_0_as_pulumi_config_set_path_numbers_them() -> None:

@@ -98,6 +98,8 @@ def test_a_tenant_entry_drops_the_role_of_a_tenant_no_longer_served():
         "s3Prefix": "tenant=acme-corp/",
         "roleArn": "arn:aws:iam::123456789012:role/x",
         "migration": None,
+        "cell": None,  # an environment without cells
+        "keyCell": None,
     }
     assert tenant_entry(gone, "arn:aws:iam::123456789012:role/x")["roleArn"] is None
     assert tenant_entry(gone, None)["status"] == "offboarded"

@@ -198,6 +198,8 @@ def test_the_tenants_output_says_where_each_tenant_lives(run):
         "s3Prefix": "tenant=acme/",
         "roleArn": roles["tenant-acme-role"],
         "migration": None,
+        "cell": None,  # an environment without cells
+        "keyCell": None,
     }
     assert tenants["globex-corp"]["keyspace"] == "tenant_globex_corp"
     assert tenants["hooli"] == {
@@ -207,6 +209,8 @@ def test_the_tenants_output_says_where_each_tenant_lives(run):
         "s3Prefix": "tenant=hooli/",
         "roleArn": roles["pooled-storage-role"],
         "migration": None,
+        "cell": None,  # an environment without cells
+        "keyCell": None,
     }
     assert run.outputs["pooledKeyspace"] == "tenants_pool"
     assert run.outputs["applicationRoleArn"] == roles["application-role-role"]
@@ -282,6 +286,8 @@ def test_an_offboarded_basic_tenant_keeps_its_pooled_data_but_loses_its_role():
         "s3Prefix": "tenant=vandelay/",
         "roleArn": None,
         "migration": None,
+        "cell": None,  # an environment without cells
+        "keyCell": None,
     }
     assert run.protected("pooled-storage-orders")
 
