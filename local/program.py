@@ -75,15 +75,21 @@ class Declaration:
         return Counter(resource.type for resource in self.resources)
 
 
+# The platform's outputs a cell reads that hold secrets (components/platform.py).
+SECRET_OUTPUTS = ("apiKeySecret",)
+
+
 class _RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, region: str, previous: Mapping[str, Any] | None = None):
+    def __init__(self, region: str, stack_outputs: Mapping[str, Mapping[str, Any]]):
         self.region = region
-        self.previous = previous  # the `tenants` output of the stack's last deployment, None before its first
+        self.stack_outputs = stack_outputs  # stack name -> its outputs, as a stack reference reads them
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        if args.typ == STACK_REFERENCE:  # the program reads its own stack's last outputs
-            outputs = {} if self.previous is None else {"tenants": dict(self.previous)}
-            return args.name, {"name": args.inputs.get("name"), "outputs": outputs, "secretOutputNames": []}
+        if args.typ == STACK_REFERENCE:  # `<organization>/<project>/<stack>`: the stack's last outputs
+            stack = str(args.inputs.get("name", "")).rsplit("/", 1)[-1]
+            outputs = dict(self.stack_outputs.get(stack, {}))
+            secret = [name for name in SECRET_OUTPUTS if name in outputs]
+            return args.name, {"name": args.inputs.get("name"), "outputs": outputs, "secretOutputNames": secret}
         return fake_cloud.new_resource(args.typ, args.name, dict(args.inputs), self.region)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
@@ -151,16 +157,24 @@ def stack_config_values(config: dict[str, Any]) -> dict[str, str]:
 
 
 def run_program(
-    stack: str, config: dict[str, Any], program: Path = PROGRAM, previous: Mapping[str, Any] | None = None
+    stack: str,
+    config: dict[str, Any],
+    program: Path = PROGRAM,
+    previous: Mapping[str, Any] | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Declaration:
     """Run `program` for `stack` with `config` (fully qualified keys, e.g. `aws:region`).
 
     `previous`: the `tenants` output of the stack's last deployment, which the program reads through a
-    StackReference to itself; None for a first deployment. Raises ProgramStopped (a pulumi.RunError) when
+    StackReference to itself; None for a first deployment. `stack_outputs`: the outputs of other stacks it reads
+    (a cell reads its platform's and other cells'), by stack name. Raises ProgramStopped (a pulumi.RunError) when
     the program stops itself, e.g. on invalid config or a refused transition.
     """
     region = str(config.get("aws:region", "us-east-1"))
-    mocks = _RecordingMocks(region, previous)
+    outputs = dict(stack_outputs or {})
+    if previous is not None:
+        outputs[stack] = {**outputs.get(stack, {}), "tenants": dict(previous)}
+    mocks = _RecordingMocks(region, outputs)
     monitor = _RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(stack_config_values(config))
