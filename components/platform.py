@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
+from components.operations.wiring import declare_operations
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
 from components.tags import platform_tags
@@ -71,8 +72,10 @@ def declare_platform(config: StackConfig, adopted: Mapping[str, Any] | None = No
             force_destroy=config.disposable,
         ),
     )
+    operations = declare_operations(config, pipeline, storage, account_id, tags)
     outputs: dict[str, pulumi.Input[Any]] = {
         **pipeline.stack_outputs(),
+        **operations.stack_outputs(),
         # Where running code reads the directory's slices: the authorizer, and the DAL (TenantDirectory.from_s3).
         "directoryBucket": directory.bucket.bucket,
         "directoryPrefix": DIRECTORY_PREFIX,
