@@ -7,10 +7,11 @@ Flink ships), and returns what goes to its sink: the enriched record and its ten
 and the rejected record. Every rule it applies is passed from here, as one JSON literal
 (`function_rules`) written from rules.py and the contracts: nothing is written twice.
 
-Views over a source table with one STRING column `line` (the raw record):
+Views over a source table with one STRING column `line` (the raw record), and its event time with metering:
 - `classified`: the function's result `c` for each record;
-- `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink) and
-  tenant (the accepted record's tenant id, which routing hashes; NULL for a rejected one).
+- `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink), tenant
+  (the accepted record's tenant id, which routing hashes; a rejected one's when its envelope names one, which
+  only metering reads), tier and size (metering: functions/flink/metering.py).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
 
 The function is non-deterministic (it reads the clock), and `routed` uses its result twice, so the
@@ -22,7 +23,13 @@ from __future__ import annotations
 import json
 
 from functions.contracts.delivery_routing import DIGEST_CHARS, INDEX_DIGITS, ROUTE_SEPARATOR
-from functions.contracts.kinesis_record import TIMESTAMP_FIELD
+from functions.contracts.kinesis_record import (
+    MAX_RECEIVED_AT_MS,
+    RECEIVED_AT_FIELD,
+    TENANT_FIELD,
+    TIER_FIELD,
+    TIMESTAMP_FIELD,
+)
 from functions.flink import rules
 from functions.flink.errors import JobConfigurationError
 
@@ -58,12 +65,15 @@ def function_rules() -> str:
     """The function's rules, as the JSON it reads: the copied fields in output order (the tenant id
     first, the payload last), the output's field names, the limits and every reason's text."""
     fields = rules.COPIED_FIELDS
-    if fields[0] != "tenantId" or fields[-1] != "payload":
+    if fields[0] != TENANT_FIELD or fields[-1] != "payload":
         raise JobConfigurationError(f"enrich_record reads the tenant id first and the payload last: {fields}")
     return json.dumps(
         {
             "tenantIdPattern": rules.TENANT_ID_REGEX,
             "fields": list(fields),
+            "tierField": TIER_FIELD,
+            "receivedAtField": RECEIVED_AT_FIELD,
+            "maxReceivedAt": MAX_RECEIVED_AT_MS,
             "timestampField": TIMESTAMP_FIELD,
             "rejectFields": list(rules.REJECT_FIELDS),
             "maxDepth": rules.MAX_NESTING_DEPTH,
@@ -82,14 +92,15 @@ def enrich_call(column: str = "line") -> str:
     return f"{FUNCTION}({column}, {quote(function_rules())})"
 
 
-def view_statements(source_table: str) -> list[str]:
+def view_statements(source_table: str, event_time: str | None = None) -> list[str]:
     """The function's declaration and CREATE VIEW statements, in order, ending with the view `routed`
-    (reason, record, tenant)."""
+    (reason, record, tenant, tier, size, and the source's `event_time` column when it has one: metering)."""
+    carried = f", {event_time}" if event_time else ""
     return [
         function_statement(),
-        f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c FROM {source_table}",
-        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant"
-        " FROM classified",
+        f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c{carried} FROM {source_table}",
+        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant,"
+        f" c.tier AS tier, c.size AS size{carried} FROM classified",
     ]
 
 

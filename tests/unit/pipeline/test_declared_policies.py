@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from components.ingestion.firehose_partitioning import WRITTEN_PREFIXES
+from functions.contracts.s3_layout import METERING_PREFIX
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import DeclaredPipeline
 
@@ -150,7 +151,12 @@ def test_services_reach_exactly_what_they_use(dev):
     assert resources_of("processor-role", "firehose:PutRecordBatch") == {events, events_1, rejects}
     assert resources_of("delivery-role", "s3:PutObject") == {f"{bucket}/tenant=*", f"{bucket}/errors/*"}
     assert resources_of("authorizer-role", "ssm:GetParameter") == {dev.arn("aws:ssm/parameter:Parameter")}
-    # Nothing in the pipeline deletes tenant data or the stream.
+    # The job writes (and finishes its uploads in) the metering prefix, and nothing else of the bucket.
+    metering = f"{bucket}/{METERING_PREFIX}*"
+    assert resources_of("processor-role", "s3:PutObject") == {metering}
+    assert resources_of("processor-role", "s3:DeleteObject") == {metering}
+    # Nothing in the pipeline deletes tenant data or the stream: the metering files' own temporary parts only.
     for document in documents.values():
         for statement in document["Statement"]:
-            assert not {"s3:DeleteObject", "s3:DeleteObjectVersion", "kinesis:DeleteStream"} & set(statement["Action"])
+            if {"s3:DeleteObject", "s3:DeleteObjectVersion", "kinesis:DeleteStream"} & set(statement["Action"]):
+                assert statement["Resource"] == [metering] and "s3:DeleteObjectVersion" not in statement["Action"]
