@@ -13,6 +13,7 @@ BASIC = TierPolicy(
     point_in_time_recovery=False,
     offboarding="retain",
     partition_keys=1,  # exactly `tenantId`: existing stacks keep each tenant's records in order
+    query_bytes_scanned_cutoff=1_000_000_000,  # 1 GB a query: ~1.5 million gzipped events of 2 KB
 )
 
 # The bounds a tier switched to `capacity.mode: PROVISIONED` starts from, field by field (tiers/overrides.py):
@@ -34,6 +35,7 @@ PREMIUM = TierPolicy(
     # One shard takes 1 MiB/s and 1,000 records/s: the throttle's 500 req/s of 2 KB events is already
     # 1 MB/s and its 1,000 burst 2 MB/s, so 4 keys (4 shards' worth when the stream has them) leave 2x room.
     partition_keys=4,
+    query_bytes_scanned_cutoff=10_000_000_000,  # 10 GB a query
 )
 
 DEFAULT_TIERS: dict[str, TierPolicy] = {tier.name: tier for tier in (BASIC, PREMIUM)}

@@ -20,7 +20,16 @@ from tiers.policy import (
 )
 from tiers.validation import check_tier
 
-_TIER_KEYS = {"storage", "capacity", "throttle", "iam", "pointInTimeRecovery", "offboarding", "partitionKeys"}
+_TIER_KEYS = {
+    "storage",
+    "capacity",
+    "throttle",
+    "iam",
+    "pointInTimeRecovery",
+    "offboarding",
+    "partitionKeys",
+    "analytics",
+}
 
 
 def resolve_tiers(raw_overrides: Any, problems: list[ConfigProblem]) -> dict[str, TierPolicy]:
@@ -50,7 +59,13 @@ def _override(base: TierPolicy, fields: Fields) -> TierPolicy:
         point_in_time_recovery=fields.get("pointInTimeRecovery", bool, base.point_in_time_recovery),
         offboarding=fields.choice("offboarding", OFFBOARDING_STRATEGIES, base.offboarding),
         partition_keys=fields.get("partitionKeys", int, base.partition_keys),
+        query_bytes_scanned_cutoff=_query_cutoff(base.query_bytes_scanned_cutoff, fields.sub("analytics")),
     )
+
+
+def _query_cutoff(base: int, fields: Fields) -> int:
+    fields.reject_unknown({"bytesScannedCutoffPerQuery"})
+    return fields.get("bytesScannedCutoffPerQuery", int, base)
 
 
 def _throttle(base: Throttle, fields: Fields) -> Throttle:

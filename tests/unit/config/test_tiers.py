@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.config import base_config, load, only_problem
 from tiers.defaults import BASIC, PREMIUM
-from tiers.policy import AutoScaling
+from tiers.policy import MIN_QUERY_BYTES_SCANNED_CUTOFF, AutoScaling
 
 
 def with_tiers(tiers: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def test_overrides_must_be_a_mapping() -> None:
 
 def test_unknown_key_in_a_tier() -> None:
     message = only_problem(with_tiers({"premium": {"throtle": {}}}))
-    assert message.startswith("tier 'premium': unknown key 'throtle' in tiers.premium (allowed: capacity, iam,")
+    assert message.startswith("tier 'premium': unknown key 'throtle' in tiers.premium (allowed: analytics, capacity, iam,")
 
 
 def test_unknown_key_in_throttle() -> None:
@@ -164,3 +164,33 @@ def test_scale_down_needs_a_provisioned_silo() -> None:
 def test_a_tier_switched_to_provisioned_starts_from_the_documented_bounds() -> None:
     premium = load(with_tiers({"premium": {"capacity": {"mode": "PROVISIONED", "autoScaling": {}}}})).tiers["premium"]
     assert premium.capacity.auto_scaling == AutoScaling(5, 1000, 5, 1000, 70.0)
+
+
+def test_query_cutoff_defaults_and_override() -> None:
+    # Premium tenants may scan more per query than basic ones (their workgroup's cutoff).
+    assert PREMIUM.query_bytes_scanned_cutoff > BASIC.query_bytes_scanned_cutoff
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": 50_000_000}}})
+    assert load(raw).tiers["basic"].query_bytes_scanned_cutoff == 50_000_000
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            MIN_QUERY_BYTES_SCANNED_CUTOFF - 1,
+            f"analytics.bytesScannedCutoffPerQuery must be at least {MIN_QUERY_BYTES_SCANNED_CUTOFF:,} "
+            f"(Athena's minimum, 10 MB), got {MIN_QUERY_BYTES_SCANNED_CUTOFF - 1:,}",
+        ),
+        ("lots", "tiers.basic.analytics.bytesScannedCutoffPerQuery must be a whole number, got 'lots'"),
+    ],
+)
+def test_query_cutoff_is_refused_below_athena_minimum_or_not_a_number(value: object, expected: str) -> None:
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": value}}})
+    assert only_problem(raw) == f"tier 'basic': {expected}"
+
+
+def test_query_cutoff_at_athena_minimum_is_accepted_and_unknown_analytics_keys_are_refused() -> None:
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": MIN_QUERY_BYTES_SCANNED_CUTOFF}}})
+    assert load(raw).tiers["basic"].query_bytes_scanned_cutoff == MIN_QUERY_BYTES_SCANNED_CUTOFF
+    problem = only_problem(with_tiers({"basic": {"analytics": {"bytesScanned": 1}}}))
+    assert "unknown key 'bytesScanned' in tiers.basic.analytics" in problem
