@@ -36,6 +36,7 @@ class DeliveryStream:
     error_prefix: str
     metadata_query: str | None  # the JQ query of dynamic partitioning, if enabled
     append_newline: bool
+    compression: str = "UNCOMPRESSED"  # the declared compression_format: UNCOMPRESSED or GZIP
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def _delivery_stream(resource: DeclaredResource) -> DeliveryStream:
         error_prefix=s3.get("errorOutputPrefix", ""),
         metadata_query=query,
         append_newline=any(p["type"] == "AppendDelimiterToRecord" for p in processors),
+        compression=s3.get("compressionFormat", "UNCOMPRESSED"),
     )
 
 
