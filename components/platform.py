@@ -7,6 +7,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.analytics.analytics import TenantAnalytics, TenantAnalyticsArgs
+from components.analytics.grants import analytics_grants
 from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
@@ -58,8 +60,29 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
             force_destroy=config.disposable,
         ),
     )
+    grants = analytics_grants(config.plans, list(storage.silo_role_arns))
+    analytics = TenantAnalytics(
+        "analytics",
+        TenantAnalyticsArgs(
+            namer=namer,
+            region=config.region,
+            account_id=account_id,
+            ingest_bucket=bucket_name,
+            tiers=config.tiers,
+            grants=grants,
+            role_arns={
+                grant.role: storage.silo_role_arns[grant.tenant_id]
+                if grant.tenant_id is not None
+                else storage.pooled_role_arns[grant.shard or 0]
+                for grant in grants
+            },
+            tags=tags,
+            force_destroy=config.disposable,
+        ),
+    )
     return {
         **pipeline.stack_outputs(),
+        **analytics.stack_outputs(),
         # The directory's records (functions/contracts/directory.py): tier, status, keyspace, ...
         "tenants": storage.directory,
         # Where running code reads them: the authorizer, and the DAL (TenantDirectory.from_s3).

@@ -35,6 +35,8 @@ class TenantStorageArgs:
 
 class TenantStorage(pulumi.ComponentResource):
     application_role_arn: pulumi.Output[str]
+    silo_role_arns: dict[str, pulumi.Output[str]]  # by tenant id: each declared silo role
+    pooled_role_arns: dict[int, pulumi.Output[str]]  # by shard
     directory: pulumi.Output[dict[str, Any]]  # the stack output `tenants`
 
     def __init__(self, name: str, args: TenantStorageArgs, opts: pulumi.ResourceOptions | None = None):
@@ -81,6 +83,7 @@ class TenantStorage(pulumi.ComponentResource):
             if silo.role_arn is not None:
                 silo_role_arns[plan.tenant_id] = silo.role_arn
         self.application_role_arn = app.arn
+        self.silo_role_arns, self.pooled_role_arns = silo_role_arns, pooled.role_arns
         self.directory = tenant_directory(args.tenants, pooled.role_arns, silo_role_arns)
         self.register_outputs({"applicationRoleArn": app.arn, "tenants": self.directory})
 

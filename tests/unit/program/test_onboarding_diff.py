@@ -82,6 +82,7 @@ def test_onboarding_a_premium_tenant_adds_its_own_resources_and_changes_nothing_
     after = declare([*roster(TENANTS), {"id": "newprem", "tier": "premium"}])
     diff = difference(base, after)
     assert diff["added"] == [
+        "analytics-tenant-newprem-policy",  # its role's analytics: its tier's workgroup, its results prefix
         "ingestion-api-keys-key-newprem",
         "ingestion-api-keys-plan-key-newprem",
         "tenant-newprem",
