@@ -174,3 +174,19 @@ def test_log_records_go_to_the_run_directory_not_between_the_report_lines(demo, 
     assert "refusal" in logged
     assert "refusal" not in completed.stderr
     assert completed.stderr.count("is not built") <= 2  # the first read of the stack, before the run directory
+
+
+def test_every_served_tenant_queries_its_own_events_and_is_refused_anothers(demo) -> None:
+    """SQL through the local Athena as the tenant itself: the count equals what landed for it (after the
+    tenant's events landed, before the lifecycle moves anyone); another tenant's partition is refused."""
+    _, result = demo
+    tenants = served_tenants()
+    analytics = {o["id"]: o["analytics"] for o in result["tenants"]}
+    assert set(analytics) == set(tenants)
+    for tenant_id, entry in analytics.items():
+        landed = next(o["landed"] for o in result["tenants"] if o["id"] == tenant_id)
+        assert entry == {"queried": landed, "landed": landed, "refusedOther": True}, tenant_id
+    assert result["checks"]["analyticsHolds"] is True
+    cells = [c for c in result["isolation"] if c["kind"] == "iam-analytics-data"]
+    assert {c["target"] for c in cells if c["allowed"]} == set(tenants)  # each its own, N x N
+    assert all(c["holds"] for c in result["isolation"] if c["kind"].startswith("iam-analytics"))
