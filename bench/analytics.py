@@ -149,7 +149,8 @@ def main() -> None:
     with ExitStack() as servers:
         clients = {}
         for form in forms:
-            moto = servers.enter_context(MotoServer(run_dir / f"moto-{form}.log"))
+            moto = MotoServer(run_dir / f"moto-{form}.log").start()
+            servers.callback(moto.stop)
             clients[form] = aws_client("s3", moto.endpoint, "us-east-1")
             clients[form].create_bucket(Bucket=stack.bucket)
             clients[form].create_bucket(Bucket=analytics.results_bucket)

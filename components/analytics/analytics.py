@@ -7,6 +7,7 @@ component only wires them, so a tenant cell's stack can declare its identities' 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -135,20 +136,7 @@ class TenantAnalytics(pulumi.ComponentResource):
                 role=pulumi.Output.from_input(args.role_arns[grant.role]).apply(lambda arn: arn.rsplit("/", 1)[1]),
                 name=namer.physical("iam-policy", "tenant-analytics"),
                 policy=pulumi.Output.all(account_id, args.ingest_bucket, results.bucket.bucket).apply(
-                    lambda values, grant=grant, workgroups=workgroups: json.dumps(
-                        tenant_analytics_policy(
-                            AnalyticsScope(
-                                region=args.region,
-                                account_id=values[0],
-                                database=namer.analytics_database(),
-                                table=EVENTS_TABLE,
-                                ingest_bucket=values[1],
-                                results_bucket=values[2],
-                            ),
-                            grant.tenant_id,
-                            workgroups,
-                        )
-                    )
+                    functools.partial(_policy_text, namer, args.region, grant, workgroups)
                 ),
                 opts=child,
             )
@@ -161,3 +149,17 @@ class TenantAnalytics(pulumi.ComponentResource):
             "analyticsWorkgroups": {tier: workgroup.name for tier, workgroup in self.workgroups.items()},
             "analyticsResultsBucket": self.results_bucket.bucket,
         }
+
+
+def _policy_text(namer: Namer, region: str, grant: AnalyticsGrant, workgroups: list[str], values: list[str]) -> str:
+    """The grant's analytics policy, once the account, the ingest bucket and the results bucket are known."""
+    account_id, ingest_bucket, results_bucket = values
+    scope = AnalyticsScope(
+        region=region,
+        account_id=account_id,
+        database=namer.analytics_database(),
+        table=EVENTS_TABLE,
+        ingest_bucket=ingest_bucket,
+        results_bucket=results_bucket,
+    )
+    return json.dumps(tenant_analytics_policy(scope, grant.tenant_id, workgroups))

@@ -99,7 +99,7 @@ class LocalAthena:
         result_key = f"{result_prefix}{query_id}.csv"
         judged: list[tuple[str, str]] = []
 
-        def authorize(requests: list[tuple[str, str, dict[str, str]]]) -> None:
+        def authorize(requests: Sequence[tuple[str, str, dict[str, str]]]) -> None:
             decisions = self.judge(self._policies(identity), [self._request(identity, *r) for r in requests])
             for (action, resource, _), decision in zip(requests, decisions, strict=True):
                 if decision != ALLOWED:

@@ -17,20 +17,20 @@ from local.analytics.catalog import EventsTable
 from local.errors import QueryRefusedError
 
 
-def parse(sql: str) -> exp.Expression:
+def parse(sql: str) -> exp.Expr:
     try:
         return sqlglot.parse_one(sql, read="trino")
     except sqlglot.errors.ParseError as error:
         raise QueryRefusedError("SYNTAX_ERROR", str(error).splitlines()[0]) from error
 
 
-def check_tables(query: exp.Expression, table: EventsTable) -> None:
+def check_tables(query: exp.Expr, table: EventsTable) -> None:
     for reference in query.find_all(exp.Table):
         if (reference.db, reference.name) != (table.database, table.name):
             raise QueryRefusedError("TABLE_NOT_FOUND", f"Table '{reference.sql()}' does not exist")
 
 
-def injected_values(query: exp.Expression, column: str) -> list[str]:
+def injected_values(query: exp.Expr, column: str) -> list[str]:
     """The literal values the WHERE clause gives `column`; refused unless only static equalities do."""
     violation = QueryRefusedError(
         "CONSTRAINT_VIOLATION",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from components.analytics.grants import analytics_grants
@@ -12,7 +14,7 @@ from tests.support.config import load, roster
 SCOPE = AnalyticsScope("us-east-1", "123456789012", "db", "events", "ingest-bucket", "results-bucket")
 
 
-def statements(document: dict) -> dict[str, dict]:
+def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["Sid"]: s for s in document["Statement"]}
 
 
