@@ -15,11 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from functions.contracts.cli import run_command
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
-from local.program import Declaration, read_stack
+from local.program import Declaration
 from tiers.plan import TenantPlan
 from tiers.policy import KeyspaceSettings
 from tiers.quotas import QuotaUse, format_number
@@ -298,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     add_json_option(parser, "the plan")
     args = parser.parse_args(argv)
     previous = read_previous(args.previous) if args.previous else local_backend_roster(args.stack)
-    stack = read_stack(args.stack, args.project_dir, previous=previous)
+    stack = read_environment(args.stack, args.project_dir, previous=previous)
     if args.json:
         write_json(plan_document(stack.config, stack.declaration, previous), args.json)
     if not json_on_stdout(args.json):

@@ -19,15 +19,8 @@ import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
 from local import fake_cloud
-from local.errors import StackFileError, StackRefusedError
 from local.paths import PROJECT_ROOT
-from local.previous_roster import PreviousRoster
-from local.stack_file import project_values, read_stack_config
-from tiers.errors import ConfigError
-from tiers.load import load_stack_config
 from tiers.naming import PROJECT
-from tiers.stack_config import StackConfig
-from tiers.transitions import deployed_roster
 
 PROGRAM = PROJECT_ROOT / "__main__.py"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -200,32 +193,3 @@ def run_program(
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
     return Declaration(resources=monitor.declared, outputs=exported, component_outputs=monitor.component_outputs)
-
-
-@dataclass
-class Stack:
-    """A stack as `make plan` and `make demo` read it: its file, its validated config, what the program declares."""
-
-    name: str
-    raw: dict[str, Any]  # Pulumi.<stack>.yaml's config, fully qualified keys
-    config: StackConfig
-    declaration: Declaration
-
-
-def read_stack(
-    name: str, root: Path = PROJECT_ROOT, purpose: str = "planned", previous: PreviousRoster | None = None
-) -> Stack:
-    """Read, validate and run the program for stack `name`; StackRefusedError says why it cannot be `purpose`.
-
-    `previous`: the roster deployed last, which each tenant's change must step on from (None: a first deploy).
-    """
-    try:
-        raw = read_stack_config(name, root)
-        region = str(raw.get("aws:region", "")) or "us-east-1"
-        deployed = None if previous is None else deployed_roster(previous.tenants, previous.source)
-        # The config's own messages first (every problem at once), then the program's run.
-        config = load_stack_config(project_values(raw), name, region, previous=deployed)
-        declaration = run_program(name, raw, previous=None if previous is None else previous.tenants)
-    except (StackFileError, ConfigError, ProgramStopped) as error:
-        raise StackRefusedError(f"Stack '{name}' cannot be {purpose}: {error}") from error
-    return Stack(name, raw, config, declaration)

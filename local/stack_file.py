@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from functions.contracts.cells import STACK_SEPARATOR
 from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
 from tiers.errors import ConfigError
@@ -20,7 +21,8 @@ def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
 def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
     path = stack_file(stack, root)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        stacks = (p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        known = sorted(name for name in stacks if STACK_SEPARATOR not in name)  # environments, not their cells
         raise StackFileError(f"no stack file {path.name} (stacks here: {', '.join(known) or 'none'})")
     try:
         return parse_stack_file(path.read_text(), path.name)

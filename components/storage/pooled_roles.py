@@ -20,7 +20,7 @@ from tiers.naming import Namer
 
 
 @dataclass(frozen=True)
-class PooledRolesSpec:
+class PooledRolesArgs:
     namer: Namer
     members: Mapping[int, Sequence[str]]  # shard -> the served pooled tenants its role trusts (tiers.plan)
     role_names: Mapping[int, str]  # shard -> its role's name (tiers.plan.pooled_role_names)
@@ -32,7 +32,7 @@ class PooledRolesSpec:
 
 
 def declare_pooled_roles(
-    owner: str, spec: PooledRolesSpec, opts: pulumi.ResourceOptions
+    owner: str, spec: PooledRolesArgs, opts: pulumi.ResourceOptions
 ) -> dict[int, pulumi.Output[str]]:
     """Each shard's role, `<owner>-role` for shard 0 (the single pooled role's name) and `<owner>-role-<k>`; their
     ARNs by shard."""

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
-from components.storage.pooled_roles import PooledRolesSpec, declare_pooled_roles
+from components.storage.pooled_roles import PooledRolesArgs, declare_pooled_roles
 from components.tags import storage_tags
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES
@@ -67,7 +67,7 @@ class PooledStorage(pulumi.ComponentResource):
 
         self.role_arns = declare_pooled_roles(
             name,
-            PooledRolesSpec(
+            PooledRolesArgs(
                 namer=namer,
                 members=args.shards,
                 role_names=args.role_names,

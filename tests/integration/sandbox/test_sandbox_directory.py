@@ -14,12 +14,11 @@ from functions.authorizer.config import load_config
 from functions.authorizer.errors import UnauthorizedError
 from functions.authorizer.local import token_event
 from functions.contracts.directory import TenantRecord, directory_document, parse_document
-from local.program import run_program
+from local.environment import read_environment
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.demo import authorizer_environment
 from local.sandbox.local_cloud import LocalCloud, provision, publish_directory, user_email
 from local.services.moto_server import MotoServer
-from local.stack_file import read_stack_config
 
 pytestmark = pytest.mark.moto
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:local/v1/POST/events"
@@ -28,7 +27,7 @@ PASSWORD = "Sandbox-Directory-Test-9a"
 
 @pytest.fixture(scope="module")
 def stack() -> DeclaredStack:
-    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+    return read_declaration(read_environment("dev").declaration, "us-east-1")
 
 
 @pytest.fixture(scope="module")

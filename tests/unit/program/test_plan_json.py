@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from local.environment import read_environment
 from local.plan import main
-from local.program import read_stack
 from tests.support.commands import run_command
 from tiers.quotas import QUOTAS
 
@@ -48,7 +48,7 @@ def test_the_document_names_the_stack_and_its_tenants_plans(printed: dict[str, A
 
 
 def test_resource_counts_are_those_the_program_declares(printed: dict[str, Any]) -> None:
-    counts = read_stack("dev").declaration.count_by_type()
+    counts = read_environment("dev").declaration.count_by_type()
     assert printed["resources"]["byType"] == dict(counts)
     assert printed["resources"]["total"] == sum(counts.values())
     assert list(printed["resources"]["byType"]) == sorted(counts)
@@ -57,7 +57,7 @@ def test_resource_counts_are_those_the_program_declares(printed: dict[str, Any])
 def test_every_quota_shows_its_need_limit_and_headroom(printed: dict[str, Any]) -> None:
     quotas = {quota["key"]: quota for quota in printed["quotas"]}
     assert set(quotas) == {spec.key for spec in QUOTAS}
-    declared = read_stack("dev").declaration
+    declared = read_environment("dev").declaration
     assert quotas["iamRoles"]["need"] == len(declared.of_type("aws:iam/role:Role"))
     assert quotas["apiKeys"] == {
         "key": "apiKeys",
