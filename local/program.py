@@ -48,6 +48,7 @@ class Declaration:
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
     component_outputs: dict[str, list[str]] = field(default_factory=dict)  # component URN -> output names
+    references: list[str] = field(default_factory=list)  # the stacks it read (pulumi.StackReference), in order
 
     def of_type(self, type_: str) -> list[DeclaredResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -76,10 +77,12 @@ class _RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str, stack_outputs: Mapping[str, Mapping[str, Any]]):
         self.region = region
         self.stack_outputs = stack_outputs  # stack name -> its outputs, as a stack reference reads them
+        self.references: list[str] = []  # each stack read, by name
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.typ == STACK_REFERENCE:  # `<organization>/<project>/<stack>`: the stack's last outputs
             stack = str(args.inputs.get("name", "")).rsplit("/", 1)[-1]
+            self.references.append(stack)
             outputs = dict(self.stack_outputs.get(stack, {}))
             secret = [name for name in SECRET_OUTPUTS if name in outputs]
             return args.name, {"name": args.inputs.get("name"), "outputs": outputs, "secretOutputNames": secret}
@@ -192,4 +195,9 @@ def run_program(
         exported = loop.run_until_complete(exports())
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
-    return Declaration(resources=monitor.declared, outputs=exported, component_outputs=monitor.component_outputs)
+    return Declaration(
+        resources=monitor.declared,
+        outputs=exported,
+        component_outputs=monitor.component_outputs,
+        references=mocks.references,
+    )
