@@ -76,6 +76,8 @@ class DemoResult:
     lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
     event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
     misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+    # The environment's stacks as deployed here (the platform, then each cell) and the tenants each holds.
+    stacks: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, kind, tenants)
 
     @property
     def tenants_by_stream(self) -> dict[str, list[str]]:
@@ -340,6 +342,10 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         lifecycle=lifecycle,
         event_streams=event_streams,
         misrouted=misrouted(routing, event_streams),
+        stacks=[
+            (run.stack, run.kind, () if run.cell is None else read.config.cell_loads[run.cell].tenants)
+            for run in read.stacks
+        ],
     )
 
 
@@ -438,6 +444,8 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "routingHolds": result.routing_holds,
         },
         "deliveryStreams": result.tenants_by_stream,
+        # The platform and each cell the environment was brought up as, with the tenants each declares.
+        "stacks": [{"name": name, "kind": kind, "tenants": list(tenants)} for name, kind, tenants in result.stacks],
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }
