@@ -43,8 +43,8 @@ from functions.contracts.directory import TenantRecord, directory_document
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
 from functions.contracts.tenant_id import TENANT_ID_REGEX
-from functions.contracts.tiers import TIER_NAMES
 from functions.directory.reader import DirectoryReader
+from tiers.defaults import DEFAULT_TIERS
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / ".out"
@@ -199,7 +199,7 @@ def run_node(fixture: Fixture, iterations: int, cpu: int) -> Result:
                 "iterations": iterations,
                 "warmup": len(fixture.tokens) * 3,
                 "tenantIdPattern": f"^{TENANT_ID_REGEX}$",  # JavaScript test(): anchored
-                "tiers": sorted(TIER_NAMES),
+                "tiers": sorted(DEFAULT_TIERS),
             }
         )
     )

@@ -35,6 +35,7 @@ from tiers.defaults import DEFAULT_TIERS
 from tiers.model import IngestSettings, Quotas, TenantSpec
 from tiers.naming import Namer
 from tiers.plan import plan_tenants
+from tiers.pool import DEFAULT_POOL
 from tiers.quotas import Roster, raises_to_fit
 
 RESULTS = PROJECT_ROOT / "bench" / "RESULTS.md"
@@ -60,7 +61,7 @@ def stack_config(tenants: list[dict[str, str]]) -> dict[str, Any]:
     namer = Namer(STACK)
     plans = plan_tenants(tuple(TenantSpec(t["id"], t["tier"]) for t in tenants), DEFAULT_TIERS, namer)
     quotas = Quotas()
-    roster = Roster(plans, DEFAULT_TIERS, IngestSettings(), namer, quotas.firehose_partitions, REGION)
+    roster = Roster(plans, DEFAULT_TIERS, DEFAULT_POOL, IngestSettings(), namer, quotas.firehose_partitions, REGION)
     raised = raises_to_fit(roster, quotas)
     return {"aws:region": REGION, "tenant-pipeline:tenants": tenants, "tenant-pipeline:quotas": raised}
 

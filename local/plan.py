@@ -1,6 +1,6 @@
 """`make plan`: preview a stack with no cloud account.
 
-Validates the stack's config, shows what each tenant gets, then runs the Pulumi program under
+Validates the stack's config, shows the tier catalogue and what each tenant gets, then runs the Pulumi program under
 mocks and counts what it declares, by resource type.
 """
 
@@ -14,13 +14,16 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from functions.contracts.cells import cell_tier
 from functions.contracts.cli import run_command
+from local.environment import EnvironmentRun, read_environment
 from local.errors import EXPECTED_FAILURES
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
-from local.program import Declaration, read_stack
+from local.program import Declaration
 from tiers.plan import TenantPlan
+from tiers.policy import KeyspaceSettings
 from tiers.quotas import QuotaUse, format_number
 from tiers.stack_config import StackConfig
 from tiers.transitions import onboarding
@@ -43,7 +46,16 @@ def transition_table(config: StackConfig, previous: PreviousRoster | None) -> Ta
 
 def tenant_table(config: StackConfig) -> Table:
     table = Table(title=f"Tenants of stack '{config.environment}' ({config.region})", title_justify="left")
-    for column in ("tenant", "tier", "status", "keyspace", "S3 prefix", "IAM role", "API limits (rate/burst/day)"):
+    for column in (
+        "tenant",
+        "tier",
+        "cell",
+        "status",
+        "keyspace",
+        "S3 prefix",
+        "IAM role",
+        "API limits (rate/burst/day)",
+    ):
         table.add_column(column, no_wrap=True)
     for plan in config.plans:
         throttle = plan.tier.throttle
@@ -52,6 +64,7 @@ def tenant_table(config: StackConfig) -> Table:
         table.add_row(
             plan.tenant_id,
             plan.tier.name,
+            plan.cell or "",
             status_column(plan),
             keyspace,
             plan.s3_prefix,
@@ -69,6 +82,79 @@ def status_column(plan: TenantPlan) -> str:
     if plan.migration is not None:
         return f"active, [cyan]moving from {plan.migration.from_tier.name}[/] ({plan.migration.state})"
     return "active"
+
+
+def tier_table(config: StackConfig) -> Table:
+    """The tier catalogue: every tier (the defaults and the stack's own), its storage, limits, options, tenants."""
+    table = Table(title="Tiers (tenant-pipeline:tiers) and the pool (tenant-pipeline:pool)", title_justify="left")
+    for column in ("tier", "storage", "API limits (rate/burst/day)", "partition keys", "keyspace", "offboarding"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("tenants")
+    for entry in tier_entries(config):
+        throttle = entry["throttle"]
+        tenants = entry["tenants"]
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        table.add_row(
+            entry["name"],
+            entry["storage"],
+            f"{throttle['rateLimit']:g}/s / {throttle['burstLimit']} / {throttle['quotaPerDay']:,}",
+            str(entry["partitionKeys"]),
+            keyspace_column(entry["ownKeyspace"]) if entry["ownKeyspace"] else "[dim]the pool[/]",
+            entry["offboarding"],
+            (", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")) or "[dim]none[/]",
+        )
+    table.add_section()
+    pool = keyspace_entry(config.pool)
+    table.add_row("[dim](the pool)[/]", "pooled", "", "", keyspace_column(pool), "", "every pooled tier's tenants")
+    return table
+
+
+def keyspace_column(entry: dict[str, Any]) -> str:
+    scaling = entry["autoScaling"]
+    capacity = entry["capacityMode"] + (
+        f" (read {scaling['readMin']}-{scaling['readMax']}, write {scaling['writeMin']}-{scaling['writeMax']})"
+        if scaling
+        else ""
+    )
+    return f"{capacity}, PITR {'on' if entry['pointInTimeRecovery'] else 'off'}"
+
+
+def keyspace_entry(settings: KeyspaceSettings) -> dict[str, Any]:
+    scaling = settings.capacity.auto_scaling
+    return {
+        "capacityMode": settings.capacity.mode,
+        "autoScaling": None
+        if scaling is None
+        else {
+            "readMin": scaling.read_min,
+            "readMax": scaling.read_max,
+            "writeMin": scaling.write_min,
+            "writeMax": scaling.write_max,
+            "targetUtilization": scaling.target_utilization,
+        },
+        "pointInTimeRecovery": settings.point_in_time_recovery,
+    }
+
+
+def tier_entries(config: StackConfig) -> list[dict[str, Any]]:
+    """Each tier of the catalogue, in its order, with the roster's tenants on it (served or not)."""
+    return [
+        {
+            "name": name,
+            "storage": tier.storage,
+            "throttle": {
+                "rateLimit": tier.throttle.rate_limit,
+                "burstLimit": tier.throttle.burst_limit,
+                "quotaPerDay": tier.throttle.quota_per_day,
+            },
+            "partitionKeys": tier.partition_keys,
+            "offboarding": tier.offboarding,
+            # A silo tier's tenants' own keyspaces; null for a pooled tier (its tenants are in the pool).
+            "ownKeyspace": None if tier.own_keyspace is None else keyspace_entry(tier.own_keyspace),
+            "tenants": [tenant.id for tenant in config.tenants if tenant.tier == name],
+        }
+        for name, tier in config.tiers.items()
+    ]
 
 
 # Tenants named per stream in the table; the rest are counted (the JSON names every tenant's stream).
@@ -94,7 +180,7 @@ def role_column(plan: TenantPlan) -> str:
         return "[dim]none[/]"
     if plan.pooled_shard is None:
         return plan.role_name
-    if plan.tier.siloed:  # moving from basic: its pooled shard still trusts it
+    if plan.tier.siloed:  # moving from a pooled tier: its pooled shard still trusts it
         return f"{plan.role_name} + pooled shard {plan.pooled_shard} (moving)"
     shard = f"{plan.role_name} (pooled shard {plan.pooled_shard})"
     return f"{shard} + {plan.silo_role_name} (moving)" if plan.silo_is_source else shard
@@ -160,9 +246,54 @@ def quota_entry(use: QuotaUse) -> dict[str, Any]:
 PLAN_FORMAT = 1
 
 
-def plan_document(
-    config: StackConfig, declaration: Declaration, previous: PreviousRoster | None = None
-) -> dict[str, Any]:
+def stack_entries(run: EnvironmentRun) -> list[dict[str, Any]]:
+    """Each stack of the environment: the platform, then its cells, with what each holds and declares."""
+    config = run.config
+    budget = None if config.cells is None else config.cells.budget
+    entries = []
+    for stack in run.stacks:
+        counts = stack.declaration.count_by_type()
+        load = None if stack.cell is None else config.cell_loads[stack.cell]
+        entries.append(
+            {
+                "name": stack.stack,
+                "kind": stack.kind,
+                "tier": None if stack.cell is None else cell_tier(stack.cell),  # the tier the cell was opened for
+                "tenants": [] if load is None else list(load.tenants),
+                "movingAway": [] if load is None else list(load.sources),  # tenants whose old side it still holds
+                "resources": {
+                    "byType": dict(sorted(counts.items())),
+                    "stackReferences": len(stack.declaration.references),
+                    # What the stack's state holds: its resources and the stacks it reads.
+                    "total": sum(counts.values()) + len(stack.declaration.references),
+                },
+                "budget": budget if stack.kind == "cell" else None,
+            }
+        )
+    return entries
+
+
+def stack_table(run: EnvironmentRun) -> Table:
+    table = Table(title=f"Stacks of environment '{run.name}'", title_justify="left")
+    for column in ("stack", "kind", "tier", "tenants", "resources", "budget"):
+        table.add_column(column, justify="right" if column in ("tenants", "resources", "budget") else "left")
+    for entry in stack_entries(run):
+        budget = entry["budget"]
+        total = entry["resources"]["total"]
+        table.add_row(
+            entry["name"],
+            entry["kind"],
+            entry["tier"] or "",
+            f"{len(entry['tenants']):,}"
+            + (f" (+{len(entry['movingAway'])} moving away)" if entry["movingAway"] else ""),
+            f"{total:,}",
+            "" if budget is None else f"{total / budget:.0%} of {budget:,}",
+        )
+    return table
+
+
+def plan_document(run: EnvironmentRun, previous: PreviousRoster | None = None) -> dict[str, Any]:
+    config, declaration = run.config, run.declaration
     counts = declaration.count_by_type()
     return {
         "format": PLAN_FORMAT,
@@ -171,9 +302,12 @@ def plan_document(
         # Each tenant's step from the roster deployed last; null without one (a first deploy).
         "previous": None if previous is None else previous.source,
         "transitions": None if config.transitions is None else [step.to_entry() for step in config.transitions],
+        "tiers": tier_entries(config),
+        "pool": keyspace_entry(config.pool),
         "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
+        "stacks": stack_entries(run),
     }
 
 
@@ -196,12 +330,14 @@ def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
         if plan.served
         else None,
         "offboarding": plan.tier.offboarding,
+        "cell": plan.cell,  # the cell that declares it; null in an environment without cells
         "migration": None
         if plan.migration is None
         else {
             "from": plan.migration.from_tier.name,
             "state": plan.migration.state,
             "sourceKeyspace": plan.migration.source_keyspace,
+            "fromCell": plan.from_cell,
             "verified": plan.migration.verified,
         },
         # The enriched-events delivery stream its events go through (null once offboarded).
@@ -211,7 +347,9 @@ def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack", default="dev", help="environment: reads Pulumi.<stack>.yaml (and plans its cells, if it has any)"
+    )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     parser.add_argument(
         "--previous",
@@ -222,16 +360,18 @@ def main(argv: list[str] | None = None) -> int:
     add_json_option(parser, "the plan")
     args = parser.parse_args(argv)
     previous = read_previous(args.previous) if args.previous else local_backend_roster(args.stack)
-    stack = read_stack(args.stack, args.project_dir, previous=previous)
+    stack = read_environment(args.stack, args.project_dir, previous=previous)
     if args.json:
-        write_json(plan_document(stack.config, stack.declaration, previous), args.json)
+        write_json(plan_document(stack, previous), args.json)
     if not json_on_stdout(args.json):
         # Wide enough for the tenant table when the output is a pipe or a CI log.
-        console = Console(width=None if sys.stdout.isatty() else 200)
+        console = Console(width=None if sys.stdout.isatty() else 240)
         console.print(transition_table(stack.config, previous))
+        console.print(tier_table(stack.config))
         console.print(tenant_table(stack.config))
         console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
+        console.print(stack_table(stack))
         console.print(resource_table(stack.declaration))
     return 0
 

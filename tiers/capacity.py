@@ -1,14 +1,12 @@
-"""Keyspaces table capacity and data protection for a tier, before and after offboarding."""
+"""Keyspaces table capacity and data protection for a keyspace (a silo tenant's, or the pool's), before and after
+offboarding."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from tiers.defaults import BASIC
-from tiers.errors import ConfigError, ConfigProblem
-from tiers.policy import AutoScaling, TierPolicy
+from tiers.policy import AutoScaling, KeyspaceSettings
 
 ThroughputMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
 # Amazon Keyspaces' smallest provisioned table: 1 read and 1 write capacity unit.
@@ -24,18 +22,18 @@ class TableCapacity:
     point_in_time_recovery: bool
 
 
-def table_capacity(tier: TierPolicy, *, scaled_down: bool = False) -> TableCapacity:
-    """ON_DEMAND tiers pay per request; PROVISIONED tiers start at their minimum and auto scale.
+def table_capacity(settings: KeyspaceSettings, *, scaled_down: bool = False) -> TableCapacity:
+    """ON_DEMAND tables pay per request; PROVISIONED ones start at their minimum and auto scale.
 
     `scaled_down`: an offboarded tenant under the `scale-down` strategy keeps its tables at the
     smallest fixed capacity, without auto scaling, until someone decides what to do with the data.
     """
-    pitr = tier.point_in_time_recovery
-    if tier.capacity.mode == "ON_DEMAND":
+    pitr = settings.point_in_time_recovery
+    if settings.capacity.mode == "ON_DEMAND":
         return TableCapacity("PAY_PER_REQUEST", None, None, None, pitr)
-    scaling = tier.capacity.auto_scaling
-    if scaling is None:
-        raise ConfigError([ConfigProblem(f"tier '{tier.name}'", "PROVISIONED capacity needs auto scaling bounds")])
+    scaling = settings.capacity.auto_scaling
+    if scaling is None:  # validation refuses it first (tiers/validation.py check_keyspace)
+        raise ValueError("PROVISIONED capacity needs auto scaling bounds")
     if scaled_down:
         return TableCapacity("PROVISIONED", MIN_CAPACITY_UNITS, MIN_CAPACITY_UNITS, None, pitr)
     return TableCapacity("PROVISIONED", scaling.read_min, scaling.write_min, scaling, pitr)
@@ -72,11 +70,3 @@ def scaling_dimensions(scaling: AutoScaling) -> tuple[ScalingDimension, ScalingD
             scaling.target_utilization,
         ),
     )
-
-
-def pooled_tier(tiers: Mapping[str, TierPolicy]) -> TierPolicy:
-    """The tier the pooled keyspace is sized for; the BASIC defaults if every tier is siloed.
-
-    The pooled keyspace always exists (the quota checks count it), so it needs settings even then.
-    """
-    return next((tier for tier in tiers.values() if not tier.siloed), BASIC)

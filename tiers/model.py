@@ -19,6 +19,7 @@ class MigrationSpec:
     from_tier: str
     state: MigrationState
     verified: str | None = None  # the migration job's digest of the verified copy; required from `cutover` on
+    from_cell: str | None = None  # the cell its data leaves (tiers/cells.py); required in a roster with cells
 
 
 def roster_entry(index: int) -> str:
@@ -33,6 +34,7 @@ class TenantSpec:
     status: TenantStatus = "active"
     migration: MigrationSpec | None = None
     index: int = 0  # its place in the roster, numbered from 0
+    cell: str | None = None  # the cell that declares its resources and record (tiers/cells.py); None: not assigned
 
     @property
     def where(self) -> str:

@@ -142,11 +142,12 @@ class Namer:
     def tenant_role(self, tenant_id: str) -> str:
         return self.physical("iam-role", "tenant", tenant_id)
 
-    def pooled_tenant_role(self, shard: int = 0) -> str:
-        """Shard 0 keeps the name the single pooled role always had; shard k is `<that>-<k>`."""
+    def pooled_tenant_role(self, shard: int = 0, cell: str | None = None) -> str:
+        """Shard 0 keeps the name the single pooled role always had; shard k is `<that>-<k>`. A cell's pooled roles
+        name the cell (`...-pooled-tenants-<cell>[-<k>]`); None: the names from before cells."""
         if shard < 0:
             raise ValueError(f"pooled role shard must be 0 or more, got {shard}")
-        return self.physical("iam-role", "pooled-tenants", *([str(shard)] if shard else []))
+        return self.physical("iam-role", "pooled-tenants", *([cell] if cell else []), *([str(shard)] if shard else []))
 
     def tenant_role_path(self) -> str:
         """The IAM path of every tenant role (and only those): the app role may assume `role<path>*`."""

@@ -1,4 +1,9 @@
-"""The tier policy: everything that differs between tenant tiers, as typed data."""
+"""The tier policy: everything that differs between tenant tiers, as typed data.
+
+A tier is data the stack defines (tiers/catalogue.py): a name, a storage model and limits. The storage model
+says where a tenant's rows live: `pooled` (the shared pool's tables, keyed by tenant id; their capacity is the
+pool's, tiers/pool.py) or `silo` (a keyspace and a role per tenant, provisioned as the tier's `own_keyspace` says).
+"""
 
 from __future__ import annotations
 
@@ -49,20 +54,36 @@ class Capacity:
 
 
 @dataclass(frozen=True)
+class KeyspaceSettings:
+    """How a keyspace's tables are provisioned and protected: a silo tier's (each tenant's own), or the pool's."""
+
+    capacity: Capacity
+    point_in_time_recovery: bool
+
+
+@dataclass(frozen=True)
 class TierPolicy:
     name: str
     storage: StorageModel
-    capacity: Capacity
     throttle: Throttle
-    iam: IamModel
-    point_in_time_recovery: bool
     offboarding: OffboardingStrategy
     # Kinesis partition keys per tenant: 1 is `<tenantId>` (one shard, ordered); N is `<tenantId>#0..N-1`.
     partition_keys: int = 1
     # Bytes one analytics query in the tier's Athena workgroup may scan before Athena cancels it
     # (config `analytics: {bytesScannedCutoffPerQuery: N}`; docs/design.md "Per-tenant analytics").
     query_bytes_scanned_cutoff: int = 1_000_000_000
+    # Silo tiers: each tenant's own keyspace. None for a pooled tier: its tenants share the pool's tables.
+    own_keyspace: KeyspaceSettings | None = None
 
     @property
     def siloed(self) -> bool:
         return self.storage == "silo"
+
+    @property
+    def iam(self) -> IamModel:
+        """Keyspaces IAM scopes to keyspaces and tables: a silo tenant gets a role of its own, pooled tenants
+        share their pooled shard's role (tiers/pooled_roles.py)."""
+        return IAM_MODEL_OF[self.storage]
+
+
+IAM_MODEL_OF: dict[StorageModel, IamModel] = {"silo": "dedicated-role", "pooled": "pooled-role"}

@@ -1,8 +1,8 @@
-"""The pooled roles: served basic tenants sharded over K roles, each trusting only its own tenants' tags.
+"""The pooled roles: served pooled tenants sharded over K roles, each trusting only its own tenants' tags.
 
 A pooled session reaches S3 by its `TenantId` session tag (`tenant=${aws:PrincipalTag/TenantId}/`), so
 the tag is the whole boundary and the trust policy is what checks it: a shard's role may be assumed only
-with the id of one of that shard's served basic tenants. Premium and offboarded tenants are in no list,
+with the id of one of that shard's served pooled tenants. Silo and offboarded tenants are in no list,
 so no pooled session can carry their id, whatever the application (or whoever controls it) asks for.
 
 Every id sits in a trust policy, whose length IAM caps, so the tenants are spread over as many roles as
@@ -26,10 +26,10 @@ from tiers.errors import ConfigError, ConfigProblem
 from tiers.naming import iam_role_arn
 
 # IAM quotas (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM object quotas"):
-# "Role trust policy length", 2048 characters by default, adjustable to 4096 (Service Quotas L-C07B4B0D).
-# IAM does not count white space when it measures a policy against its quotas. (Some newer third-party
-# tables say 8192; raise MAX_TRUST_POLICY_LENGTH only once the account's Service Quotas page grants it.)
-DEFAULT_TRUST_POLICY_LENGTH = 2048
+# "Role trust policy length", 2048 characters by default (tiers/model.py Quotas.role_trust_policy_length),
+# adjustable to 4096 (Service Quotas L-C07B4B0D). IAM does not count white space when it measures a policy
+# against its quotas. (Some newer third-party tables say 8192; raise MAX_TRUST_POLICY_LENGTH only once the
+# account's Service Quotas page grants it.)
 MAX_TRUST_POLICY_LENGTH = 4096
 # K is first sized for shards filled to this fraction of the quota on average: hashing spreads ids
 # unevenly (a shard of C ids varies by about sqrt(C)), and the fit check below takes care of the rest.
@@ -103,7 +103,7 @@ def shard_of(tenant_id: str, shards: int) -> int:
 
 @dataclass(frozen=True)
 class PooledShards:
-    """Which pooled role serves each served basic tenant. Shards left empty by the hash get no role."""
+    """Which pooled role serves each served pooled tenant. Shards left empty by the hash get no role."""
 
     count: int  # K
     shard_by_tenant: dict[str, int]
@@ -117,7 +117,7 @@ class PooledShards:
 
 
 def plan_pooled_shards(tenant_ids: Sequence[str], application_role_arn: str, quota: int) -> PooledShards:
-    """Shard `tenant_ids` (the served basic tenants) so that each shard's trust policy fits `quota`.
+    """Shard `tenant_ids` (the served pooled tenants) so that each shard's trust policy fits `quota`.
 
     ConfigError if one tenant alone does not fit, naming it and the quota to raise.
     """

@@ -16,14 +16,14 @@ from functools import cached_property
 from typing import Any
 
 from functions.contracts.tables import TENANT_TABLES
-from tiers.capacity import pooled_tier, table_capacity
+from tiers.capacity import table_capacity
 from tiers.delivery_shards import DeliveryShards, plan_delivery_shards
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
-from tiers.plan import TenantPlan, pooled_role_members
-from tiers.policy import TierPolicy
+from tiers.plan import TenantPlan, pooled_roles
+from tiers.policy import KeyspaceSettings, TierPolicy
 from tiers.pooled_roles import MAX_TRUST_POLICY_LENGTH, planning_application_role_arn, policy_length, shard_trust_policy
 
 # The pipeline's own IAM roles, whatever the roster: API Gateway -> Kinesis, the authorizer, the Flink
@@ -40,6 +40,7 @@ class Roster:
 
     plans: Sequence[TenantPlan]
     tiers: Mapping[str, TierPolicy]
+    pool: KeyspaceSettings
     ingest: IngestSettings
     namer: Namer
     partitions_per_stream: int = Quotas().firehose_partitions  # quotas.firehosePartitions
@@ -91,13 +92,13 @@ def _served(roster: Roster) -> float:
 
 def _iam_roles(roster: Roster) -> float:
     silo_roles = sum(plan.silo_role_name is not None for plan in roster.plans)
-    pooled_roles = len(pooled_role_members(roster.plans))
-    return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled_roles
+    pooled = len(pooled_roles(roster.plans))
+    return PIPELINE_ROLES + int(roster.ingest.manage_api_gateway_account) + silo_roles + pooled
 
 
 def _scalable_targets(roster: Roster) -> float:
     per_keyspace = TARGETS_PER_SCALED_TABLE * len(TENANT_TABLES)
-    pooled = per_keyspace if table_capacity(pooled_tier(roster.tiers)).auto_scaling else 0
+    pooled = per_keyspace if table_capacity(roster.pool).auto_scaling else 0
     silos = sum(
         per_keyspace
         for plan in roster.plans
@@ -167,7 +168,7 @@ def _stream_records(roster: Roster) -> int:
 
 def _trust_policy_length(roster: Roster) -> float:
     arn = planning_application_role_arn(roster.namer.application_role())
-    members = pooled_role_members(roster.plans).values()
+    members = pooled_roles(roster.plans).values()
     return max((policy_length(shard_trust_policy(arn, ids)) for ids in members), default=0)
 
 

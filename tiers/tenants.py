@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from functions.contracts.cells import CELL_NAME_RULE, is_cell_name
 from functions.contracts.directory import TENANT_STATUSES
 from functions.contracts.migration import MIGRATION_STATES
 from functions.contracts.tenant_id import TENANT_ID_RULE, is_tenant_id
@@ -37,7 +38,7 @@ def _parse_tenant(
         problems.append(ConfigProblem(subject, f"must be a mapping with id and tier, got {entry!r}"))
         return None
     fields = Fields(entry, subject, where, problems)
-    fields.reject_unknown({"id", "tier", "status", "migration"})
+    fields.reject_unknown({"id", "tier", "status", "migration", "cell"})
     before = len(problems)
     if not isinstance(raw_id, str):
         fields.problem("id is required (a string)")
@@ -49,6 +50,9 @@ def _parse_tenant(
     elif tier not in tier_names:
         fields.problem(f"tier '{tier}' is not defined (tiers: {', '.join(sorted(tier_names))})")
     status = fields.choice("status", TENANT_STATUSES, "active")
+    cell = fields.text("cell")
+    if cell is not None and not is_cell_name(cell):
+        fields.problem(f"{where}.cell '{cell}' is not a cell name ({CELL_NAME_RULE})")
     # `migration: null` (or no key) is no migration: `pulumi config rm --path` removes the block.
     migration = None
     if entry.get("migration") is not None:
@@ -57,7 +61,7 @@ def _parse_tenant(
         migration = _parse_migration(block) if len(problems) == shape_problems else None
     if len(problems) > before:
         return None
-    return TenantSpec(id=raw_id, tier=tier, status=status, migration=migration, index=index)  # type: ignore[arg-type]
+    return TenantSpec(id=raw_id, tier=tier, status=status, migration=migration, index=index, cell=cell)  # type: ignore[arg-type]
 
 
 def _parse_migration(fields: Fields) -> MigrationSpec | None:
@@ -66,7 +70,7 @@ def _parse_migration(fields: Fields) -> MigrationSpec | None:
     if not fields.raw:
         fields.problem(f"{fields.where} must be a mapping with from and state (and verified from cutover on)")
         return None
-    fields.reject_unknown({"from", "state", "verified"})
+    fields.reject_unknown({"from", "state", "verified", "fromCell"})
     from_tier = fields.text("from")
     if from_tier is None:
         fields.problem(f"{fields.where}.from is required: the tier the tenant leaves")
@@ -74,9 +78,12 @@ def _parse_migration(fields: Fields) -> MigrationSpec | None:
         fields.problem(f"{fields.where}.state is required: one of {', '.join(MIGRATION_STATES)}")
     state = fields.choice("state", MIGRATION_STATES, "copying")
     verified = fields.text("verified")
+    from_cell = fields.text("fromCell")
+    if from_cell is not None and not is_cell_name(from_cell):
+        fields.problem(f"{fields.where}.fromCell '{from_cell}' is not a cell name ({CELL_NAME_RULE})")
     if len(fields.problems) > before or from_tier is None:
         return None
-    return MigrationSpec(from_tier=from_tier, state=state, verified=verified)
+    return MigrationSpec(from_tier=from_tier, state=state, verified=verified, from_cell=from_cell)
 
 
 def check_unique(tenants: list[TenantSpec], names_of: TenantNames, problems: list[ConfigProblem]) -> None:

@@ -147,6 +147,14 @@ def _step(record: TenantRecord, tenant: TenantSpec, tiers: Mapping[str, TierPoli
     if tenant.migration is not None:
         return _move_start(record, tenant, tier)
     was_siloed = not record.pooled
+    if tenant.tier == record.tier and was_siloed != tier.siloed:
+        deployed = "pooled" if record.pooled else "silo"
+        return (
+            f"tier '{tier.name}' is now {_storage(tier)}, but this tenant's data is in {deployed} storage "
+            f"({record.keyspace}): a tier's storage model cannot change under its tenants. Keep "
+            f"tiers.{tier.name}.storage {deployed}, define another tier with {tier.storage} storage, and move the "
+            f"tenants that need it there with a migration"
+        )
     if tenant.tier != record.tier and was_siloed != tier.siloed:
         if not offboarding.is_served(tenant.status):
             return (
@@ -174,6 +182,11 @@ def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> T
     where = f"{tenant.where}.migration"
     if migration.from_tier != record.tier:
         return f"{where}.from is '{migration.from_tier}', but the deployed tier is '{record.tier}': set it to that"
+    if record.cell is not None and migration.from_cell != record.cell:
+        return (
+            f"{where}.fromCell is '{migration.from_cell}', but its data is deployed in cell '{record.cell}': "
+            "set it to that"
+        )
     if migration.state != "copying":
         return (
             f"{where}.state: a move starts in copying (the job copies and verifies before anyone reads the "

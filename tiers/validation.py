@@ -1,4 +1,5 @@
-"""The rules a tier policy must keep, whatever the overrides say; and what a tenant's migration block may say."""
+"""The rules a tier policy and a keyspace's settings must keep, whatever the config says; and what a tenant's
+migration block may say."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functions.contracts.migration import VERIFIED_DIGEST, is_verified_digest
 from tiers import offboarding
 from tiers.errors import ConfigProblem
 from tiers.model import TenantSpec
-from tiers.policy import MAX_PARTITION_KEYS, MIN_QUERY_BYTES_SCANNED_CUTOFF, TierPolicy
+from tiers.policy import MAX_PARTITION_KEYS, MIN_QUERY_BYTES_SCANNED_CUTOFF, KeyspaceSettings, TierPolicy
 
 # Application Auto Scaling target tracking for Keyspaces accepts 20-90 percent.
 MIN_TARGET_UTILIZATION = 20.0
@@ -25,18 +26,28 @@ def check_tier(policy: TierPolicy) -> list[ConfigProblem]:
         problems.append(f"throttle.burstLimit must be at least 1, got {throttle.burst_limit}")
     if throttle.quota_per_day < 1:
         problems.append(f"throttle.quotaPerDay must be at least 1, got {throttle.quota_per_day}")
-
-    expected_iam = "dedicated-role" if policy.storage == "silo" else "pooled-role"
-    if policy.iam != expected_iam:
+    if policy.own_keyspace is not None:
+        problems.extend(check_keyspace(policy.own_keyspace))
+    if not 1 <= policy.partition_keys <= MAX_PARTITION_KEYS:
+        problems.append(f"partitionKeys must be 1-{MAX_PARTITION_KEYS}, got {policy.partition_keys}")
+    if policy.query_bytes_scanned_cutoff < MIN_QUERY_BYTES_SCANNED_CUTOFF:
         problems.append(
-            f"iam '{policy.iam}' does not fit storage '{policy.storage}' "
-            f"(Keyspaces IAM scopes to keyspaces and tables, so {policy.storage} storage needs {expected_iam})"
+            f"analytics.bytesScannedCutoffPerQuery must be at least {MIN_QUERY_BYTES_SCANNED_CUTOFF:,} "
+            f"(Athena's minimum, 10 MB), got {policy.query_bytes_scanned_cutoff:,}"
         )
+    own = policy.own_keyspace
+    if policy.offboarding == "scale-down" and not (own is not None and own.capacity.mode == "PROVISIONED"):
+        problems.append("offboarding 'scale-down' needs silo storage with PROVISIONED capacity")
+    return [ConfigProblem(subject, rule) for rule in problems]
 
-    scaling = policy.capacity.auto_scaling
-    if policy.capacity.mode == "PROVISIONED" and scaling is None:
+
+def check_keyspace(settings: KeyspaceSettings) -> list[str]:
+    """What a keyspace's capacity may be: a silo tier's own keyspaces, or the pool's."""
+    problems: list[str] = []
+    scaling = settings.capacity.auto_scaling
+    if settings.capacity.mode == "PROVISIONED" and scaling is None:
         problems.append("capacity.mode PROVISIONED needs capacity.autoScaling bounds")
-    if policy.capacity.mode == "ON_DEMAND" and scaling is not None:
+    if settings.capacity.mode == "ON_DEMAND" and scaling is not None:
         problems.append("capacity.autoScaling applies only to capacity.mode PROVISIONED")
     if scaling is not None:
         for kind, low, high in (
@@ -50,19 +61,7 @@ def check_tier(policy: TierPolicy) -> list[ConfigProblem]:
                 f"capacity.autoScaling.targetUtilization must be {MIN_TARGET_UTILIZATION:g}-"
                 f"{MAX_TARGET_UTILIZATION:g} percent, got {scaling.target_utilization:g}"
             )
-
-    if not 1 <= policy.partition_keys <= MAX_PARTITION_KEYS:
-        problems.append(f"partitionKeys must be 1-{MAX_PARTITION_KEYS}, got {policy.partition_keys}")
-
-    if policy.query_bytes_scanned_cutoff < MIN_QUERY_BYTES_SCANNED_CUTOFF:
-        problems.append(
-            f"analytics.bytesScannedCutoffPerQuery must be at least {MIN_QUERY_BYTES_SCANNED_CUTOFF:,} "
-            f"(Athena's minimum, 10 MB), got {policy.query_bytes_scanned_cutoff:,}"
-        )
-
-    if policy.offboarding == "scale-down" and not (policy.siloed and policy.capacity.mode == "PROVISIONED"):
-        problems.append("offboarding 'scale-down' needs silo storage with PROVISIONED capacity")
-    return [ConfigProblem(subject, rule) for rule in problems]
+    return problems
 
 
 def check_migration(tenant: TenantSpec, tiers: Mapping[str, TierPolicy]) -> list[ConfigProblem]:

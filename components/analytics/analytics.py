@@ -1,15 +1,15 @@
-"""Per-tenant analytics, the analytics area's root component: the catalog, a workgroup per tier, the results
-bucket, and each tenant identity's query permissions (docs/design.md "Per-tenant analytics").
+"""Per-tenant analytics, the analytics area's root component: the catalog, a workgroup per tier and the results
+bucket (docs/design.md "Per-tenant analytics"). Each tenant identity's query permissions are a policy of its own
+role, declared with it wherever the role is (components/storage/analytics_policy.py): in the one stack, or in the
+tenant's cell.
 
-The documents and the table are plain functions beside this file (catalog.py, policies.py, grants.py); this
-component only wires them, so a tenant cell's stack can declare its identities' grants the same way.
+The documents and the table are plain functions beside this file (catalog.py, policies.py); this component only
+wires them.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -25,8 +25,6 @@ from components.analytics.catalog import (
     projection_parameters,
     serde_parameters,
 )
-from components.analytics.grants import AnalyticsGrant
-from components.analytics.policies import AnalyticsScope, tenant_analytics_policy
 from components.ingestion.protected_bucket import ExpiringPrefix, ProtectedBucket, ProtectedBucketArgs
 from functions.contracts.s3_layout import EVENT_PARTITIONS, TENANT_DATA_PREFIX
 from tiers.naming import Namer, logical
@@ -46,8 +44,6 @@ class TenantAnalyticsArgs:
     account_id: pulumi.Input[str]
     ingest_bucket: pulumi.Input[str]  # its name
     tiers: Mapping[str, TierPolicy]
-    grants: Sequence[AnalyticsGrant]  # components/analytics/grants.py
-    role_arns: Mapping[str, pulumi.Input[str]]  # grant.role -> the role's ARN (storage declares the roles)
     tags: Mapping[str, str]
     force_destroy: bool = False  # disposable stacks only: workgroups with history, a results bucket with objects
 
@@ -129,17 +125,6 @@ class TenantAnalytics(pulumi.ComponentResource):
             )
             for tier in args.tiers.values()
         }
-        for grant in args.grants:
-            workgroups = [namer.tier_workgroup(tier) for tier in grant.tiers]
-            aws.iam.RolePolicy(
-                logical(name, grant.role, "policy"),
-                role=pulumi.Output.from_input(args.role_arns[grant.role]).apply(lambda arn: arn.rsplit("/", 1)[1]),
-                name=namer.physical("iam-policy", "tenant-analytics"),
-                policy=pulumi.Output.all(account_id, args.ingest_bucket, results.bucket.bucket).apply(
-                    functools.partial(_policy_text, namer, args.region, grant, workgroups)
-                ),
-                opts=child,
-            )
         self.register_outputs(self.stack_outputs())
 
     def stack_outputs(self) -> dict[str, pulumi.Input[object]]:
@@ -149,17 +134,3 @@ class TenantAnalytics(pulumi.ComponentResource):
             "analyticsWorkgroups": {tier: workgroup.name for tier, workgroup in self.workgroups.items()},
             "analyticsResultsBucket": self.results_bucket.bucket,
         }
-
-
-def _policy_text(namer: Namer, region: str, grant: AnalyticsGrant, workgroups: list[str], values: list[str]) -> str:
-    """The grant's analytics policy, once the account, the ingest bucket and the results bucket are known."""
-    account_id, ingest_bucket, results_bucket = values
-    scope = AnalyticsScope(
-        region=region,
-        account_id=account_id,
-        database=namer.analytics_database(),
-        table=EVENTS_TABLE,
-        ingest_bucket=ingest_bucket,
-        results_bucket=results_bucket,
-    )
-    return json.dumps(tenant_analytics_policy(scope, grant.tenant_id, workgroups))

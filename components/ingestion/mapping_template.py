@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from components.errors import ComponentInputError
 from functions.contracts.aws import is_region
 from functions.contracts.kinesis_record import RECORD_FIELDS
+from functions.contracts.tiers import TIER_NAME_RULE, is_tier_name
 from tiers.policy import MAX_PARTITION_KEYS
 
 __all__ = ["RECORD_FIELDS"]
@@ -34,7 +35,6 @@ KINESIS_CONTENT_TYPE = "application/x-amz-json-1.1"
 _STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _STREAM_PLACEHOLDER = "__STREAM_NAME__"
 _SPREAD_PLACEHOLDER = "__SPREAD_BY_TIER__\n"
-_TIER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 _PUT_RECORD_TEMPLATE = """\
 ## The Kinesis record (docs/design.md). tenantId and tier come from the authorizer only; the body is payload.
@@ -76,8 +76,8 @@ def put_record_template(stream_name: str, spread_by_tier: Mapping[str, int] | No
         raise ComponentInputError(f"not a Kinesis stream name ([a-zA-Z0-9_.-]{{1,128}}): {stream_name!r}")
     lines = []
     for tier, spread in sorted((spread_by_tier or {}).items()):
-        if not _TIER_NAME.fullmatch(tier):
-            raise ComponentInputError(f"not a tier name ([a-z][a-z0-9-]{{0,31}}): {tier!r}")
+        if not is_tier_name(tier):
+            raise ComponentInputError(f"not a tier name ({TIER_NAME_RULE}): {tier!r}")
         if isinstance(spread, bool) or not isinstance(spread, int) or not 1 <= spread <= MAX_PARTITION_KEYS:
             raise ComponentInputError(
                 f"tier '{tier}': partition keys must be a whole number 1..{MAX_PARTITION_KEYS}, got {spread!r}"

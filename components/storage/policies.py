@@ -1,7 +1,7 @@
 """IAM documents for tenant data access: tenant roles, their trust, and the application role.
 
-A premium tenant's role names its own keyspace, tables and S3 prefix with literal ARNs. The pooled
-roles serve the basic tenants, sharded (tiers/pooled_roles.py): Keyspaces IAM stops at tables, so they
+A silo tenant's role names its own keyspace, tables and S3 prefix with literal ARNs. The pooled
+roles serve the pooled tiers' tenants, sharded (tiers/pooled_roles.py): Keyspaces IAM stops at tables, so they
 name the pooled tables (the DAL keys every query by tenant_id), and their S3 access follows the session
 tag `TenantId`, which a shard's trust policy accepts only with the id of one of its own served tenants.
 """
@@ -50,7 +50,7 @@ class AccountScope:
 def silo_tenant_policy(
     scope: AccountScope, *, tenant_id: str, keyspace: str, tables: Sequence[str], bucket_arn: str, s3_prefix: str
 ) -> dict[str, Any]:
-    """A premium tenant's permissions: its keyspace and tables, its prefix; every ARN literal."""
+    """A silo tenant's permissions: its keyspace and tables, its prefix; every ARN literal."""
     if not is_tenant_id(tenant_id):
         raise ComponentInputError(tenant_id_problem(tenant_id))
     if s3_prefix != tenant_s3_prefix(tenant_id):
@@ -75,7 +75,7 @@ def pooled_tenant_policy(scope: AccountScope, keyspace: str, tables: Sequence[st
 
 
 def tenant_trust_policy(application_role_arn: str) -> dict[str, Any]:
-    """Only the application's role may assume a premium tenant's role (and tag the session)."""
+    """Only the application's role may assume a silo tenant's role (and tag the session)."""
     return _document(
         {
             "Sid": "ApplicationAssumes",
@@ -90,7 +90,7 @@ def pooled_trust_policy(application_role_arn: str, tenant_ids: Sequence[str]) ->
     """A pooled shard's trust: the application assumes it only tagged TenantId=<one of `tenant_ids`>.
 
     The S3 statements resolve `${aws:PrincipalTag/TenantId}`, so the list is what keeps a pooled session
-    off every other tenant's prefix: it names the shard's served basic tenants and nobody else.
+    off every other tenant's prefix: it names the shard's served pooled tenants and nobody else.
     """
     if not tenant_ids:
         raise ComponentInputError("a pooled role must trust at least one tenant id")

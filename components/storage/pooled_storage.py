@@ -1,6 +1,6 @@
-"""Storage and access for pooled (basic) tenants: the shared keyspace, its tables, the pooled roles.
+"""Storage and access for the pooled tiers' tenants: the shared keyspace, its tables, the pooled roles.
 
-No resource here belongs to one tenant: a basic tenant costs nothing in this component but its id
+No resource here belongs to one tenant or one tier: a pooled tenant costs nothing in this component but its id
 in one pooled role's trust policy, so thousands of them cost a role per shard (tiers/pooled_roles.py).
 Shard 0 keeps the single pooled role's logical and physical names, so a stack from before sharding
 updates that role in place.
@@ -8,7 +8,6 @@ updates that role in place.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,25 +15,28 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
-from components.storage.policies import pooled_tenant_policy, pooled_trust_policy
-from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
-from components.tags import tier_tags
+from components.storage.pooled_roles import PooledRolesArgs, declare_pooled_roles
+from components.tags import storage_tags
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES
 from tiers.capacity import table_capacity
 from tiers.naming import Namer, logical
-from tiers.policy import TierPolicy
+from tiers.policy import KeyspaceSettings
 
 
 @dataclass
 class PooledStorageArgs:
     namer: Namer
     ingest_bucket_arn: pulumi.Input[str]
-    tier: TierPolicy  # tiers.capacity.pooled_tier: sizes the pooled tables
+    settings: KeyspaceSettings  # the pool's (tiers/pool.py): sizes and protects the pooled tables
     region: str
     account_id: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
-    shards: Mapping[int, Sequence[str]]  # shard -> the served basic tenants its role trusts (tiers.plan)
+    # shard -> the served pooled tenants its role trusts, and its role's name (tiers.plan); none in the platform of
+    # an environment with cells (each cell declares its own pooled roles)
+    shards: Mapping[int, Sequence[str]]
+    role_names: Mapping[int, str]
+    tiers: Mapping[int, Sequence[str]]  # shard -> its tenants' tiers (their analytics workgroups)
     tags: Mapping[str, str]
 
 
@@ -45,8 +47,8 @@ class PooledStorage(pulumi.ComponentResource):
     def __init__(self, name: str, args: PooledStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:PooledStorage", name, None, opts)
         namer = args.namer
-        tags = tier_tags(args.tags, args.tier.name)
-        # Shared by every basic tenant: never deleted by a tenant's offboarding strategy.
+        tags = storage_tags(args.tags, "pooled")
+        # Shared by every pooled tenant: never deleted by a tenant's offboarding strategy.
         stateful = pulumi.ResourceOptions(parent=self, protect=True)
         keyspace = aws.keyspaces.Keyspace(logical(name, "keyspace"), name=POOLED_KEYSPACE, tags=tags, opts=stateful)
         pooled_tables = [schema.pooled() for schema in TENANT_TABLES]
@@ -57,36 +59,28 @@ class PooledStorage(pulumi.ComponentResource):
                 keyspace=keyspace,
                 keyspace_name=POOLED_KEYSPACE,
                 schemas=pooled_tables,
-                capacity=table_capacity(args.tier),
+                capacity=table_capacity(args.settings),
                 tags=tags,
                 protect=True,
             ),
             parent=self,
         )
 
-        table_names = [schema.name for schema in pooled_tables]
-        self.role_arns = {}
-        for shard, tenant_ids in sorted(args.shards.items()):
-            role = declare_tenant_role(
-                namer,
-                TenantRoleArgs(
-                    owner=name,
-                    role="role" if shard == 0 else f"role-{shard}",
-                    role_name=namer.pooled_tenant_role(shard),
-                    description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
-                    trust_policy=functools.partial(pooled_trust_policy, tenant_ids=tuple(tenant_ids)),
-                    data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
-                        scope, POOLED_KEYSPACE, table_names, bucket_arn
-                    ),
-                    region=args.region,
-                    account_id=args.account_id,
-                    ingest_bucket_arn=args.ingest_bucket_arn,
-                    application_role_arn=args.application_role_arn,
-                    tags=tags,
-                ),
-                parent=self,
-            )
-            self.role_arns[shard] = role.arn
+        self.role_arns = declare_pooled_roles(
+            name,
+            PooledRolesArgs(
+                namer=namer,
+                members=args.shards,
+                role_names=args.role_names,
+                tiers=args.tiers,
+                region=args.region,
+                account_id=args.account_id,
+                ingest_bucket_arn=args.ingest_bucket_arn,
+                application_role_arn=args.application_role_arn,
+                tags=tags,
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
         self.keyspace_name = keyspace.name
         self.register_outputs(
             {"roleArns": {str(shard): arn for shard, arn in self.role_arns.items()}, "keyspace": keyspace.name}

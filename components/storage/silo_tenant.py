@@ -1,7 +1,7 @@
 """One tenant's silo side: its own keyspace and tables, and a role scoped to them and its prefix.
 
-A premium tenant's, or a migrating tenant's silo side (the target of basic -> premium, the source of
-premium -> basic). Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity
+A silo tier's tenant's, or a migrating tenant's silo side (the target of a pooled -> silo move, the source of
+silo -> pooled). Offboarded, it keeps no role; its keyspace stays (retain), stays at minimum capacity
 (scale-down) or goes (delete). Keyspace and tables are protected, and retained should the stack ever
 delete them, as TenantPlan.data_protected says (a migration's released source is not).
 """
@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.errors import ComponentInputError
+from components.storage.analytics_policy import analytics_policy
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
 from components.storage.policies import silo_tenant_policy, tenant_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
@@ -84,6 +85,7 @@ class SiloTenant(pulumi.ComponentResource):
                 role_name=plan.silo_role_name,
                 description=f"Tenant {plan.tenant_id}: keyspace {keyspace}, S3 {plan.s3_prefix}",
                 trust_policy=tenant_trust_policy,
+                analytics_policy=analytics_policy(namer, plan.tenant_id, [plan.tier.name]),
                 data_policy=lambda scope, bucket_arn: silo_tenant_policy(
                     scope,
                     tenant_id=plan.tenant_id,
@@ -98,6 +100,6 @@ class SiloTenant(pulumi.ComponentResource):
                 application_role_arn=args.application_role_arn,
                 tags=tags,
             ),
-            parent=self,
+            pulumi.ResourceOptions(parent=self),
         )
         return role.arn

@@ -1,5 +1,5 @@
-"""Tenant storage and access, the storage area's root component: the application role, the pooled
-keyspace and roles (the basic tenants, sharded), one SiloTenant per premium tenant, and the tenant directory.
+"""Tenant storage and access, the storage area's root component: the application role, the pool (its keyspace, and
+its roles: the pooled tenants, sharded), one SiloTenant per silo tenant, and the tenant directory.
 
 Its children were declared at the stack's root before this component existed: each carries an alias to
 that old parent, so an existing stack keeps every keyspace and table (protected) instead of replacing them.
@@ -18,8 +18,8 @@ from components.storage.directory import tenant_entry
 from components.storage.pooled_storage import PooledStorage, PooledStorageArgs
 from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
 from tiers.naming import Namer, logical
-from tiers.plan import TenantPlan, pooled_role_members
-from tiers.policy import TierPolicy
+from tiers.plan import TenantPlan, pooled_role_members, pooled_role_names, pooled_role_tiers
+from tiers.policy import KeyspaceSettings
 
 
 @dataclass
@@ -28,15 +28,13 @@ class TenantStorageArgs:
     region: str
     account_id: pulumi.Input[str]
     ingest_bucket_arn: pulumi.Input[str]  # tenant roles read their own prefix of it
-    pooled_tier: TierPolicy  # sizes the pooled tables (StackConfig.pooled_tier)
+    pool: KeyspaceSettings  # the pooled tables' capacity and protection (StackConfig.pool)
     tenants: Sequence[TenantPlan]
     tags: Mapping[str, str]
 
 
 class TenantStorage(pulumi.ComponentResource):
     application_role_arn: pulumi.Output[str]
-    silo_role_arns: dict[str, pulumi.Output[str]]  # by tenant id: each declared silo role
-    pooled_role_arns: dict[int, pulumi.Output[str]]  # by shard
     directory: pulumi.Output[dict[str, Any]]  # the stack output `tenants`
 
     def __init__(self, name: str, args: TenantStorageArgs, opts: pulumi.ResourceOptions | None = None):
@@ -54,18 +52,20 @@ class TenantStorage(pulumi.ComponentResource):
             PooledStorageArgs(
                 namer=namer,
                 ingest_bucket_arn=args.ingest_bucket_arn,
-                tier=args.pooled_tier,
+                settings=args.pool,
                 region=args.region,
                 account_id=args.account_id,
                 application_role_arn=app.arn,
                 shards=pooled_role_members(args.tenants),
+                role_names=pooled_role_names(args.tenants),
+                tiers=pooled_role_tiers(args.tenants),
                 tags=args.tags,
             ),
             moved,
         )
         silo_role_arns: dict[str, pulumi.Output[str]] = {}
         for plan in args.tenants:
-            if plan.silo_tier is None:  # premium tenants, and migrating tenants' silo side (target or source)
+            if plan.silo_tier is None:  # silo tenants, and migrating tenants' silo side (target or source)
                 continue
             silo = SiloTenant(
                 logical("tenant", plan.tenant_id),
@@ -83,7 +83,6 @@ class TenantStorage(pulumi.ComponentResource):
             if silo.role_arn is not None:
                 silo_role_arns[plan.tenant_id] = silo.role_arn
         self.application_role_arn = app.arn
-        self.silo_role_arns, self.pooled_role_arns = silo_role_arns, pooled.role_arns
         self.directory = tenant_directory(args.tenants, pooled.role_arns, silo_role_arns)
         self.register_outputs({"applicationRoleArn": app.arn, "tenants": self.directory})
 
@@ -93,7 +92,7 @@ def tenant_directory(
     pooled_role_arns: dict[int, pulumi.Output[str]],
     silo_role_arns: dict[str, pulumi.Output[str]],
 ) -> pulumi.Output[dict[str, Any]]:
-    """The `tenants` output as one Output over the distinct role ARNs: a basic tenant's is its shard's.
+    """The `tenants` output as one Output over the distinct role ARNs: a pooled tenant's is its shard's.
 
     An Output per tenant would be thousands more tasks, each merging its dependencies into the
     map's: work that grows faster than the roster (bench/RESULTS.md).

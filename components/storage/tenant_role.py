@@ -1,6 +1,6 @@
 """A tenant data role: trusted by the application role only, with one inline policy of tenant data.
 
-A plain function, not a component: it is declared once per premium tenant (and once per pooled shard),
+A plain function, not a component: it is declared once per silo tenant (and once per pooled shard),
 so it adds no registration of its own.
 """
 
@@ -26,16 +26,21 @@ class TenantRoleArgs:
     description: str
     trust_policy: Callable[[str], dict[str, Any]]  # application role ARN -> trust policy
     data_policy: Callable[[AccountScope, str], dict[str, Any]]  # (account scope, bucket ARN) -> policy
+    # The same, for its analytics: the Athena queries of its tenant (analytics_policy.py).
+    analytics_policy: Callable[[AccountScope, str], dict[str, Any]]
     region: str
     account_id: pulumi.Input[str]
     ingest_bucket_arn: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
     tags: dict[str, str]
-    role: str = "role"  # the role's part of its logical name, `<owner>-<role>`; its policy is `<owner>-<role>-policy`
+    # The role's part of its logical name, `<owner>-<role>`; its policies are `<owner>-<role>-policy` (its tenant
+    # data) and `<owner>-<role>-analytics` (its tenant's queries).
+    role: str = "role"
 
 
-def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resource) -> aws.iam.Role:
-    child = pulumi.ResourceOptions(parent=parent)
+def declare_tenant_role(namer: Namer, args: TenantRoleArgs, opts: pulumi.ResourceOptions) -> aws.iam.Role:
+    """The role and its two policies, with `opts` (their parent, and aliases where they moved)."""
+    child = opts
     role = aws.iam.Role(
         logical(args.owner, args.role),
         name=args.role_name,
@@ -53,6 +58,15 @@ def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resou
         name=namer.physical("iam-policy", "tenant-data"),
         policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
             lambda values: json.dumps(args.data_policy(AccountScope(args.region, values[0]), values[1]))
+        ),
+        opts=child,
+    )
+    aws.iam.RolePolicy(
+        logical(args.owner, args.role, "analytics"),
+        role=role.id,
+        name=namer.physical("iam-policy", "tenant-analytics"),
+        policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
+            lambda values: json.dumps(args.analytics_policy(AccountScope(args.region, values[0]), values[1]))
         ),
         opts=child,
     )

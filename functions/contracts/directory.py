@@ -2,7 +2,7 @@
 
     {"acme": {"tier": "premium", "status": "active", "keyspace": "tenant_acme",
               "s3Prefix": "tenant=acme/", "roleArn": "arn:aws:iam::123456789012:role/...",
-              "migration": null}}
+              "migration": null, "cell": "premium-1", "keyCell": "premium-1"}}
 
 `migration` is set while the tenant moves between tiers (functions/contracts/migration.py): then
 `tier`, `keyspace` and `roleArn` are the target's, and the migration names the source.
@@ -20,15 +20,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from functions.contracts.aws import is_role_arn
+from functions.contracts.cells import CELL_NAME_RULE, is_cell_name
 from functions.contracts.errors import ContractError
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.migration import MigrationRecord
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
+from functions.contracts.tiers import TIER_NAME_RULE, is_tier_name
 
 TenantStatus = Literal["active", "offboarded"]
 TENANT_STATUSES: tuple[TenantStatus, ...] = ("active", "offboarded")
 ENTRY_KEYS = ("tier", "status", "keyspace", "s3Prefix", "roleArn")  # the JSON form's keys are camelCase
 MIGRATION_KEY = "migration"  # optional in an entry: absent or null when the tenant is not moving
+# Optional in an entry, absent or null in a record from before cells: the cell whose slice publishes the record,
+# and the cell whose API key the authorizer hands API Gateway (functions/contracts/api_keys.py).
+CELL_KEY = "cell"
+KEY_CELL_KEY = "keyCell"
 # The document running code reads (an S3 object the program publishes): {"version": 1, "tenants": {...}}.
 DOCUMENT_VERSION = 1
 
@@ -42,6 +48,8 @@ class TenantRecord:
     s3_prefix: str
     role_arn: str | None  # None once the tenant is no longer served
     migration: MigrationRecord | None = None  # set while the tenant moves between tiers
+    cell: str | None = None  # the cell that declares it (functions/contracts/cells.py); None before cells
+    key_cell: str | None = None  # its API key's salt: the cell that declared the key; None: a key from before cells
 
     @property
     def active(self) -> bool:
@@ -84,6 +92,8 @@ class TenantRecord:
             "s3Prefix": self.s3_prefix,
             "roleArn": self.role_arn,
             MIGRATION_KEY: None if self.migration is None else self.migration.to_entry(),
+            CELL_KEY: self.cell,
+            KEY_CELL_KEY: self.key_cell,
         }
 
     @staticmethod
@@ -102,8 +112,8 @@ class TenantRecord:
         if missing:
             raise problem(f"missing {missing}")
         tier, status, keyspace, s3_prefix, role_arn = (entry[key] for key in ENTRY_KEYS)
-        if not isinstance(tier, str) or not tier:
-            raise problem(f"tier {tier!r} is not a tier name")
+        if not is_tier_name(tier):
+            raise problem(f"tier {tier!r} is not a tier name ({TIER_NAME_RULE})")
         if status not in TENANT_STATUSES:
             raise problem(f"status {status!r} is not one of {TENANT_STATUSES}")
         # A keyspace is the pooled one or the tenant's own: never another tenant's.
@@ -127,7 +137,11 @@ class TenantRecord:
                 raise problem(f"migration keyspace {migration.keyspace!r} is not the tenant's other storage")
             if status != "active":
                 raise problem("an offboarded tenant cannot be migrating")
-        return TenantRecord(tenant_id, tier, status, keyspace, s3_prefix, role_arn, migration)
+        cell, key_cell = entry.get(CELL_KEY), entry.get(KEY_CELL_KEY)
+        for name, value in ((CELL_KEY, cell), (KEY_CELL_KEY, key_cell)):
+            if value is not None and not is_cell_name(value):
+                raise problem(f"{name} {value!r} is not a cell name ({CELL_NAME_RULE})")
+        return TenantRecord(tenant_id, tier, status, keyspace, s3_prefix, role_arn, migration, cell, key_cell)
 
 
 def directory_document(records: Iterable[TenantRecord]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Where tenant rows live in Amazon Keyspaces: the pooled keyspace, or the tenant's own.
 
-A premium tenant `acme-corp` gets keyspace `tenant_acme_corp`; every basic tenant's rows are in
+A tenant on a silo tier, `acme-corp`, gets keyspace `tenant_acme_corp`; every pooled tier's tenants' rows are in
 `tenants_pool`, with tenant_id leading each partition key.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from functions.contracts.errors import ContractError
 from functions.contracts.tenant_id import check_tenant_id
 
 POOLED_KEYSPACE = "tenants_pool"
@@ -21,12 +20,6 @@ def is_keyspace_name(value: object) -> bool:
     return isinstance(value, str) and KEYSPACE_NAME_PATTERN.fullmatch(value) is not None
 
 
-def check_keyspace_name(value: object, what: str = "keyspace") -> str:
-    if not is_keyspace_name(value):
-        raise ContractError(f"{what} name {value!r} is not {KEYSPACE_NAME_PATTERN.pattern}")
-    return value  # type: ignore[return-value]
-
-
 def silo_keyspace(tenant_id: str) -> str:
-    """A premium tenant's own keyspace. Tenant ids fit (32 characters at most), so no name is ever cut."""
+    """A silo tenant's own keyspace. Tenant ids fit (32 characters at most), so no name is ever cut."""
     return SILO_KEYSPACE_PREFIX + check_tenant_id(tenant_id).replace("-", "_")

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from functions.contracts.aws import is_role_arn
 from functions.contracts.errors import ContractError
+from functions.contracts.keyspaces import is_keyspace_name
+from functions.contracts.tiers import TIER_NAME_RULE, is_tier_name
 
 MigrationState = Literal["copying", "cutover", "done"]
 MIGRATION_STATES: tuple[MigrationState, ...] = ("copying", "cutover", "done")
@@ -74,11 +76,11 @@ class MigrationRecord:
         if missing:
             raise ContractError(f"migration is missing {missing}")
         from_tier, state, keyspace, role_arn, verified = (entry[key] for key in MIGRATION_ENTRY_KEYS)
-        if not isinstance(from_tier, str) or not from_tier:
-            raise ContractError(f"migration fromTier {from_tier!r} is not a tier name")
+        if not is_tier_name(from_tier):
+            raise ContractError(f"migration fromTier {from_tier!r} is not a tier name ({TIER_NAME_RULE})")
         if state not in MIGRATION_STATES:
             raise ContractError(f"migration state {state!r} is not one of {MIGRATION_STATES}")
-        if not isinstance(keyspace, str) or not keyspace:
+        if not is_keyspace_name(keyspace):
             raise ContractError(f"migration keyspace {keyspace!r} is not a keyspace name")
         if role_arn is not None and not is_role_arn(role_arn):
             raise ContractError(f"migration roleArn {role_arn!r} is not an IAM role ARN")

@@ -6,7 +6,7 @@
 
 For each operation: the tenant comes from the context, the directory resolves it (unknown,
 offboarded tenants are refused; the directory, not the context, says the tier), its credential scope's session runs the
-table's prepared statement with the tenant bound in (pooled) or in its own keyspace (premium).
+table's prepared statement with the tenant bound in (pooled) or in its own keyspace (silo).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Schema bootstrap for a local Cassandra, from the table schemas the Pulumi program declares.
 
 On AWS, Pulumi creates the keyspaces and tables. Locally this creates the same: the pooled
-keyspace with every table's pooled variant, and each premium tenant's keyspace that the
+keyspace with every table's pooled variant, and each silo tenant's keyspace that the
 directory lists, with the tables as defined.
 
     python -m functions.dal.bootstrap --port 9042 --directory tenants.json
@@ -33,7 +33,7 @@ def keyspace_statements(
     """The DDL for these keyspaces, in order: each keyspace before its tables. Idempotent (IF NOT EXISTS).
 
     The pooled keyspace gets every table's pooled variant (tenant_id leads the partition key); any
-    other keyspace is a premium tenant's and gets the tables as defined.
+    other keyspace is a silo tenant's and gets the tables as defined.
     """
     statements: list[str] = []
     for keyspace in dict.fromkeys(keyspaces):  # unique, in the caller's order
@@ -44,7 +44,7 @@ def keyspace_statements(
 
 
 def directory_keyspaces(directory: TenantDirectory) -> list[str]:
-    """The pooled keyspace, then each tenant keyspace the directory lists: a premium tenant's, and a migrating
+    """The pooled keyspace, then each tenant keyspace the directory lists: a silo tenant's, and a migrating
     tenant's source or target (both storages exist while it moves)."""
     named: set[str] = set()
     for record in directory.records():

@@ -16,6 +16,7 @@ from typing import Any
 
 from functions.contracts.identity import CONTEXT_TENANT_ID, CONTEXT_TIER, TENANT_ID, TIER
 from functions.contracts.tenant_id import is_tenant_id, tenant_id_problem
+from functions.contracts.tiers import TIER_NAME_RULE, is_tier_name
 from functions.dal.errors import InvalidTenantContextError, NoTenantContextError
 
 # Claim names: the authorizer's context ({tenantId, tier}) and the Cognito ID token's custom attributes.
@@ -31,8 +32,10 @@ class TenantContext:
     def __post_init__(self) -> None:
         if not is_tenant_id(self.tenant_id):
             raise InvalidTenantContextError(tenant_id_problem(self.tenant_id))
-        if not isinstance(self.tier, str) or not self.tier:
-            raise InvalidTenantContextError(f"tenant {self.tenant_id!r}: tier {self.tier!r} is not a tier name")
+        if not is_tier_name(self.tier):
+            raise InvalidTenantContextError(
+                f"tenant {self.tenant_id!r}: tier {self.tier!r} is not a tier name ({TIER_NAME_RULE})"
+            )
 
     @staticmethod
     def from_claims(claims: Mapping[str, Any]) -> TenantContext:

@@ -1,8 +1,8 @@
 """Rows per tenant and table, read under the DAL with an operator's session: for the demo and tests.
 
 Not for application code: it reads every tenant's tables (a full scan of the pooled ones), which is
-fine for a local Cassandra and wrong for production traffic. A premium tenant's rows are its
-keyspace's rows; a basic tenant's are the pooled rows whose tenant_id is its id.
+fine for a local Cassandra and wrong for production traffic. A silo tenant's rows are its
+keyspace's rows; a pooled tenant's are the pooled rows whose tenant_id is its id.
 
     with node.cql() as session:
         row_counts(session, directory)  # {"acme": {"customers": 3, "orders": 10}, "globex": {...}}

@@ -1,7 +1,7 @@
 """Per-tenant AWS credentials: AssumeRole on the tenant's role, tagged TenantId=<id>, refreshed before expiry.
 
-A premium tenant's roleArn is its own role (it can reach only its keyspace), so even a DAL bug
-cannot sign a request into another tenant's keyspace. A basic tenant's roleArn is its shard's
+A silo tenant's roleArn is its own role (it can reach only its keyspace), so even a DAL bug
+cannot sign a request into another tenant's keyspace. A pooled tenant's roleArn is its shard's
 pooled role, which trusts only its own tenants' ids as the TenantId session tag; the tag scopes
 what the session reaches by `aws:PrincipalTag/TenantId` and names the tenant in CloudTrail.
 """

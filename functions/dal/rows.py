@@ -1,6 +1,6 @@
 """Rows and keys from callers, checked against a table and turned into bind values. Pure.
 
-Callers write the table as defined in schemas/tables.py, for either tier: no `tenant_id`. The
+Callers write the table as defined in functions/contracts/tables.py, for either storage model: no `tenant_id`. The
 tenant comes from the context; a `tenant_id` that names another tenant is refused, one that
 names the caller's own tenant is redundant and dropped. For a pooled table the tenant id is
 bound first, where `TableSchema.pooled()` puts it.

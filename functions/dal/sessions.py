@@ -2,7 +2,7 @@
 
 Why per tenant, pooled tenants included: Amazon Keyspaces authenticates a connection once, with
 the SigV4 credentials it was opened with, so connections cannot be shared between credential
-scopes. A premium tenant's scope is its own role; a basic tenant's is the pooled role tagged with
+scopes. A silo tenant's scope is its own role; a pooled tenant's is the pooled role tagged with
 its id. The cost is a Cluster (control connection, one connection per host, a few threads) and a
 TLS + SigV4 handshake per tenant served by this process; `max_sessions` bounds that, closing the
 least recently used tenant's session when a new tenant arrives. The hot path, a tenant already

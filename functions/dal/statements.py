@@ -1,6 +1,6 @@
 """One table's prepared statements in one tenant's session, prepared once and reused.
 
-The CQL comes from schemas/cql.py with the keyspace from the tenant directory: no caller input
+The CQL comes from functions/dal/cql.py with the keyspace from the tenant directory: no caller input
 is ever part of the statement text. Every statement is idempotent, so retries are safe.
 """
 

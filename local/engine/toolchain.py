@@ -1,7 +1,7 @@
 """The Pulumi CLI and Python language host, for machines without the Pulumi installer (`make engine`).
 
     python -m local.engine.toolchain build      # builds once into build/engine/<version>/bin (~6 min cold)
-    python -m local.engine.toolchain which      # the `pulumi` that `make up-local` uses
+    python -m local.engine.toolchain which      # the `pulumi` the engine tests and benchmarks use
 
 A user with the installer has `pulumi` on the PATH, and that one is used. Otherwise both binaries are built
 from the Go module proxy: the CLI is `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi` built in a wrapper module

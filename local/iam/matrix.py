@@ -1,6 +1,6 @@
 """The tenant isolation matrix, judged on the declared policies by a real IAM evaluator.
 
-For every role the application may assume (premium tenants' roles, pooled shard roles) and every tenant id
+For every role the application may assume (silo tenants' roles, pooled shard roles) and every tenant id
 as the session's TenantId tag, whether the role's trust policy accepts that tag or not:
 - trust: may the application role assume the role (sts:AssumeRole, sts:TagSession) with that tag? Also
   untagged, and with a second tag next to TenantId;
@@ -9,9 +9,9 @@ as the session's TenantId tag, whether the role's trust policy accepts that tag 
 - keyspaces: may it Select and Modify each tenant's tables (its keyspace's)?
 
 What each principal should reach: its own tenant's prefix and tables, nothing else. A pooled session is
-its tag's tenant only if its shard's trust accepts that tag; the pooled tables hold every basic tenant's
+its tag's tenant only if its shard's trust accepts that tag; the pooled tables hold every pooled tenant's
 rows, so Keyspaces IAM lets any pooled session reach them (rows are isolated by the DAL, a matrix of the
-demo's own), never a premium tenant's keyspace.
+demo's own), never a silo tenant's keyspace.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def isolation_matrix(
 def expected(access: DeclaredAccess, role: AssumableRole, tag: str, target: str, kind: str) -> bool:
     """What the matrix should say: each principal reaches its own tenant, and nobody else's."""
     if kind == "trust":
-        # A premium role's policies name its tenant literally (the tag scopes nothing); a pooled role's
+        # A silo role's policies name its tenant literally (the tag scopes nothing); a pooled role's
         # trust must accept exactly the tenants the directory sends to it.
         return tag in role.tenants if is_pooled(access, role) else True
     tenant = session_tenant(access, role, tag)
@@ -185,7 +185,7 @@ def expected(access: DeclaredAccess, role: AssumableRole, tag: str, target: str,
 
 
 def is_pooled(access: DeclaredAccess, role: AssumableRole) -> bool:
-    """A pooled role serves basic tenants only; a premium role, its one tenant. Anything else is a bug."""
+    """A pooled role serves pooled tenants only; a silo role, its one tenant. Anything else is a bug."""
     kinds = {access.record(tenant_id).pooled for tenant_id in role.tenants}
     if len(kinds) > 1 or (kinds == {False} and len(role.tenants) > 1):
         raise DeclarationError(f"role {role.name} is the directory's role of {role.tenants}: mixed or shared")
@@ -193,7 +193,7 @@ def is_pooled(access: DeclaredAccess, role: AssumableRole) -> bool:
 
 
 def session_tenant(access: DeclaredAccess, role: AssumableRole, tag: str) -> str | None:
-    """Whose session (role, tag) is: a pooled role's tag, if its trust should accept it; a premium role's own."""
+    """Whose session (role, tag) is: a pooled role's tag, if its trust should accept it; a silo role's own."""
     if is_pooled(access, role):
         return tag if tag in role.tenants else None
     return role.tenants[0] if role.tenants else None

@@ -26,13 +26,13 @@ from rich.status import Status
 from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
 from local.analytics.catalog import read_analytics
+from local.analytics.iam_matrix import analytics_matrix
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
-from local.iam.analytics_matrix import analytics_matrix
 from local.iam.matrix import read_access
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
-from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
@@ -61,7 +61,7 @@ UNLISTED_ORIGIN = "https://not-a-tenant-app.example"  # a page no tenant app ser
 class DemoSettings:
     stack: str = "dev"
     events_per_tenant: int = 20
-    burst: bool = True  # one basic tenant goes past its usage plan's burst limit
+    burst: bool = True  # the served tenant with the smallest burst limit goes past its usage plan's
     lifecycle: bool = True  # two tier moves and an offboarding (local/sandbox/lifecycle.py)
     customers: int = 3
     orders_per_customer: int = 4
@@ -87,6 +87,9 @@ class DemoResult:
         """Every served tenant's query counted what landed for it, and its query for another was refused."""
         served = [o.tenant_id for o in self.outcomes if o.tenant_id != DIRECT_PRODUCER]
         return all(t in self.analytics and self.analytics[t].holds for t in served)
+
+    # The environment's stacks as deployed here (the platform, then each cell) and the tenants each holds.
+    stacks: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, kind, tenants)
 
     @property
     def tenants_by_stream(self) -> dict[str, list[str]]:
@@ -179,7 +182,7 @@ def authorizer_environment(stack: DeclaredStack, cloud: LocalCloud) -> dict[str,
         "AWS_REGION": stack.region,
         "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
         "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
-        "TENANT_DIRECTORY_KEY": stack.directory_key,
+        "TENANT_DIRECTORY_PREFIX": stack.directory_prefix,
         "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
     }
 
@@ -253,7 +256,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     steps = Steps(console)
     with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
         # Before anything starts: a missing or refused stack ends the demo with its message alone.
-        read = read_stack(settings.stack, settings.project_dir, purpose="run")
+        read = read_environment(settings.stack, settings.project_dir, purpose="run")
         stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -289,13 +292,14 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                     ledger.traffic[tenant.tenant_id] = tenant_traffic(
                         server.url, token, tenant.tenant_id, other, settings.events_per_tenant
                     )
-                basic = next((t for t in served if t.tier == "basic"), None)
                 origins = tuple(read.config.ingest.cors_origins)
                 cors = {origin: preflight(server.url, origin) for origin in (*origins, UNLISTED_ORIGIN)}
-                if settings.burst and basic:
-                    limits = stack.limits_by_key[stack.api_keys[basic.tenant_id]]
-                    token = cloud.id_token(basic.tenant_id)
-                    burst(server.url, token, ledger.traffic[basic.tenant_id], limits.burst_limit)
+                if settings.burst and served:
+                    # The cheapest to push past its plan: the first served tenant of the smallest burst limit.
+                    bursting = min(served, key=lambda t: stack.limits_by_key[stack.api_keys[t.tenant_id]].burst_limit)
+                    limits = stack.limits_by_key[stack.api_keys[bursting.tenant_id]]
+                    token = cloud.id_token(bursting.tenant_id)
+                    burst(server.url, token, ledger.traffic[bursting.tenant_id], limits.burst_limit)
             ledger.direct = bad_producer(cloud.client("kinesis"), stack.stream_name)
 
         s3 = cloud.client("s3")
@@ -328,9 +332,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                 rows[tenant.tenant_id] = row_counts(dal, tenant, settings.customers)
             checks = dal_isolation(dal, served)
 
-        with steps.step("Checking each premium role against every tenant's prefix (moto enforcing IAM)"):
-            premium = [t for t in served if t.role_arn and t.tier == "premium"]
-            checks += s3_isolation(cloud, stack.bucket, premium, landed.sample_keys)
+        with steps.step("Checking each silo tenant's role against every tenant's prefix (moto enforcing IAM)"):
+            siloed = [t for t in served if t.role_arn and not t.pooled]
+            checks += s3_isolation(cloud, stack.bucket, siloed, landed.sample_keys)
 
         with steps.step("Each tenant queries its own events with SQL (local Athena: DataFusion, IAM-judged)"):
             queries = tenant_queries(cloud, access, analytics, served, dict(landed.landed))
@@ -340,7 +344,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             with steps.step(
                 "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
             ) as step:
-                live = LiveStack(settings.stack, read.raw, read.declaration, node, cloud)
+                live = LiveStack(read, node, cloud, run_dir / "stacks")
                 lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
 
     checks += iam_checks
@@ -360,6 +364,10 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         event_streams=event_streams,
         misrouted=misrouted(routing, event_streams),
         analytics={q.tenant_id: q for q in queries},
+        stacks=[
+            (run.stack, run.kind, () if run.cell is None else read.config.cell_loads[run.cell].tenants)
+            for run in read.stacks
+        ],
     )
 
 
@@ -470,6 +478,8 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "analyticsHolds": result.analytics_holds,
         },
         "deliveryStreams": result.tenants_by_stream,
+        # The platform and each cell the environment was brought up as, with the tenants each declares.
+        "stacks": [{"name": name, "kind": kind, "tenants": list(tenants)} for name, kind, tenants in result.stacks],
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }

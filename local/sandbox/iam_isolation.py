@@ -1,6 +1,6 @@
-"""Every basic tenant's pooled session, and the pooled roles' trust, judged on the declared policies by the
+"""Every pooled tenant's pooled session, and the pooled roles' trust, judged on the declared policies by the
 IAM evaluator (local/iam): moto evaluates neither the trust policy's conditions nor the
-`${aws:PrincipalTag/TenantId}` that scope a pooled session, so the demo's moto check covers premium roles only.
+`${aws:PrincipalTag/TenantId}` that scope a pooled session, so the demo's moto check covers silo roles only.
 
 Each pooled role is tried with every tenant's id as the session tag, the ones its trust must refuse too.
 """

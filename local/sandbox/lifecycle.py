@@ -16,7 +16,7 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,16 +33,21 @@ from functions.dal.connection import LocalCassandra
 from functions.lifecycle.migrate import run_migration
 from functions.lifecycle.offboard import run_offboarding
 from functions.lifecycle.store import Cassandra
+from local.environment import EnvironmentRun, read_environment_settings
 from local.errors import DeclarationError
-from local.program import Declaration, run_program
+from local.previous_roster import PreviousRoster
+from local.program import Declaration
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud, publish_directory
 from local.sandbox.tenant_data import customer_ids
 from local.services.cassandra import CassandraNode
 from local.stack_file import TENANTS_KEY
+from tiers.catalogue import TIERS_KEY
+from tiers.cells import cell_for
+from tiers.policy import TierPolicy
+from tiers.stack_config import StackConfig
 
-TIERS_KEY = "tenant-pipeline:tiers"
 KEYSPACE_TYPE = "aws:keyspaces/keyspace:Keyspace"
 DIRECTORY_MAX_AGE = 0.2  # seconds the demo's DAL keeps a directory: a step's publish reaches it at once
 SETTLE = 4 * DIRECTORY_MAX_AGE  # after a publish, before the job runs: every cached directory has refreshed
@@ -70,6 +75,8 @@ class MoveOutcome:
     target: str
     digest: str = ""
     tables: list[TableMove] = field(default_factory=list)
+    from_cell: str | None = None  # with cells: the cell it leaves, and the one it joins
+    to_cell: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,12 +111,12 @@ class LifecycleResult:
 class LiveStack:
     """The stack as deployed here: each `apply` is one `pulumi up` of a changed roster."""
 
-    def __init__(
-        self, name: str, raw: dict[str, Any], declaration: Declaration, node: CassandraNode, cloud: LocalCloud
-    ):
-        self.name = name
-        self.raw = copy.deepcopy(raw)
-        self.declaration = declaration
+    def __init__(self, stack: EnvironmentRun, node: CassandraNode, cloud: LocalCloud, workdir: Path):
+        self.name = stack.name
+        self.config = stack.config  # the catalogue and the cells, as first read (no step changes them)
+        self.workdir = workdir  # where each step's settings file is written, as every stack reads it
+        self.raw = copy.deepcopy(stack.raw)
+        self.declaration = stack.declaration
         self.node = node
         self.cloud = cloud
         self.steps: list[str] = []
@@ -123,10 +130,15 @@ class LiveStack:
         """The keyspaces the last step declares (and Cassandra therefore has)."""
         return {r.inputs["name"] for r in self.declaration.of_type(KEYSPACE_TYPE)}
 
+    @property
+    def tiers(self) -> Mapping[str, TierPolicy]:
+        return self.config.tiers
+
     def apply(self, step: str, edit: Callable[[dict[str, Any]], None]) -> DeclaredStack:
         raw = copy.deepcopy(self.raw)
         edit(raw)
-        declaration = run_program(self.name, raw, previous=self.tenants)
+        before = PreviousRoster(f"the step before {step!r}", self.tenants)
+        declaration = read_environment_settings(self.name, raw, self.workdir, before, purpose="stepped").declaration
         stack = read_declaration(declaration, str(raw.get("aws:region", "us-east-1")))
         with self.node.cql() as admin:
             for statement in schema_statements(stack):
@@ -219,6 +231,44 @@ def object_versions(s3: Any, bucket: str, prefix: str) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class LifecyclePlan:
+    """Who the demo moves and offboards, chosen by storage model from the stack's own catalogue."""
+
+    upgrade: TenantRecord  # a pooled tenant, to a silo tier
+    to_silo: str
+    downgrade: TenantRecord  # a silo tenant, to a pooled tier
+    to_pooled: str
+    leaving: TenantRecord  # a pooled tenant, offboarded with `delete`
+
+
+def target_cell(config: StackConfig, tenant_id: str, tier: str) -> str | None:
+    """The cell a moving tenant joins on its new tier (tiers/cells.py cell_for); None without cells."""
+    if config.cells is None:
+        return None
+    return cell_for(config.tenants, config.tiers, config.cells, tenant_id, tier)
+
+
+def plan_lifecycle(stack: DeclaredStack, tiers: Mapping[str, TierPolicy]) -> LifecyclePlan:
+    """One pooled tenant moves to the first silo tier, from the pooled tier listed last that has served tenants
+    (the stack's own tiers come after the defaults: the move a stack adding a pooled tier makes); the last served
+    silo tenant moves to the first pooled tier; another served pooled tenant is offboarded with `delete`."""
+    served = [t for t in stack.tenants if t.active]
+    pooled_tiers = [name for name, tier in tiers.items() if not tier.siloed]
+    silo_tiers = [name for name, tier in tiers.items() if tier.siloed]
+    pooled = [t for name in reversed(pooled_tiers) for t in served if t.tier == name]
+    siloed = [t for t in served if t.tier in silo_tiers]
+    if len(pooled) < 2 or not siloed:
+        raise DeclarationError("the lifecycle section needs two served pooled tenants and a silo one")
+    return LifecyclePlan(
+        upgrade=pooled[0],
+        to_silo=silo_tiers[0],
+        downgrade=siloed[-1],
+        to_pooled=pooled_tiers[0],
+        leaving=pooled[-1],
+    )
+
+
 def run_lifecycle(
     live: LiveStack,
     stack: DeclaredStack,
@@ -226,20 +276,26 @@ def run_lifecycle(
     run_dir: Path,
     say: Callable[[str], None],
 ) -> LifecycleResult:
-    """Move one basic tenant to premium and one premium tenant to basic while both write; then offboard a
-    basic tenant with `delete`."""
-    served = [t for t in stack.tenants if t.active]
-    basic = [t for t in served if t.tier == "basic"]
-    premium = [t for t in served if t.tier == "premium"]
-    if len(basic) < 2 or not premium:
-        raise DeclarationError("the lifecycle section needs two served basic tenants and a premium one")
-    upgrade, downgrade, leaving = basic[0], premium[-1], basic[-1]
+    """Move a pooled tenant to a silo tier and a silo tenant to a pooled tier while both write; then offboard
+    another pooled tenant with `delete` (plan_lifecycle says who)."""
+    chosen = plan_lifecycle(stack, live.tiers)
+    upgrade, downgrade, leaving = chosen.upgrade, chosen.downgrade, chosen.leaving
     moves = {
-        upgrade.tenant_id: MoveOutcome(upgrade.tenant_id, "basic", "premium", upgrade.keyspace, ""),
-        downgrade.tenant_id: MoveOutcome(downgrade.tenant_id, "premium", "basic", downgrade.keyspace, ""),
+        tenant.tenant_id: MoveOutcome(
+            tenant.tenant_id,
+            tenant.tier,
+            tier,
+            tenant.keyspace,
+            "",
+            from_cell=tenant.cell,
+            to_cell=target_cell(live.config, tenant.tenant_id, tier),
+        )
+        for tenant, tier in ((upgrade, chosen.to_silo), (downgrade, chosen.to_pooled))
     }
     s3 = live.cloud.client("s3")
-    directory = TenantDirectory.from_s3(stack.directory_bucket, stack.directory_key, s3=s3, max_age=DIRECTORY_MAX_AGE)
+    directory = TenantDirectory.from_s3(
+        stack.directory_bucket, stack.directory_prefix, s3=s3, max_age=DIRECTORY_MAX_AGE
+    )
     roles = RoleAssumer(stack.region)
     with (
         TenantDataAccess.local(directory, port, roles=roles, outage_deadline=60.0) as dal,
@@ -255,6 +311,9 @@ def run_lifecycle(
                     entry = tenant_entry(raw, tenant_id)
                     entry["tier"] = move.to_tier
                     entry["migration"] = {"from": move.from_tier, "state": "copying"}
+                    if move.to_cell is not None:  # with cells: to a cell of its new tier, the old side stays
+                        entry["cell"] = move.to_cell
+                        entry["migration"]["fromCell"] = move.from_cell
 
             def step_to(state: str) -> Callable[[dict[str, Any]], None]:
                 def edit(raw: dict[str, Any]) -> None:
@@ -300,9 +359,9 @@ def run_lifecycle(
         def offboard(raw: dict[str, Any]) -> None:
             tenant_entry(raw, leaving.tenant_id)["status"] = "offboarded"
             tiers = raw.setdefault(TIERS_KEY, {})
-            tiers.setdefault("basic", {})["offboarding"] = "delete"
+            tiers.setdefault(leaving.tier, {})["offboarding"] = "delete"
 
-        live.apply(f"{leaving.tenant_id}: offboarded (basic tier: offboarding delete)", offboard)
+        live.apply(f"{leaving.tenant_id}: offboarded ({leaving.tier} tier: offboarding delete)", offboard)
         record = TenantRecord.from_entry(leaving.tenant_id, live.tenants[leaving.tenant_id])
         _, receipt = run_offboarding(
             record,
@@ -379,6 +438,8 @@ def lifecycle_document(result: LifecycleResult) -> dict[str, Any]:
                 "tenant": m.tenant_id,
                 "from": m.from_tier,
                 "to": m.to_tier,
+                "fromCell": m.from_cell,  # null without cells
+                "toCell": m.to_cell,
                 "source": m.source,
                 "target": m.target,
                 "verified": m.digest,

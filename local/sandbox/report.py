@@ -122,7 +122,7 @@ def isolation_table(checks: list[IsolationCheck], kind: str, title: str, corner:
 def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck]) -> Group:
     return Group(
         tenant_table(outcomes),
-        isolation_table(checks, "s3", "Isolation: each premium tenant's role against every tenant's S3 prefix"),
+        isolation_table(checks, "s3", "Isolation: each silo tenant's role against every tenant's S3 prefix"),
         isolation_table(
             checks,
             "iam-trust",
@@ -139,7 +139,7 @@ def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck]) -> Group
             checks,
             "iam-keyspaces",
             "Isolation (IAM evaluator): each pooled session against every tenant's tables (Select, Modify); "
-            "basic tenants share the pooled tables, whose rows the DAL isolates (below)",
+            "pooled tenants share the pooled tables, whose rows the DAL isolates (below)",
         ),
         isolation_table(checks, "dal", "Isolation: each tenant's DAL context against every other tenant's data"),
         *(

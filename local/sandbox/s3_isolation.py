@@ -1,4 +1,4 @@
-"""Each premium tenant's role, as declared, against every tenant's prefix in the ingest bucket.
+"""Each silo tenant's role, as declared, against every tenant's prefix in the ingest bucket.
 
 The roles' sessions are taken first; then moto starts enforcing IAM (its reset-auth switch), so every
 GetObject is judged against the declared policies. This is the demo's last step on moto: from then on
@@ -50,10 +50,10 @@ def can_read(s3: Any, bucket: str, key: str) -> bool:
 
 
 def s3_isolation(
-    cloud: LocalCloud, bucket: str, premium: list[TenantRecord], sample_keys: dict[str, str]
+    cloud: LocalCloud, bucket: str, siloed: list[TenantRecord], sample_keys: dict[str, str]
 ) -> list[IsolationCheck]:
     """`sample_keys`: tenant id -> one object under its prefix (landed by the pipeline)."""
-    sessions = {tenant.tenant_id: role_credentials(cloud, tenant) for tenant in premium}
+    sessions = {tenant.tenant_id: role_credentials(cloud, tenant) for tenant in siloed}
     enforce_iam(cloud)
     checks = []
     try:

@@ -2,8 +2,8 @@
 
 Per tenant: good events, events whose body forges another tenant's id (they must land under the
 sender's prefix), a body that is not JSON and one that is not an object (400), an event over Kinesis'
-1 MiB record limit (413, refused by Kinesis itself), a tampered token (401); one basic tenant also
-bursts past its usage plan (429). Browsers' CORS preflight is asked for each configured origin. A
+1 MiB record limit (413, refused by Kinesis itself), a tampered token (401); the tenant of the smallest
+burst limit also bursts past its usage plan (429). Browsers' CORS preflight is asked for each configured origin. A
 misbehaving producer writing straight to the stream supplies records the Flink job must reject.
 """
 

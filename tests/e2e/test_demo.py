@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 
 from local.paths import PROJECT_ROOT
-from local.stack_file import read_stack_config
+from local.stack_file import project_values, read_stack_config
+from tiers.defaults import DEFAULT_TIERS
+from tiers.load import load_stack_config
+from tiers.policy import TierPolicy
 
 pytestmark = pytest.mark.demo
 
@@ -48,6 +51,17 @@ def demo(run_dir: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any
 def served_tenants() -> dict[str, str]:
     roster = read_stack_config("dev")["tenant-pipeline:tenants"]
     return {t["id"]: t["tier"] for t in roster if t.get("status", "active") == "active"}
+
+
+def dev_tiers() -> dict[str, TierPolicy]:
+    """The dev stack's tier catalogue, as the program resolves it."""
+    raw = read_stack_config("dev")
+    return load_stack_config(project_values(raw), "dev", str(raw["aws:region"])).tiers
+
+
+def served_of(storage: str) -> set[str]:
+    tiers = dev_tiers()
+    return {tenant for tenant, tier in served_tenants().items() if tiers[tier].storage == storage}
 
 
 def test_it_ends_with_nothing_lost(demo) -> None:
@@ -94,7 +108,9 @@ def test_the_tenants_go_through_two_delivery_streams_each_through_its_own(demo) 
 def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) -> None:
     _, result = demo
     throttled = [o for o in result["tenants"] if int(o["answers"].get("429", 0)) > 0]
-    assert [o["tier"] for o in throttled] == ["basic"]
+    tiers = dev_tiers()
+    smallest = min(tiers[tier].throttle.burst_limit for tier in served_tenants().values())
+    assert len(throttled) == 1 and tiers[throttled[0]["tier"]].throttle.burst_limit == smallest
     direct = result["straightToStream"]
     assert direct["sent"] == direct["rejected"] == 4 and direct["landed"] == 0
 
@@ -102,10 +118,10 @@ def test_the_burst_is_throttled_and_bad_records_are_rejected_by_the_job(demo) ->
 def test_isolation_matrices_are_complete_and_hold(demo) -> None:
     _, result = demo
     tenants = served_tenants()
-    premium = {t for t, tier in tenants.items() if tier == "premium"}
+    siloed = served_of("silo")
     s3 = {(c["principal"], c["target"]): c for c in result["isolation"] if c["kind"] == "s3"}
     dal = {(c["principal"], c["target"]): c for c in result["isolation"] if c["kind"] == "dal"}
-    assert set(s3) == {(p, t) for p in premium for t in tenants}
+    assert set(s3) == {(p, t) for p in siloed for t in tenants}
     assert set(dal) == {(p, t) for p in tenants for t in tenants}
     for (principal, target), check in [*s3.items(), *dal.items()]:
         assert check["allowed"] == (principal == target), check
@@ -126,19 +142,19 @@ def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) ->
     completed, result = demo
     roster = read_stack_config("dev")["tenant-pipeline:tenants"]
     everyone = {t["id"] for t in roster}
-    basic = {t for t, tier in served_tenants().items() if tier == "basic"}
+    pooled = served_of("pooled")
     checks = [c for c in result["isolation"] if c["kind"].startswith("iam-")]
     assert checks and all(c["holds"] for c in checks), [c for c in checks if not c["holds"]]
     trust = {(c["principal"], c["target"]): c for c in checks if c["kind"] == "iam-trust"}
     (role,) = {principal for principal, _ in trust}  # the dev roster fits one pooled role
     assert role == "pooled-tenants"
     assert {target for _, target in trust} == everyone | {"(no tag)", "(+ other tag)"}
-    assert {target for (_, target), c in trust.items() if c["allowed"]} == basic
+    assert {target for (_, target), c in trust.items() if c["allowed"]} == pooled
     for kind in ("iam-s3", "iam-keyspaces"):
         cells = {(c["principal"], c["target"]): c for c in checks if c["kind"] == kind}
         assert set(cells) == {(f"{tag} @ {role}", target) for tag in everyone for target in everyone}
     reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
-    assert reached == {(f"{tenant} @ {role}", tenant) for tenant in basic}
+    assert reached == {(f"{tenant} @ {role}", tenant) for tenant in pooled}
     assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)
 
 
@@ -147,7 +163,13 @@ def test_the_lifecycle_moves_tenants_both_ways_and_offboarding_leaves_nothing(de
     lifecycle = result["lifecycle"]
     assert lifecycle["ok"] is True
     moves = {move["tenant"]: move for move in lifecycle["moves"]}
-    assert {(m["from"], m["to"]) for m in moves.values()} == {("basic", "premium"), ("premium", "basic")}
+    tiers = dev_tiers()
+    assert sorted((tiers[m["from"]].storage, tiers[m["to"]].storage) for m in moves.values()) == [
+        ("pooled", "silo"),
+        ("silo", "pooled"),
+    ]
+    # Issue 20: the dev stack's own pooled tier (not the default `basic`) moves a tenant to premium.
+    assert any(m["from"] not in DEFAULT_TIERS and m["to"] == "premium" for m in moves.values()), moves
     for move in moves.values():
         assert move["source"] != move["target"]
         for table, rows in move["tables"].items():
@@ -190,3 +212,13 @@ def test_every_served_tenant_queries_its_own_events_and_is_refused_anothers(demo
     cells = [c for c in result["isolation"] if c["kind"] == "iam-analytics-data"]
     assert {c["target"] for c in cells if c["allowed"]} == set(tenants)  # each its own, N x N
     assert all(c["holds"] for c in result["isolation"] if c["kind"].startswith("iam-analytics"))
+
+
+def test_the_environment_ran_as_a_platform_and_at_least_two_cells(demo) -> None:
+    _, result = demo
+    stacks = result["stacks"]
+    assert stacks[0]["kind"] == "platform" and stacks[0]["tenants"] == []
+    cells = [stack for stack in stacks if stack["kind"] == "cell"]
+    assert len(cells) >= 2
+    roster = read_stack_config("dev")["tenant-pipeline:tenants"]
+    assert sorted(t for cell in cells for t in cell["tenants"]) == sorted(t["id"] for t in roster)

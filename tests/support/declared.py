@@ -7,16 +7,23 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
-from local.program import Declaration, DeclaredResource, run_program
+from local.environment import run_settings
+from local.program import Declaration, DeclaredResource
 from local.stack_file import read_stack_config
+from tiers.stack_config import StackConfig
 
 
 class DeclaredPipeline:
     """A Declaration with the look-ups the pipeline tests share."""
 
-    def __init__(self, declaration: Declaration):
+    def __init__(self, declaration: Declaration, config: StackConfig):
         self.declaration = declaration
         self.outputs = declaration.outputs
+        self.config = config  # the validated config the program declared it from (the tier catalogue, the roster)
+
+    def config_value(self, key: str) -> Any:
+        """A raw config value of the dev stack file (what a test overrides starts from)."""
+        return read_stack_config("dev")[key]
 
     def all(self, type_: str) -> list[DeclaredResource]:
         return self.declaration.of_type(type_)
@@ -54,5 +61,6 @@ def reveal(value: Any) -> tuple[Any, bool]:
 
 
 def run(stack: str, **overrides: Any) -> DeclaredPipeline:
-    config = {**read_stack_config("dev"), **overrides}
-    return DeclaredPipeline(run_program(stack, config))
+    """The dev environment's settings (with `overrides`) declared as environment `stack`: every stack of it."""
+    environment = run_settings(stack, {**read_stack_config("dev"), **overrides})
+    return DeclaredPipeline(environment.declaration, environment.config)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from local.analytics.catalog import read_analytics
+from local.analytics.iam_matrix import analytics_matrix, sessions
 from local.fake_cloud import ACCOUNT_ID
-from local.iam.analytics_matrix import analytics_matrix, sessions
 from local.iam.matrix import read_access
 from local.program import run_program
 from local.stack_file import read_stack_config

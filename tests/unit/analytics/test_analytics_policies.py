@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 
-from components.analytics.grants import analytics_grants
 from components.analytics.policies import AnalyticsScope, tenant_analytics_policy
 from components.errors import ComponentInputError
+from components.storage.analytics_policy import analytics_policy
+from components.storage.policies import AccountScope
 from tests.support.config import load, roster
+from tiers.naming import Namer
+from tiers.plan import pooled_role_tiers
 
 SCOPE = AnalyticsScope("us-east-1", "123456789012", "db", "events", "ingest-bucket", "results-bucket")
 
@@ -41,11 +44,19 @@ def test_bad_inputs_are_refused_by_name() -> None:
         AnalyticsScope("us-east-1", "12", "db", "events", "a", "b")
 
 
-def test_grants_one_per_silo_role_and_one_per_pooled_shard_with_their_tenants_tiers() -> None:
-    config = load({"tenants": roster(("acme", "premium"), ("globex", "basic"), ("initech", "basic"))})
-    grants = analytics_grants(config.plans, ["acme"])
-    silo = [g for g in grants if g.tenant_id is not None]
-    pooled = [g for g in grants if g.tenant_id is None]
-    assert [(g.role, g.tenant_id, g.tiers) for g in silo] == [("tenant-acme", "acme", ("premium",))]
-    assert {g.tiers for g in pooled} == {("basic",)}
-    assert {g.shard for g in pooled} == {p.pooled_shard for p in config.plans if p.pooled_shard is not None}
+def test_a_pooled_roles_workgroups_are_its_tenants_tiers() -> None:
+    free = {"free": {"storage": "pooled", "throttle": {"rateLimit": 5, "burstLimit": 10, "quotaPerDay": 100}}}
+    config = load({"tenants": roster(("acme", "premium"), ("globex", "basic"), ("initech", "free")), "tiers": free})
+    tiers = pooled_role_tiers(config.plans)
+    assert tiers == {0: ("basic", "free")}  # one shard: its sessions may use either tier's workgroup
+
+
+def test_each_tenant_role_carries_its_analytics_policy() -> None:
+    """The analytics policy of a role follows the analytics catalog's names for the account and region."""
+    namer = Namer("dev")
+    document = analytics_policy(namer, "acme", ["premium"])(AccountScope("us-east-1", "123456789012"), "arn:aws:s3:::b")
+    (query,) = [s for s in document["Statement"] if s["Sid"] == "QueryInTierWorkgroup"]
+    assert query["Resource"] == [f"arn:aws:athena:us-east-1:123456789012:workgroup/{namer.tier_workgroup('premium')}"]
+    (locate,) = [s for s in document["Statement"] if s["Sid"] == "LocateBuckets"]
+    assert locate["Resource"][0] == "arn:aws:s3:::b"
+    assert locate["Resource"][1] == f"arn:aws:s3:::{namer.analytics_results_bucket('123456789012', 'us-east-1')}"

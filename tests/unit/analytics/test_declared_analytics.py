@@ -88,9 +88,9 @@ def test_one_workgroup_per_tier_with_its_tiers_cutoff(dev: DeclaredPipeline) -> 
 
 
 def test_a_tiers_cutoff_from_config_reaches_its_workgroup() -> None:
-    changed = run(
-        "dev", **{"tenant-pipeline:tiers": {"basic": {"analytics": {"bytesScannedCutoffPerQuery": 20_000_000}}}}
-    )
+    tiers = read_stack_config("dev")["tenant-pipeline:tiers"]
+    cutoff = {"basic": {"analytics": {"bytesScannedCutoffPerQuery": 20_000_000}}}
+    changed = run("dev", **{"tenant-pipeline:tiers": {**tiers, **cutoff}})
     name = changed.outputs["analyticsWorkgroups"]["basic"]
     (workgroup,) = [w for w in changed.all(WORKGROUP) if w.inputs["name"] == name]
     assert workgroup.inputs["configuration"]["bytesScannedCutoffPerQuery"] == 20_000_000

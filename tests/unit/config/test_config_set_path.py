@@ -41,8 +41,9 @@ config:
     assert written["tiers"]["premium"]["throttle"]["rateLimit"] == "12.5"  # what the CLI stored: a string
     premium = load(base_config(**written)).tiers["premium"]
     assert premium.throttle.rate_limit == 12.5
-    assert premium.capacity.auto_scaling is not None
-    assert premium.capacity.auto_scaling.target_utilization == 72.5
+    assert premium.own_keyspace is not None
+    assert premium.own_keyspace.capacity.auto_scaling is not None
+    assert premium.own_keyspace.capacity.auto_scaling.target_utilization == 72.5
 
 
 def test_an_integer_the_cli_keeps_as_a_string_is_a_whole_number() -> None:
@@ -85,9 +86,9 @@ config:
 @pytest.mark.parametrize(("stored", "expected"), [("True", True), ("FALSE", False), (True, True), (False, False)])
 def test_booleans_the_cli_stores_as_strings(stored: Any, expected: bool) -> None:
     # Only lowercase `true`/`false` become YAML booleans: `--path ...pointInTimeRecovery True` writes "True".
-    written = {"tiers": {"basic": {"pointInTimeRecovery": stored}}, "ingest": {"manageApiGatewayAccount": stored}}
+    written = {"pool": {"pointInTimeRecovery": stored}, "ingest": {"manageApiGatewayAccount": stored}}
     config = load(base_config(**written))
-    assert config.tiers["basic"].point_in_time_recovery is expected
+    assert config.pool.point_in_time_recovery is expected
     assert config.ingest.manage_api_gateway_account is expected
 
 
@@ -99,8 +100,8 @@ def test_booleans_the_cli_stores_as_strings(stored: Any, expected: bool) -> None
         (("tiers", "premium", "throttle", "rateLimit"), "1e999", "must be a number, got '1e999'"),
         (("tiers", "premium", "throttle", "burstLimit"), "12.5", "must be a whole number, got '12.5'"),
         (("tiers", "premium", "throttle", "burstLimit"), "", "must be a whole number, got ''"),
-        (("tiers", "basic", "pointInTimeRecovery"), "yes", "must be true or false, got 'yes'"),
-        (("tiers", "basic", "pointInTimeRecovery"), "1", "must be true or false, got '1'"),
+        (("tiers", "premium", "pointInTimeRecovery"), "yes", "must be true or false, got 'yes'"),
+        (("pool", "pointInTimeRecovery"), "1", "must be true or false, got '1'"),
         (("quotas", "keyspaces"), "three hundred", "must be a whole number, got 'three hundred'"),
     ],
 )

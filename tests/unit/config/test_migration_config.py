@@ -45,7 +45,7 @@ def test_a_null_block_is_no_migration() -> None:
         ({"from": "basic", "state": "moving"}, "tenants[0].migration.state must be one of copying, cutover, done"),
         (
             {"from": "basic", "state": "copying", "when": "now"},
-            "unknown key 'when' in tenants[0].migration (allowed: from, state, verified)",
+            "unknown key 'when' in tenants[0].migration (allowed: from, fromCell, state, verified)",
         ),
         ({"from": "gold", "state": "copying"}, "tenants[0].migration.from: tier 'gold' is not defined"),
         ({"from": "premium", "state": "copying"}, "tenants[0].migration.from is 'premium', the tier it moves to"),

@@ -13,6 +13,7 @@ from tiers.errors import ConfigError, ConfigProblem
 from tiers.load import load_stack_config
 from tiers.model import IngestSettings, Quotas
 from tiers.naming import Namer
+from tiers.pool import DEFAULT_POOL
 from tiers.quotas import QUOTAS, QuotaUse, Roster, check_quotas, raises_to_fit, what_to_do
 
 
@@ -173,7 +174,7 @@ def test_a_need_past_what_aws_grants_says_the_roster_must_shrink() -> None:
     spec = next(spec for spec in QUOTAS if spec.key == "iamRoles")
     refused = QuotaUse(spec, need=5_001, limit=5_000)
     assert not refused.fits and refused.headroom == -1
-    roster = Roster([], DEFAULT_TIERS, IngestSettings(), Namer("dev"))
+    roster = Roster([], DEFAULT_TIERS, DEFAULT_POOL, IngestSettings(), Namer("dev"))
     problems: list[ConfigProblem] = []
     check_quotas(roster, Quotas(iam_roles=4), problems)
     assert [str(problem) for problem in problems] == [
@@ -229,7 +230,7 @@ def test_default_tables_quota_of_256_allows_127_premium_tenants() -> None:
 
 def test_raises_to_fit_are_the_needs_of_the_adjustable_quotas_over() -> None:
     config = load(base_config(tenants=ROSTER))
-    roster = Roster(config.plans, config.tiers, config.ingest, config.namer)
+    roster = Roster(config.plans, config.tiers, config.pool, config.ingest, config.namer)
     assert raises_to_fit(roster, Quotas(keyspaces=1, api_keys=1, api_throttle=1)) == {
         "keyspaces": 3,
         "apiThrottle": 1_050,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.support.config import base_config, load, only_problem, problems_of, roster
+from tiers.defaults import DEFAULT_TIERS
+from tiers.load import CONFIG_KEYS
 from tiers.naming import Namer, tenant_names
+
+DEFAULT_TIER_LIST = ", ".join(sorted(DEFAULT_TIERS))  # what a message lists as the defined tiers
 
 
 def test_a_valid_roster_loads_with_defaults() -> None:
@@ -59,7 +63,7 @@ def test_tier_is_required() -> None:
 
 def test_tier_must_be_defined() -> None:
     message = only_problem(base_config(tenants=roster(("acme", "gold"))))
-    assert message == "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)"
+    assert message == f"tenant 'acme': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})"
 
 
 def test_status_must_be_active_or_offboarded() -> None:
@@ -69,7 +73,7 @@ def test_status_must_be_active_or_offboarded() -> None:
 
 def test_unknown_keys_in_an_entry_are_named() -> None:
     message = only_problem(base_config(tenants=[{"id": "acme", "tier": "basic", "teir": "premium"}]))
-    assert message == "tenant 'acme': unknown key 'teir' in tenants[0] (allowed: id, migration, status, tier)"
+    assert message == "tenant 'acme': unknown key 'teir' in tenants[0] (allowed: cell, id, migration, status, tier)"
 
 
 def test_entries_are_numbered_from_0_as_pulumi_config_set_path_numbers_them() -> None:
@@ -111,14 +115,14 @@ def test_every_problem_is_reported_at_once() -> None:
     raw = base_config(tenants=roster(("Acme", "basic"), ("globex", "gold"), ("initech", "basic"), ("initech", "basic")))
     assert problems_of(raw) == [
         "tenant 'Acme': id must be 1-32 characters of lowercase a-z, 0-9 and '-', starting with a letter",
-        "tenant 'globex': tier 'gold' is not defined (tiers: basic, premium)",
+        f"tenant 'globex': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})",
         "tenant 'initech': id is listed more than once",
     ]
 
 
 def test_unknown_top_level_settings_are_named() -> None:
     message = only_problem(base_config(tenant={"id": "x"}))
-    assert message == "tenant-pipeline:tenant: is not a setting of this program (tenants, tiers, quotas, ingest)"
+    assert message == f"tenant-pipeline:tenant: is not a setting of this program ({', '.join(CONFIG_KEYS)})"
 
 
 @pytest.mark.parametrize("stack", ["Dev", "prod_1", "a" * 17, ""])

@@ -185,3 +185,38 @@ def test_ending_a_move_and_offboarding_are_two_deploys() -> None:
         "tenant 'acme': one step per deploy: remove tenants[0].migration first (the move is done), "
         "then offboard it in the next deploy"
     )
+
+
+# A pooled tier the stack adds, beside the default ones.
+FREE = {"free": {"storage": "pooled", "throttle": {"rateLimit": 5, "burstLimit": 10, "quotaPerDay": 1000}}}
+
+
+def test_a_move_between_pooled_tiers_moves_no_data() -> None:
+    [step] = steps(previous(acme=record("basic")), {"id": "acme", "tier": "free"}, tiers=FREE)
+    assert (step.kind, step.summary) == ("tier-change", "tier basic -> free (both pooled storage: no data moves)")
+    assert step.deletes == ()
+
+
+def test_a_move_from_a_pooled_tier_other_than_basic_to_a_silo_tier_is_a_migration() -> None:
+    deployed = previous(acme={**record("basic"), "tier": "free"})
+    [problem] = problems_of(base_config(tenants=[{"id": "acme", "tier": "premium"}], tiers=FREE), previous=deployed)
+    assert problem.endswith(
+        "free -> premium moves its data to silo storage and needs a migration: set "
+        "tenants[0].migration to {from: free, state: copying}"
+    )
+    moving = {"id": "acme", "tier": "premium", "migration": {"from": "free", "state": "copying"}}
+    [step] = steps(deployed, moving, tiers=FREE)
+    assert step.kind == "move-start" and "tier move free -> premium starts (copying)" in step.summary
+
+
+@pytest.mark.parametrize(("deployed_tier", "storage"), [("basic", "silo"), ("premium", "pooled")])
+def test_a_tiers_storage_model_cannot_change_under_its_deployed_tenants(deployed_tier: str, storage: str) -> None:
+    """The tier keeps its name, the tenant its tier: the data would be stranded in the other storage."""
+    [problem] = problems_of(
+        base_config(tenants=[{"id": "acme", "tier": deployed_tier}], tiers={deployed_tier: {"storage": storage}}),
+        previous=previous(acme=record(deployed_tier)),
+    )
+    assert problem.startswith(
+        f"tenant 'acme': tier '{deployed_tier}' is now {storage} storage, but this tenant's data is in "
+    )
+    assert f"Keep tiers.{deployed_tier}.storage " in problem and "move the tenants that need it there" in problem

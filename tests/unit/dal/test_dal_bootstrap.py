@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions.dal import TenantDirectory
+from functions.contracts.tables import TENANT_ID_COLUMN, TENANT_TABLES
+from functions.dal import TenantDirectory, cql
 from functions.dal.bootstrap import directory_keyspaces, keyspace_statements, schema_statements
 from functions.dal.errors import InvalidQueryError
 from tests.support.directory_data import DIRECTORY
@@ -12,12 +13,17 @@ from tests.support.directory_data import DIRECTORY
 
 def test_the_pooled_keyspace_gets_pooled_tables_and_a_silo_keyspace_the_tables_as_defined() -> None:
     statements = keyspace_statements(["tenants_pool", "tenant_acme"])
-    assert statements[0].startswith('CREATE KEYSPACE IF NOT EXISTS "tenants_pool"')
-    assert 'PRIMARY KEY (("tenant_id", "customer_id"), "order_id")' in statements[2]
-    assert statements[3].startswith('CREATE KEYSPACE IF NOT EXISTS "tenant_acme"')
-    assert statements[4].endswith('"created_at" timestamp, PRIMARY KEY (("customer_id")))')
-    assert 'PRIMARY KEY (("customer_id"), "order_id")' in statements[5]
-    assert len(statements) == 6
+    per_keyspace = 1 + len(TENANT_TABLES)  # the keyspace, then each table
+    assert len(statements) == 2 * per_keyspace
+    pool, silo = statements[:per_keyspace], statements[per_keyspace:]
+    assert pool[0].startswith('CREATE KEYSPACE IF NOT EXISTS "tenants_pool"')
+    assert silo[0].startswith('CREATE KEYSPACE IF NOT EXISTS "tenant_acme"')
+    for table, pooled_ddl, silo_ddl in zip(TENANT_TABLES, pool[1:], silo[1:], strict=True):
+        assert pooled_ddl == cql.create_table("tenants_pool", table.pooled())
+        assert silo_ddl == cql.create_table("tenant_acme", table)
+        # The pooled variant leads every partition key with the tenant id; the silo table has no tenant id.
+        assert f'PRIMARY KEY (("{TENANT_ID_COLUMN}", ' in pooled_ddl
+        assert f'"{TENANT_ID_COLUMN}"' not in silo_ddl
 
 
 def test_keyspaces_are_created_once_in_the_given_order() -> None:
@@ -26,9 +32,10 @@ def test_keyspaces_are_created_once_in_the_given_order() -> None:
     assert keyspaces == ["tenant_b", "tenant_a"]
 
 
-def test_the_directory_names_the_pool_and_each_premium_keyspace() -> None:
+def test_the_directory_names_the_pool_and_each_silo_keyspace() -> None:
     directory = TenantDirectory.from_mapping(DIRECTORY)
-    assert directory_keyspaces(directory) == ["tenants_pool", "tenant_acme", "tenant_acme_corp", "tenant_hooli"]
+    silos = sorted({entry["keyspace"] for entry in DIRECTORY.values()} - {"tenants_pool"})
+    assert directory_keyspaces(directory) == ["tenants_pool", *silos]
     assert schema_statements(directory) == keyspace_statements(directory_keyspaces(directory))
 
 

@@ -109,9 +109,7 @@ def test_the_fingerprint_is_canonical_and_refuses_what_is_not_json():
 
 def test_changing_a_tiers_partition_keys_redeploys_the_stage(dev):
     """The spread is written into the PutRecord template, so a new spread is a new deployment."""
-    tiers = {
-        "premium": {"throttle": {"rateLimit": 500, "burstLimit": 1000, "quotaPerDay": 5000000}, "partitionKeys": 8}
-    }
+    tiers = {**dev.config_value("tenant-pipeline:tiers"), "premium": {"partitionKeys": 8}}
     respread = run("dev", **{"tenant-pipeline:tiers": tiers})
     template = respread.one(f"{APIGW}/integration:Integration", "put-record").inputs["requestTemplates"]
     assert "#set($spread = 8)" in template["application/json"]

@@ -80,11 +80,14 @@ def test_integration_writes_the_design_record_to_the_declared_stream(dev):
         "integration.request.header.Content-Type": "'application/x-amz-json-1.1'"
     }
     template = integration.inputs["requestTemplates"]["application/json"]
-    assert template == put_record_template(stream.inputs["name"], {"basic": 1, "premium": 4})
+    spreads = {name: tier.partition_keys for name, tier in dev.config.tiers.items()}
+    assert template == put_record_template(stream.inputs["name"], spreads)
     assert '"PartitionKey": "$partitionKey"' in template
-    # Each tier's spread, from the tier policies: basic (1) keeps `tenantId` and so needs no line.
-    assert '#if($context.authorizer.tier == "premium")#set($spread = 4)#end' in template
-    assert '"basic"' not in template
+    # Each tier's spread, from the tier policies: a tier of one key keeps `tenantId` and so needs no line.
+    assert {1} < set(spreads.values())  # the dev stack has both kinds
+    for name, spread in spreads.items():
+        assert (f'#if($context.authorizer.tier == "{name}")#set($spread = {spread})#end' in template) == (spread > 1)
+        assert (f'"{name}"' in template) == (spread > 1)
     assert "#set($tenantId = $util.escapeJavaScript($context.authorizer.tenantId))" in template
 
 
@@ -124,9 +127,13 @@ def test_one_usage_plan_per_tier_with_the_tiers_limits(dev):
     stage = dev.one(f"{APIGW}/stage:Stage")
     api = dev.one(f"{APIGW}/restApi:RestApi")
     plans = {plan.inputs["name"]: plan.inputs for plan in dev.all(f"{APIGW}/usagePlan:UsagePlan")}
-    expected = {  # premium overridden in Pulumi.dev.yaml; basic from tiers/defaults.py
-        "tenant-pipeline-dev-plan-premium": (500, 1000, 5_000_000),
-        "tenant-pipeline-dev-plan-basic": (50, 100, 500_000),
+    expected = {  # every tier of the catalogue: the defaults (used or not) and the dev stack's own
+        f"tenant-pipeline-dev-plan-{name}": (
+            tier.throttle.rate_limit,
+            tier.throttle.burst_limit,
+            tier.throttle.quota_per_day,
+        )
+        for name, tier in dev.config.tiers.items()
     }
     assert set(plans) == set(expected)
     for name, (rate, burst, quota) in expected.items():
@@ -143,13 +150,14 @@ def test_each_served_tenant_has_a_secret_key_on_its_tiers_plan_and_nothing_else(
     }
     keys = {key.inputs["name"]: key for key in dev.all(f"{APIGW}/apiKey:ApiKey")}
     memberships = {m.inputs["keyId"]: m.inputs for m in dev.all(f"{APIGW}/usagePlanKey:UsagePlanKey")}
-    served = {"acme": "premium", "globex": "premium", "initech": "basic", "umbrella-labs": "basic", "hooli": "basic"}
-    assert set(keys) == {f"tenant-pipeline-dev-key-{tenant}" for tenant in served}  # vandelay is offboarded
+    served = {tenant.id: tenant.tier for tenant in dev.config.tenants if tenant.status == "active"}
+    assert served and len(served) < len(dev.config.tenants)  # the dev roster has an offboarded tenant: no key
+    assert set(keys) == {f"tenant-pipeline-dev-key-{tenant}" for tenant in served}
     for tenant, tier in served.items():
         key = keys[f"tenant-pipeline-dev-key-{tenant}"]
         value, is_secret = secret_of(key.inputs["value"])
         assert is_secret
-        assert value == tenant_api_key(secret, tenant)
+        assert value == tenant_api_key(secret, tenant, dev.outputs["tenants"][tenant]["keyCell"])
         assert key.inputs["tags"]["TenantId"] == tenant
         membership = memberships[key.id]
         assert membership["usagePlanId"] == plan_of_tier[tier]
@@ -174,12 +182,13 @@ def test_ingest_bucket_has_the_name_main_derives(dev):
     assert bucket.inputs["bucket"] == Namer("dev").ingest_bucket(ACCOUNT_ID, "us-east-1")
 
 
-def test_usage_plan_limits_follow_the_tier_config():
+def test_usage_plan_limits_follow_the_tier_config(dev):
+    tiers = dev.config_value("tenant-pipeline:tiers")
     raised = run(
         "dev",
         **{
             "tenant-pipeline:tiers": {
-                "premium": {"throttle": {"rateLimit": 500, "burstLimit": 1000, "quotaPerDay": 5000000}},
+                **tiers,
                 "basic": {"throttle": {"rateLimit": 75, "burstLimit": 150, "quotaPerDay": 900000}},
             }
         },

@@ -11,6 +11,10 @@ import pytest
 
 from local.services.ports import free_port
 from tests.support.commands import assert_fails_with_message_alone, run_command
+from tiers.defaults import DEFAULT_TIERS
+
+DEFAULT_TIER_LIST = ", ".join(sorted(DEFAULT_TIERS))  # what a message lists as the defined tiers
+
 
 BAD_STACK = "config:\n  aws:region: us-east-1\n  tenant-pipeline:tenants:\n    - {id: acme, tier: gold}\n"
 
@@ -32,7 +36,7 @@ def test_plan_with_bad_config(broken_project: Path) -> None:
     assert_fails_with_message_alone(
         completed,
         "Stack 'broken' cannot be planned",
-        "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)",
+        f"tenant 'acme': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})",
     )
     assert completed.returncode == 2
 
@@ -47,7 +51,9 @@ def test_demo_with_bad_config(tmp_path: Path, broken_project: Path) -> None:
     completed = run_command(
         "local.sandbox.demo", "--stack", "broken", "--project-dir", str(broken_project), "--run-dir", str(tmp_path)
     )
-    assert_fails_with_message_alone(completed, "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)")
+    assert_fails_with_message_alone(
+        completed, f"tenant 'acme': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})"
+    )
     assert completed.returncode == 2
 
 

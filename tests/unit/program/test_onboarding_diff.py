@@ -82,7 +82,6 @@ def test_onboarding_a_premium_tenant_adds_its_own_resources_and_changes_nothing_
     after = declare([*roster(TENANTS), {"id": "newprem", "tier": "premium"}])
     diff = difference(base, after)
     assert diff["added"] == [
-        "analytics-tenant-newprem-policy",  # its role's analytics: its tier's workgroup, its results prefix
         "ingestion-api-keys-key-newprem",
         "ingestion-api-keys-plan-key-newprem",
         "tenant-newprem",
@@ -90,6 +89,7 @@ def test_onboarding_a_premium_tenant_adds_its_own_resources_and_changes_nothing_
         "tenant-newprem-keyspace",
         "tenant-newprem-orders",
         "tenant-newprem-role",
+        "tenant-newprem-role-analytics",  # its role's analytics: its tier's workgroup, its results prefix
         "tenant-newprem-role-policy",
     ]
     assert (diff["removed"], diff["changed"], diff["outputs"]) == ([], ["tenant-directory-document"], ["tenants"])

@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from local.errors import StackRefusedError
-from local.plan import main
-from tiers.quotas import QUOTAS
+from local.plan import main, raise_column
+from local.stack_file import project_values, read_stack_config
+from tiers.defaults import DEFAULT_TIERS
+from tiers.load import load_stack_config
+from tiers.quotas import QUOTAS, format_number
+from tiers.stack_config import StackConfig
+
+DEFAULT_TIER_LIST = ", ".join(sorted(DEFAULT_TIERS))  # what a message lists as the defined tiers
 
 
 def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,26 +40,42 @@ def test_plan_prints_every_tenant_and_resource_counts(capsys: pytest.CaptureFixt
 def test_plan_prints_each_quota_with_its_need_limit_and_headroom(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "dev"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.count("│") == 7]
-    rows = {line.split("│")[2].strip(): line for line in lines}
-    assert set(rows) == {spec.key if spec.field else "(no setting)" for spec in QUOTAS}
-    unset = [line for line in lines if line.split("│")[2].strip() == "(no setting)"]
-    assert len(unset) == sum(spec.field is None for spec in QUOTAS) == 2
-    cells = [cell.strip() for cell in rows["apiKeys"].split("│")[3:7]]
-    assert cells == ["5 API keys", "10,000", "9,995", "hard limit"]
-    assert [cell.strip() for cell in rows["iamRoles"].split("│")[4:7]] == ["1,000", "991", "5,000"]
-    shard = next(
-        [cell.strip() for cell in line.split("│")[1:7]] for line in unset if "Kinesis writes per shard" in line
-    )
-    assert shard[2:] == [
-        "125 records/s",  # premium's 500 over its 4 partition keys; basic's 50 on one
-        "1,000",
-        "875",
-        "hard limit",
-    ]
-    stream = next([cell.strip() for cell in line.split("│")[1:7]] for line in unset if "Kinesis stream" in line)
-    # The usage plans' promise (2 x 500 + 3 x 50) against an on-demand stream in us-east-1 (10 GB/s).
-    assert stream[2:6] == ["1,150 records/s", "10,000,000", "9,998,850", "ingest"]
-    assert [cell.strip() for cell in rows["lambdaConcurrency"].split("│")[3:6]] == ["12 executions", "1,000", "988"]
+    by_name = {line.split("│")[1].strip(): line for line in lines}
+    uses = dev_config().quota_uses()
+    assert {use.spec.name for use in uses} <= set(by_name)
+    assert {use.spec.key for use in uses} == {spec.key for spec in QUOTAS}
+    for use in uses:
+        cells = [cell.strip() for cell in by_name[use.spec.name].split("│")[2:7]]
+        assert cells == [
+            use.spec.key if use.spec.field else "(no setting)",
+            f"{format_number(use.need)} {use.spec.unit}",
+            f"{use.limit:,}",
+            format_number(use.headroom),
+            raise_column(use),
+        ], use.spec.key
+
+
+def test_plan_shows_the_tier_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    config = dev_config()
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") == 8}
+    for name, tier in config.tiers.items():
+        cells = [cell.strip() for cell in rows[name].split("│")[2:8]]
+        throttle = tier.throttle
+        assert cells[:3] == [
+            tier.storage,
+            f"{throttle.rate_limit:g}/s / {throttle.burst_limit} / {throttle.quota_per_day:,}",
+            str(tier.partition_keys),
+        ]
+        assert cells[4] == tier.offboarding
+        tenants = [t.id for t in config.tenants if t.tier == name]
+        assert cells[5] == (", ".join(tenants) or "none")
+
+
+def dev_config() -> StackConfig:
+    raw = read_stack_config("dev")
+    return load_stack_config(project_values(raw), "dev", raw["aws:region"])
 
 
 def write_stack(tmp_path: Path, body: str) -> Path:
@@ -69,7 +91,7 @@ def test_plan_refuses_bad_config_naming_tenant_and_rule(tmp_path: Path) -> None:
     with pytest.raises(StackRefusedError) as refused:
         main(["--stack", "broken", "--project-dir", str(root)])
     assert str(refused.value).startswith("Stack 'broken' cannot be planned")
-    assert "tenant 'acme': tier 'gold' is not defined (tiers: basic, premium)" in str(refused.value)
+    assert f"tenant 'acme': tier 'gold' is not defined (tiers: {DEFAULT_TIER_LIST})" in str(refused.value)
 
 
 def test_plan_names_a_missing_stack_file(tmp_path: Path) -> None:
@@ -85,10 +107,10 @@ def test_plan_names_invalid_yaml(tmp_path: Path) -> None:
 def test_a_first_deploy_lists_each_tenant_as_the_program_onboards_it() -> None:
     """With no previous roster every tenant is onboarded, and a tenant listed offboarded gets no key
     and no role: the table says so instead of a plain "onboard"."""
+    from local.environment import read_environment
     from local.plan import transition_table
-    from local.program import read_stack
 
-    config = read_stack("dev").config
+    config = read_environment("dev").config
     table = transition_table(config, None)
     tenants, kinds, summaries = (list(table.columns[n]._cells) for n in range(3))
     assert tenants == [tenant.id for tenant in config.tenants]

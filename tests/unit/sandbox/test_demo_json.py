@@ -75,6 +75,7 @@ def test_the_document_has_the_documented_shape() -> None:
             "analyticsHolds": True,
         },
         "deliveryStreams": {"tp-events": [], "tp-events-1": ["acme"]},
+        "stacks": [],
         "cors": {"configured": [], "preflight": {}},
         "lifecycle": None,  # the result was made without the lifecycle section
     }
