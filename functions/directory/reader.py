@@ -2,10 +2,10 @@
 
 Each cell publishes its tenants' records as a slice, `<prefix><cell>.json` (functions/directory/slices.py); the
 reader serves the records of all of them as one directory. A refresh lists the prefix (ListObjectsV2, paginated:
-each slice's key and ETag) and GETs only the slices whose ETag changed since the last refresh, keeping the others'
-records; a slice no longer listed is dropped. Between refreshes, for `max_age` seconds, the records are served from
-memory: a tier change or an offboarding a cell publishes reaches every warm reader within `max_age` seconds, and an
-unchanged directory costs one LIST per `max_age`.
+each slice's key and ETag) and GETs only the slices whose ETag changed since the last refresh (several at once),
+keeping the others' records; a slice no longer listed is dropped. Between refreshes, for `max_age` seconds, the
+records are served from memory: a tier change or an offboarding a cell publishes reaches every warm reader within
+`max_age` seconds, and an unchanged directory costs one LIST per `max_age`.
 
 Fails closed: a listing that fails, a slice that cannot be read or is not a valid slice (not a directory document,
 or a record naming another cell than the slice's), or no slice at all under the prefix, raises
@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from functions.directory.errors import DirectoryError, DirectoryUnavailableError
 from functions.directory.slices import ListedSlice, Slice, listed_slices, merge, prefix_problem, read_slice
 
 DEFAULT_MAX_AGE = 60.0  # seconds between refreshes: how long a published change may take to arrive
+DOWNLOADS_AT_ONCE = 8  # GETs in flight at once when several slices changed (a cold start reads them all)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class DirectoryReader:
         self._lock = threading.Lock()  # one refresh at a time (the DAL serves threads)
         self.lists = 0  # ListObjectsV2 requests sent (one per page)
         self.fetches = 0  # GETs sent
-        self.downloads = 0  # GETs that returned a body
+        self.downloads = 0  # GETs that returned a body (read into a slice, valid or not)
 
     @property
     def source(self) -> str:
@@ -95,13 +97,9 @@ class DirectoryReader:
         if not listed:
             self._slices = {}
             found = f" ({others} other objects there, none a slice)" if others else ""
-            return _State(
-                None, f"no tenant directory slice (<cell>.json) found under {self.source}{found}", self._clock()
-            )
-        for entry in listed:
-            held = self._slices.get(entry.key)
-            if held is None or held.etag != entry.etag:
-                self._slices[entry.key] = self._download(entry)  # kept at once: a failure later keeps it too
+            problem = f"no tenant directory slice (<cell>.json) found under {self.source}{found}"
+            return _State(None, problem, self._clock())
+        self._download_changed(listed)
         current = {entry.key for entry in listed}
         self._slices = {key: part for key, part in self._slices.items() if key in current}
         bad = [part for key, part in sorted(self._slices.items()) if part.records is None]
@@ -110,10 +108,33 @@ class DirectoryReader:
             return _State(None, problems, self._clock())
         versions = frozenset((part.key, part.etag) for part in self._slices.values())
         if previous is not None and previous.records is not None and previous.versions == versions:
-            return _State(
-                previous.records, None, self._clock(), versions
-            )  # unchanged: the same records, not merged again
+            return _State(previous.records, None, self._clock(), versions)  # unchanged: not merged again
         return _State(merge(self._slices.values()), None, self._clock(), versions)
+
+    def _download_changed(self, listed: list[ListedSlice]) -> None:
+        """GET every listed slice whose ETag is not the one held, up to DOWNLOADS_AT_ONCE at a time (a cold start
+        reads every slice: one after another, S3's latency would add up per cell). Each slice read is kept, even
+        when another fails; then the first failure (in the listing's order) is raised."""
+        changed = [
+            entry for entry in listed if (held := self._slices.get(entry.key)) is None or held.etag != entry.etag
+        ]
+        if not changed:
+            return
+        self.fetches += len(changed)
+        if len(changed) == 1:
+            outcomes = [self._download(changed[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=min(DOWNLOADS_AT_ONCE, len(changed))) as pool:
+                outcomes = list(pool.map(self._download, changed))
+        failures = []
+        for entry, outcome in zip(changed, outcomes, strict=True):
+            if isinstance(outcome, DirectoryUnavailableError):
+                failures.append(outcome)
+            else:
+                self._slices[entry.key] = outcome
+                self.downloads += 1
+        if failures:
+            raise failures[0]
 
     def _list(self) -> tuple[list[ListedSlice], int]:
         """Every slice under the prefix, and the count of other objects there; every page of the listing."""
@@ -133,17 +154,17 @@ class DirectoryReader:
                 return slices, others
             request["ContinuationToken"] = page["NextContinuationToken"]
 
-    def _download(self, entry: ListedSlice) -> Slice:
-        """The slice as it is now: its ETag and LastModified are the GET's, which match the body even when the
-        object changed after the listing."""
+    def _download(self, entry: ListedSlice) -> Slice | DirectoryUnavailableError:
+        """The slice as it is now (its ETag and LastModified are the GET's, which match the body even when the
+        object changed after the listing), or why it cannot be read."""
         source = f"s3://{self.bucket}/{entry.key}"
-        self.fetches += 1
         try:
             response = self._s3.get_object(Bucket=self.bucket, Key=entry.key)
             body = response["Body"].read()
         except (ClientError, BotoCoreError) as error:
-            raise DirectoryUnavailableError(f"cannot read {source}: {_reason(error)}") from error
-        self.downloads += 1
+            failure = DirectoryUnavailableError(f"cannot read {source}: {_reason(error)}")
+            failure.__cause__ = error
+            return failure
         etag, last_modified = str(response["ETag"]), response["LastModified"]
         return read_slice(entry.key, entry.cell, body, etag=etag, last_modified=last_modified, source=source)
 

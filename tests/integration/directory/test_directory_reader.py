@@ -305,6 +305,29 @@ def test_a_slice_that_cannot_be_read_fails_closed_and_is_tried_again(s3: Any, pr
     assert reader.downloads == 1  # premium-1's slice, downloaded once: kept through the failed refresh
 
 
+def test_changed_slices_are_downloaded_several_at_once(s3: Any, prefix: str, clock: ManualClock) -> None:
+    publish(s3, prefix, CELLS)
+    together = threading.Barrier(len(CELLS), timeout=10)  # broken unless every slice's GET is in flight at once
+
+    class Meeting:
+        """moto's S3 client; each GET waits for the others before it is sent."""
+
+        def __init__(self, s3: Any):
+            self._s3 = s3
+
+        def list_objects_v2(self, **request: Any) -> Any:
+            return self._s3.list_objects_v2(**request)
+
+        def get_object(self, **request: Any) -> Any:
+            together.wait()
+            return self._s3.get_object(**request)
+
+    reader = DirectoryReader(Meeting(s3), BUCKET, prefix, max_age=MAX_AGE, clock=clock)
+
+    assert sorted(reader.records()) == sorted(DIRECTORY)
+    assert counts(reader) == (1, len(CELLS), len(CELLS))
+
+
 def test_concurrent_readers_share_one_refresh(
     s3: Any, prefix: str, reader: DirectoryReader, clock: ManualClock
 ) -> None:
