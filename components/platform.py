@@ -1,7 +1,13 @@
-"""The platform of one stack: the shared ingestion pipeline, tenant storage, and what the stack exports."""
+"""The platform stack: the shared ingestion pipeline, the pool, the directory bucket, and what the stack exports.
+
+In an environment without cells it is the only stack and declares every tenant's resources too; with cells
+(tiers/cells.py) it declares none of them, and exports what the cells read: the usage plans, the API key secret,
+the application role, and the records of a one-stack environment it was before (`adoptedTenants`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -11,14 +17,20 @@ from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineAr
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
 from components.tags import platform_tags
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.contracts.keyspaces import POOLED_KEYSPACE
-from tiers.naming import DIRECTORY_DOCUMENT_KEY, s3_bucket_arn
+from tiers.naming import s3_bucket_arn
 from tiers.stack_config import StackConfig
 
 
-def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
-    """Declare every resource of the stack; return the stack outputs by name."""
+def declare_platform(config: StackConfig, adopted: Mapping[str, Any] | None = None) -> dict[str, pulumi.Input[Any]]:
+    """Declare every resource of the platform stack; return the stack outputs by name.
+
+    `adopted`: with cells, the `tenants` records this stack held when it was the environment's only stack (its
+    last `tenants` or `adoptedTenants` output), exported again for the cells (tiers/cell_scope.py key_cells).
+    """
     namer = config.namer
+    tenants = config.plans if config.declares_tenants() else ()
     tags = platform_tags(config.environment)
     # The bucket's name is derived, not generated, so tenant policies can name it before it exists.
     account_id = aws.get_caller_identity_output().account_id
@@ -31,7 +43,7 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
         IngestionPipelineArgs(
             config=config,
             namer=namer,
-            tenants=config.plans,
+            tenants=tenants,
             bucket_name=bucket_name,
             directory_bucket=directory_bucket,
             tags=tags,
@@ -45,7 +57,7 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
             account_id=account_id,
             ingest_bucket_arn=bucket_name.apply(s3_bucket_arn),
             pool=config.pool,
-            tenants=config.plans,
+            tenants=tenants,
             tags=tags,
         ),
     )
@@ -53,18 +65,28 @@ def declare_platform(config: StackConfig) -> dict[str, pulumi.Input[Any]]:
         "tenant-directory",
         TenantDirectoryDocumentArgs(
             bucket_name=directory_bucket,
-            entries=storage.directory,
+            # With cells, each cell publishes its own slice in this bucket (components/cells/tenant_cell.py).
+            entries=None if config.cells else storage.directory,
             tags=tags,
             force_destroy=config.disposable,
         ),
     )
-    return {
+    outputs: dict[str, pulumi.Input[Any]] = {
         **pipeline.stack_outputs(),
-        # The directory's records (functions/contracts/directory.py): tier, status, keyspace, ...
-        "tenants": storage.directory,
-        # Where running code reads them: the authorizer, and the DAL (TenantDirectory.from_s3).
+        # Where running code reads the directory's slices: the authorizer, and the DAL (TenantDirectory.from_s3).
         "directoryBucket": directory.bucket.bucket,
-        "directoryKey": DIRECTORY_DOCUMENT_KEY,
+        "directoryPrefix": DIRECTORY_PREFIX,
         "applicationRoleArn": storage.application_role_arn,
         "pooledKeyspace": POOLED_KEYSPACE,
+    }
+    if config.cells is None:
+        # The directory's records (functions/contracts/directory.py): tier, status, keyspace, ...
+        outputs["tenants"] = storage.directory
+        return outputs
+    return {
+        **outputs,
+        # What the cells read (components/cells/tenant_cell.py PlatformOutputs).
+        "usagePlanIds": pipeline.api_keys.usage_plan_ids(),
+        "apiKeySecret": pipeline.authorizer.secret,
+        "adoptedTenants": dict(adopted or {}),
     }

@@ -21,9 +21,9 @@ from functions.contracts.cli import run_command
 from functions.dal.errors import DalError
 from functions.lifecycle import migrate, offboard
 from functions.lifecycle.errors import LifecycleError
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES, StackRefusedError
 from local.paths import BUILD_DIR, PROJECT_ROOT
-from local.program import read_stack
 from local.stack_file import TENANTS_KEY
 from tiers.model import TenantSpec
 from tiers.stack_config import StackConfig
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     cut = argv.index("--") if "--" in argv else len(argv)
     args = parser.parse_args(argv[:cut])
     args.job_options = argv[cut + 1 :]
-    stack = read_stack(args.stack, args.project_dir, purpose="read")
+    stack = read_environment(args.stack, args.project_dir, purpose="read")
     spec = tenant_spec(stack.config, args.tenant)
     work = BUILD_DIR / "lifecycle" / args.stack
     work.mkdir(parents=True, exist_ok=True)

@@ -5,31 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from functions.contracts.cells import STACK_SEPARATOR
 from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
+from tiers.errors import ConfigError
+from tiers.stack_file import parse_stack_file, stack_file_name
 
 TENANTS_KEY = "tenant-pipeline:tenants"  # the roster, as `pulumi config set --path` names it
 
 
 def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
-    return root / f"Pulumi.{stack}.yaml"
+    return root / stack_file_name(stack)
 
 
 def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
     path = stack_file(stack, root)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        stacks = (p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        known = sorted(name for name in stacks if STACK_SEPARATOR not in name)  # environments, not their cells
         raise StackFileError(f"no stack file {path.name} (stacks here: {', '.join(known) or 'none'})")
     try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise StackFileError(f"{path.name} is not valid YAML: {error}") from error
-    config = document.get("config", {}) if isinstance(document, dict) else None
-    if not isinstance(config, dict):
-        raise StackFileError(f"{path.name}: 'config' must be a mapping")
-    return config
+        return parse_stack_file(path.read_text(), path.name)
+    except ConfigError as error:
+        raise StackFileError("; ".join(f"{problem.subject} {problem.rule}" for problem in error.problems)) from error
 
 
 def project_values(config: dict[str, Any], project: str = "tenant-pipeline") -> dict[str, Any]:

@@ -20,7 +20,7 @@ away from it, its silo source; and its pooled roles (two resources a shard).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from functions.contracts.cells import cell_number, cell_tier, is_cell_name
@@ -248,3 +248,14 @@ def pooled_roles_by_cell(plans: Sequence[TenantPlan], cell: str) -> dict[int, tu
     """Shard -> the tenants a cell's pooled role trusts (the served pooled tenants, and those moving, whose
     pooled side the cell holds)."""
     return pooled_role_members([plan for plan in plans if plan.pooled_cell == cell])
+
+
+def cell_for(
+    tenants: Sequence[TenantSpec], tiers: Mapping[str, TierPolicy], settings: CellSettings, tenant_id: str, tier: str
+) -> str:
+    """The cell a tenant joins when it moves to `tier` (or onboards on it): suggest_cells' choice for it alone."""
+    unassigned = [
+        replace(tenant, tier=tier, cell=None, migration=None) if tenant.id == tenant_id else tenant
+        for tenant in tenants
+    ]
+    return suggest_cells(unassigned, tiers, settings)[tenant_id]

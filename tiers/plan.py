@@ -107,6 +107,15 @@ class TenantPlan:
         return offboarding.scaled_down(self.tier, self.status)
 
     @property
+    def pooled_role_name(self) -> str | None:
+        """Its pooled shard's role: its role if its tier is pooled, else a pooled source's; None without one."""
+        if self.pooled_shard is None:
+            return None
+        if self.tier.siloed and self.migration is not None:
+            return self.migration.source_role_name
+        return self.role_name
+
+    @property
     def pooled_cell(self) -> str | None:
         """The cell whose pooled role trusts it: its cell if its tier is pooled, else a pooled source's."""
         if self.migration is not None and self.tier.siloed:
@@ -239,6 +248,15 @@ def pooled_roles(plans: Sequence[TenantPlan]) -> dict[tuple[str | None, int], tu
         if plan.pooled_shard is not None:
             members.setdefault((plan.pooled_cell, plan.pooled_shard), []).append(plan.tenant_id)
     return {role: tuple(ids) for role, ids in members.items()}
+
+
+def pooled_role_names(plans: Sequence[TenantPlan]) -> dict[int, str]:
+    """Shard -> its role's name, for the shards of `plans` (one pooled cell's, or an environment's without cells)."""
+    return {
+        plan.pooled_shard: name
+        for plan in plans
+        if plan.pooled_shard is not None and (name := plan.pooled_role_name) is not None
+    }
 
 
 def pooled_role_members(plans: Sequence[TenantPlan]) -> dict[int, tuple[str, ...]]:

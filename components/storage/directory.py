@@ -32,6 +32,8 @@ def tenant_record(plan: TenantPlan, role_arn: str | None, source_role_arn: str |
             role_arn=None if migration.source_released else source_role_arn,
             verified=migration.verified,
         ),
+        cell=plan.cell,
+        key_cell=plan.key_cell,
     )
 
 

@@ -8,7 +8,6 @@ updates that role in place.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,8 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
-from components.storage.policies import pooled_tenant_policy, pooled_trust_policy
-from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
+from components.storage.pooled_roles import PooledRolesArgs, declare_pooled_roles
 from components.tags import storage_tags
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES
@@ -34,7 +32,10 @@ class PooledStorageArgs:
     region: str
     account_id: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
-    shards: Mapping[int, Sequence[str]]  # shard -> the served pooled tenants its role trusts (tiers.plan)
+    # shard -> the served pooled tenants its role trusts, and its role's name (tiers.plan); none in the platform of
+    # an environment with cells (each cell declares its own pooled roles)
+    shards: Mapping[int, Sequence[str]]
+    role_names: Mapping[int, str]
     tags: Mapping[str, str]
 
 
@@ -64,29 +65,20 @@ class PooledStorage(pulumi.ComponentResource):
             parent=self,
         )
 
-        table_names = [schema.name for schema in pooled_tables]
-        self.role_arns = {}
-        for shard, tenant_ids in sorted(args.shards.items()):
-            role = declare_tenant_role(
-                namer,
-                TenantRoleArgs(
-                    owner=name,
-                    role="role" if shard == 0 else f"role-{shard}",
-                    role_name=namer.pooled_tenant_role(shard),
-                    description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
-                    trust_policy=functools.partial(pooled_trust_policy, tenant_ids=tuple(tenant_ids)),
-                    data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
-                        scope, POOLED_KEYSPACE, table_names, bucket_arn
-                    ),
-                    region=args.region,
-                    account_id=args.account_id,
-                    ingest_bucket_arn=args.ingest_bucket_arn,
-                    application_role_arn=args.application_role_arn,
-                    tags=tags,
-                ),
-                parent=self,
-            )
-            self.role_arns[shard] = role.arn
+        self.role_arns = declare_pooled_roles(
+            name,
+            PooledRolesArgs(
+                namer=namer,
+                members=args.shards,
+                role_names=args.role_names,
+                region=args.region,
+                account_id=args.account_id,
+                ingest_bucket_arn=args.ingest_bucket_arn,
+                application_role_arn=args.application_role_arn,
+                tags=tags,
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
         self.keyspace_name = keyspace.name
         self.register_outputs(
             {"roleArns": {str(shard): arn for shard, arn in self.role_arns.items()}, "keyspace": keyspace.name}

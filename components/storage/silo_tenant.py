@@ -98,6 +98,6 @@ class SiloTenant(pulumi.ComponentResource):
                 application_role_arn=args.application_role_arn,
                 tags=tags,
             ),
-            parent=self,
+            pulumi.ResourceOptions(parent=self),
         )
         return role.arn

@@ -34,8 +34,9 @@ class TenantRoleArgs:
     role: str = "role"  # the role's part of its logical name, `<owner>-<role>`; its policy is `<owner>-<role>-policy`
 
 
-def declare_tenant_role(namer: Namer, args: TenantRoleArgs, parent: pulumi.Resource) -> aws.iam.Role:
-    child = pulumi.ResourceOptions(parent=parent)
+def declare_tenant_role(namer: Namer, args: TenantRoleArgs, opts: pulumi.ResourceOptions) -> aws.iam.Role:
+    """The role and its policy, with `opts` (their parent, and aliases where they moved)."""
+    child = opts
     role = aws.iam.Role(
         logical(args.owner, args.role),
         name=args.role_name,

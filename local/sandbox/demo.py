@@ -25,11 +25,11 @@ from rich.status import Status
 
 from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
-from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
@@ -76,6 +76,8 @@ class DemoResult:
     lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
     event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
     misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+    # The environment's stacks as deployed here (the platform, then each cell) and the tenants each holds.
+    stacks: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, kind, tenants)
 
     @property
     def tenants_by_stream(self) -> dict[str, list[str]]:
@@ -167,7 +169,7 @@ def authorizer_environment(stack: DeclaredStack, cloud: LocalCloud) -> dict[str,
         "AWS_REGION": stack.region,
         "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
         "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
-        "TENANT_DIRECTORY_KEY": stack.directory_key,
+        "TENANT_DIRECTORY_PREFIX": stack.directory_prefix,
         "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
     }
 
@@ -241,7 +243,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     steps = Steps(console)
     with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
         # Before anything starts: a missing or refused stack ends the demo with its message alone.
-        read = read_stack(settings.stack, settings.project_dir, purpose="run")
+        read = read_environment(settings.stack, settings.project_dir, purpose="run")
         stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -321,7 +323,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             with steps.step(
                 "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
             ) as step:
-                live = LiveStack(read, node, cloud)
+                live = LiveStack(read, node, cloud, run_dir / "stacks")
                 lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
 
     checks += iam_checks
@@ -340,6 +342,10 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         lifecycle=lifecycle,
         event_streams=event_streams,
         misrouted=misrouted(routing, event_streams),
+        stacks=[
+            (run.stack, run.kind, () if run.cell is None else read.config.cell_loads[run.cell].tenants)
+            for run in read.stacks
+        ],
     )
 
 
@@ -438,6 +444,8 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "routingHolds": result.routing_holds,
         },
         "deliveryStreams": result.tenants_by_stream,
+        # The platform and each cell the environment was brought up as, with the tenants each declares.
+        "stacks": [{"name": name, "kind": kind, "tenants": list(tenants)} for name, kind, tenants in result.stacks],
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }

@@ -196,3 +196,13 @@ def test_log_records_go_to_the_run_directory_not_between_the_report_lines(demo, 
     assert "refusal" in logged
     assert "refusal" not in completed.stderr
     assert completed.stderr.count("is not built") <= 2  # the first read of the stack, before the run directory
+
+
+def test_the_environment_ran_as_a_platform_and_at_least_two_cells(demo) -> None:
+    _, result = demo
+    stacks = result["stacks"]
+    assert stacks[0]["kind"] == "platform" and stacks[0]["tenants"] == []
+    cells = [stack for stack in stacks if stack["kind"] == "cell"]
+    assert len(cells) >= 2
+    roster = read_stack_config("dev")["tenant-pipeline:tenants"]
+    assert sorted(t for cell in cells for t in cell["tenants"]) == sorted(t["id"] for t in roster)

@@ -157,7 +157,7 @@ def test_each_served_tenant_has_a_secret_key_on_its_tiers_plan_and_nothing_else(
         key = keys[f"tenant-pipeline-dev-key-{tenant}"]
         value, is_secret = secret_of(key.inputs["value"])
         assert is_secret
-        assert value == tenant_api_key(secret, tenant)
+        assert value == tenant_api_key(secret, tenant, dev.outputs["tenants"][tenant]["keyCell"])
         assert key.inputs["tags"]["TenantId"] == tenant
         membership = memberships[key.id]
         assert membership["usagePlanId"] == plan_of_tier[tier]
