@@ -111,7 +111,7 @@ engine: venv ## the Pulumi CLI and Python language host, built once from the Go 
 	@$(PY) -m local.engine.toolchain build
 # The lifecycle jobs (issue 12): the stack gives the tenant's record, config path, strategy and bucket
 # (local/lifecycle.py); a local Cassandra on CASSANDRA_PORT (default 9042: `python -m local.services.cassandra
-# start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants.json" on AWS.
+# start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants/" on AWS (its slices).
 LIFECYCLE = test -n "$(TENANT)" || { echo "make $@: give TENANT=<tenant id>"; exit 2; }; \
 	$(PY) -m local.lifecycle $@ --stack $(STACK) --tenant $(TENANT) $(if $(CASSANDRA_PORT),--cassandra-port $(CASSANDRA_PORT))
 migrate: venv ## migrate TENANT's rows between tiers, by its migration state (STACK=dev TENANT=x; ARGS=job options)

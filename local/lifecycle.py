@@ -7,7 +7,7 @@ What runtime code must not read comes from the stack here: the tenant directory 
 output, from a run under mocks, written to build/lifecycle/<stack>/tenants.json), the tenant's place in the
 stack config (for the `pulumi config set --path` commands the migration job prints), its tier's offboarding
 strategy and the ingest bucket. Options after `--` go to the job as they are: on AWS, e.g.
-`-- --region us-east-1 --directory s3://<directory bucket>/tenants.json` (the published directory).
+`-- --region us-east-1 --directory s3://<directory bucket>/tenants/` (the published directory: every slice).
 """
 
 from __future__ import annotations

@@ -14,8 +14,6 @@ from functions.contracts.keyspaces import silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
 
 PROJECT = "tenant-pipeline"
-# The published tenant directory's object in its bucket (Namer.directory_bucket); the authorizer and the DAL read it.
-DIRECTORY_DOCUMENT_KEY = "tenants.json"
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,8 @@ class Namer:
         return fit(f"{self.prefix}-artifacts-{account_id}-{region}", "s3-bucket-name")
 
     def directory_bucket(self, account_id: str, region: str) -> str:
-        """The published tenant directory (DIRECTORY_DOCUMENT_KEY): runtime configuration, apart from tenant data."""
+        """The published tenant directory (its slices, functions/contracts/cells.py): runtime configuration, apart
+        from tenant data."""
         return fit(f"{self.prefix}-directory-{account_id}-{region}", "s3-bucket-name")
 
     def analytics_results_bucket(self, account_id: str, region: str) -> str:

@@ -1,7 +1,7 @@
 """The migration job: copy a tenant's rows between its two storages, verify the copy, release the source.
 
     python -m functions.lifecycle.migrate --directory tenants.json --tenant acme --cassandra-port 9042
-    python -m functions.lifecycle.migrate --directory s3://bucket/tenants.json --tenant acme --region us-east-1
+    python -m functions.lifecycle.migrate --directory s3://bucket/tenants/ --tenant acme --region us-east-1
 
 What it does depends on the state in the tenant's record (functions/contracts/migration.py):
   copying  page through every table of the source (the tenant's partitions of the pool, or its keyspace),

@@ -1,6 +1,6 @@
 """The published tenant directory under Pulumi mocks: a private bucket and its slices (one per cell, or the
-platform's one without cells), whose content is the `tenants` output as the runtime reads it, named in the
-authorizer's environment, readable by the authorizer's role."""
+platform's one without cells), whose content is the `tenants` output as the runtime reads it; the authorizer's and
+the DAL's roles list and read the slices' prefix (DIRECTORY_PREFIX) and nothing else in S3."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from local.fake_cloud import ACCOUNT_ID
 from local.stack_file import read_stack_config
 from tests.support.declared import DeclaredPipeline, run
 from tests.support.directory_data import DIRECTORY
-from tiers.naming import DIRECTORY_DOCUMENT_KEY
 
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -79,22 +78,34 @@ def test_without_cells_the_one_stack_publishes_the_whole_directory_as_the_platfo
     assert all(record.cell is None and record.key_cell is None for record in records.values())
 
 
-def test_the_authorizer_reads_that_object_and_nothing_else_in_s3(dev: DeclaredPipeline) -> None:
-    bucket = dev.one(BUCKET, "tenant-directory")
-    policy = dev.role_policy("authorizer-role")
-    s3_statements = [s for s in policy["Statement"] if any(action.startswith("s3:") for action in s["Action"])]
-
-    assert s3_statements == [
+def directory_read_statements(bucket_arn: str) -> list[dict[str, object]]:
+    """What a reader of the directory may do in S3: list the slices' prefix, read the objects under it."""
+    return [
+        {
+            "Sid": "ListTenantDirectory",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [bucket_arn],
+            "Condition": {"StringLike": {"s3:prefix": [f"{DIRECTORY_PREFIX}*"]}},
+        },
         {
             "Sid": "ReadTenantDirectory",
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
-            "Resource": [f"{bucket.outputs['arn']}/{DIRECTORY_DOCUMENT_KEY}"],
-        }
+            "Resource": [f"{bucket_arn}/{DIRECTORY_PREFIX}*"],
+        },
     ]
 
 
-def test_the_application_role_reads_that_object_for_the_dal(dev: DeclaredPipeline) -> None:
+def test_the_authorizer_reads_the_slices_and_nothing_else_in_s3(dev: DeclaredPipeline) -> None:
+    bucket = dev.one(BUCKET, "tenant-directory")
+    policy = dev.role_policy("authorizer-role")
+    s3_statements = [s for s in policy["Statement"] if any(action.startswith("s3:") for action in s["Action"])]
+
+    assert s3_statements == directory_read_statements(bucket.outputs["arn"])
+
+
+def test_the_application_role_reads_the_slices_for_the_dal(dev: DeclaredPipeline) -> None:
     bucket = dev.one(BUCKET, "tenant-directory")
     (policy,) = [
         r for r in dev.all("aws:iam/rolePolicy:RolePolicy") if r.name == "application-role-read-tenant-directory"
@@ -102,14 +113,7 @@ def test_the_application_role_reads_that_object_for_the_dal(dev: DeclaredPipelin
     assert policy.inputs["role"] == dev.one("aws:iam/role:Role", "application-role").id
     assert json.loads(policy.inputs["policy"]) == {
         "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReadTenantDirectory",
-                "Effect": "Allow",
-                "Action": ["s3:GetObject"],
-                "Resource": [f"{bucket.outputs['arn']}/{DIRECTORY_DOCUMENT_KEY}"],
-            }
-        ],
+        "Statement": directory_read_statements(bucket.outputs["arn"]),
     }
 
 
