@@ -2,7 +2,7 @@
 
 Read from a file given with `--previous`, in any of the shapes a user has at hand:
 - a `tenants` map (`pulumi stack output tenants --json`): {<id>: <record>};
-- a directory document (the published `tenants.json`): {"version": 1, "tenants": {...}};
+- a directory document (a published slice, `tenants/<cell>.json`): {"version": 1, "tenants": {...}};
 - a stack's state (`pulumi stack export`, or a self-managed backend's checkpoint): the root stack's `tenants`.
 
 Without `--previous`, the stack's checkpoint in a self-managed local backend (`pulumi login --local`, or
