@@ -133,7 +133,7 @@ fmt: venv ## format the code
 test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
 	$(VENV)/bin/pytest tests/unit --ignore=tests/unit/authorizer
 
-test-integration: venv check-jvm iam-evaluator ## runtime functions against real local services (moto server, Cassandra), and the IAM matrix
+test-integration: venv check-jvm iam-evaluator engine ## runtime functions against real local services (moto server, Cassandra), the IAM matrix, the real engine (make engine)
 	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink --ignore=tests/integration/authorizer
 
 test-authorizer: authorizer-venv ## the authorizer's tests on its Lambda runtime's Python (.venv-authorizer)
