@@ -10,6 +10,7 @@ and a second deploy changes nothing. docs/design.md "Adopting a one-stack enviro
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,9 @@ def moves(one_stack: list[dict[str, Any]], cells: EnvironmentRun) -> dict[str, l
 
 
 @pytest.fixture(scope="module")
-def adopted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Replay, EnvironmentRun, dict[str, list[str]]]:
+def adopted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Replay, EnvironmentRun, dict[str, list[str]]]]:
     tmp = tmp_path_factory.mktemp("adoption")
     mp = pytest.MonkeyPatch()
     engine = replay(tmp)
