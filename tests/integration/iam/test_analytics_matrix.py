@@ -9,9 +9,9 @@ import pytest
 
 from local.analytics.catalog import read_analytics
 from local.analytics.iam_matrix import analytics_matrix, sessions
+from local.environment import run_settings
 from local.fake_cloud import ACCOUNT_ID
 from local.iam.matrix import read_access
-from local.program import run_program
 from local.stack_file import read_stack_config
 
 pytestmark = pytest.mark.iam
@@ -22,10 +22,10 @@ def declared() -> tuple[Any, Any]:
     config = read_stack_config("dev")
     config["tenant-pipeline:tenants"] = [
         *config["tenant-pipeline:tenants"],
-        {"id": "wayne-enterprises", "tier": "premium"},
-        {"id": "kramerica", "tier": "basic"},
+        {"id": "wayne-enterprises", "tier": "premium", "cell": "premium-1"},
+        {"id": "kramerica", "tier": "basic", "cell": "basic-1"},
     ]
-    declaration = run_program("dev", config)
+    declaration = run_settings("dev", config).declaration
     return read_access(declaration, "us-east-1"), read_analytics(declaration, "us-east-1", ACCOUNT_ID)
 
 

@@ -11,16 +11,15 @@ import pytest
 
 from local.analytics.athena import LocalAthena
 from local.analytics.catalog import DeclaredAnalytics, read_analytics
+from local.environment import read_environment
 from local.errors import QueryRefusedError
 from local.fake_cloud import ACCOUNT_ID
 from local.iam.matrix import DeclaredAccess, read_access
-from local.program import run_program
 from local.sandbox.declared import read_declaration
 from local.sandbox.delivery import deliver, object_lines
 from local.sandbox.local_cloud import LocalCloud
 from local.sandbox.tenant_analytics import count_query, identity, tenant_queries
 from local.services.moto_server import MotoServer
-from local.stack_file import read_stack_config
 
 pytestmark = [pytest.mark.moto, pytest.mark.iam]
 NOV_23_2026 = 1795430400000
@@ -28,7 +27,7 @@ NOV_23_2026 = 1795430400000
 
 @pytest.fixture(scope="module")
 def landed(moto_server: MotoServer) -> tuple[LocalCloud, DeclaredAccess, DeclaredAnalytics, Any]:
-    declaration = run_program("dev", read_stack_config("dev"))
+    declaration = read_environment("dev").declaration
     stack = read_declaration(declaration, "us-east-1")
     cloud = LocalCloud(moto_server.endpoint, "us-east-1", "pool", "client")
     s3 = cloud.client("s3")
