@@ -146,15 +146,17 @@ def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) ->
     checks = [c for c in result["isolation"] if c["kind"].startswith("iam-")]
     assert checks and all(c["holds"] for c in checks), [c for c in checks if not c["holds"]]
     trust = {(c["principal"], c["target"]): c for c in checks if c["kind"] == "iam-trust"}
-    (role,) = {principal for principal, _ in trust}  # the dev roster fits one pooled role
-    assert role == "pooled-tenants"
-    assert {target for _, target in trust} == everyone | {"(no tag)", "(+ other tag)"}
-    assert {target for (_, target), c in trust.items() if c["allowed"]} == pooled
-    for kind in ("iam-s3", "iam-keyspaces"):
-        cells = {(c["principal"], c["target"]): c for c in checks if c["kind"] == kind}
-        assert set(cells) == {(f"{tag} @ {role}", target) for tag in everyone for target in everyone}
+    roles = {principal for principal, _ in trust}  # each pooled cell's pooled role (one shard each here)
+    assert len(roles) == len({tenant["cell"] for tenant in roster if tenant["id"] in pooled})
+    members = {role: {target for (r, target), c in trust.items() if r == role and c["allowed"]} for role in roles}
+    assert sorted(t for ids in members.values() for t in ids) == sorted(pooled)  # each in one role only
+    for role in roles:
+        assert {target for r, target in trust if r == role} == everyone | {"(no tag)", "(+ other tag)"}
+        for kind in ("iam-s3", "iam-keyspaces"):
+            cells = {(c["principal"], c["target"]) for c in checks if c["kind"] == kind}
+            assert {(f"{tag} @ {role}", target) for tag in everyone for target in everyone} <= cells
     reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
-    assert reached == {(f"{tenant} @ {role}", tenant) for tenant in pooled}
+    assert reached == {(f"{tenant} @ {role}", tenant) for role in roles for tenant in members[role]}
     assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)
 
 
