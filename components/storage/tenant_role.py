@@ -6,6 +6,7 @@ so it adds no registration of its own.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from components.storage.policies import AccountScope
 from tiers.naming import Namer, logical
 from tiers.pooled_roles import trust_policy_text
 
+# (account scope, ingest bucket ARN) -> a policy document
+PolicyOf = Callable[[AccountScope, str], dict[str, Any]]
+
 
 @dataclass
 class TenantRoleArgs:
@@ -25,9 +29,8 @@ class TenantRoleArgs:
     role_name: str
     description: str
     trust_policy: Callable[[str], dict[str, Any]]  # application role ARN -> trust policy
-    data_policy: Callable[[AccountScope, str], dict[str, Any]]  # (account scope, bucket ARN) -> policy
-    # The same, for its analytics: the Athena queries of its tenant (analytics_policy.py).
-    analytics_policy: Callable[[AccountScope, str], dict[str, Any]]
+    data_policy: PolicyOf  # its tenant data
+    analytics_policy: PolicyOf  # its tenant's Athena queries (analytics_policy.py)
     region: str
     account_id: pulumi.Input[str]
     ingest_bucket_arn: pulumi.Input[str]
@@ -52,22 +55,23 @@ def declare_tenant_role(namer: Namer, args: TenantRoleArgs, opts: pulumi.Resourc
         tags=args.tags,
         opts=child,
     )
-    aws.iam.RolePolicy(
-        logical(args.owner, args.role, "policy"),
-        role=role.id,
-        name=namer.physical("iam-policy", "tenant-data"),
-        policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
-            lambda values: json.dumps(args.data_policy(AccountScope(args.region, values[0]), values[1]))
-        ),
-        opts=child,
-    )
-    aws.iam.RolePolicy(
-        logical(args.owner, args.role, "analytics"),
-        role=role.id,
-        name=namer.physical("iam-policy", "tenant-analytics"),
-        policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
-            lambda values: json.dumps(args.analytics_policy(AccountScope(args.region, values[0]), values[1]))
-        ),
-        opts=child,
-    )
+    for part, policy_name, document in (
+        ("policy", "tenant-data", args.data_policy),
+        ("analytics", "tenant-analytics", args.analytics_policy),
+    ):
+        aws.iam.RolePolicy(
+            logical(args.owner, args.role, part),
+            role=role.id,
+            name=namer.physical("iam-policy", policy_name),
+            policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
+                functools.partial(_policy_text, args.region, document)
+            ),
+            opts=child,
+        )
     return role
+
+
+def _policy_text(region: str, document: PolicyOf, values: list[str]) -> str:
+    """One of the role's policies, once the account and the ingest bucket's ARN are known."""
+    account_id, bucket_arn = values
+    return json.dumps(document(AccountScope(region, account_id), bucket_arn))
