@@ -57,10 +57,12 @@ $(UV):
 		--target $(UV_DIR) uv==$(UV_VERSION)
 
 # Each virtualenv is exactly its lockfile (uv pip sync removes anything else); the stamp makes it once
-# per lockfile change.
-$(VENV)/.installed: requirements-dev.lock | check-python $(UV)
+# per lockfile change. .venv then gets the project itself, editable and without dependencies (the lock has them):
+# its console script `tenant-pipeline` (pyproject.toml), and the repository's root on its path.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | check-python $(UV)
 	@py=$$($(CHECK) --which python) && $(UV) venv --quiet --allow-existing --python "$$py" $(VENV)
 	$(UV) pip sync --quiet --python $(VENV)/bin/python requirements-dev.lock
+	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --editable .
 	@touch $@
 
 $(FLINK_VENV)/.installed: requirements-flink.lock | check-python $(UV)
