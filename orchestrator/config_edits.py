@@ -141,15 +141,11 @@ def write_edits(workspace: Workspace, environment: Environment, edits: Sequence[
     the file holds the settings that were validated (`environment` after the edits)."""
     expected = apply_edits(environment.raw, edits)
     stack = workspace.open(environment.name)
-    pending: dict[str, str] = {}
     for edit in edits:
-        if edit.value is not None:
-            pending[edit.path] = edit.value
-            continue
-        workspace.set_config(stack, pending)
-        pending = {}
-        workspace.remove_config(stack, edit.path)
-    workspace.set_config(stack, pending)
+        if edit.value is None:
+            workspace.remove_config(stack, edit.path)
+        else:
+            workspace.set_config(stack, edit.path, edit.value)
     written = read_stack_config(environment.name, environment.project_dir)
     if written != expected:
         differ = sorted(key for key in set(written) | set(expected) if written.get(key) != expected.get(key))

@@ -92,7 +92,7 @@ class Deployer:
         path = stack_file(spec.name, self.environment.project_dir)
         region = read_stack_config(spec.name, self.environment.project_dir).get(REGION_KEY) if path.is_file() else None
         if region is None:
-            self.workspace.set_config(stack, {REGION_KEY: self.environment.region})
+            self.workspace.set_config(stack, REGION_KEY, self.environment.region)
         elif region != self.environment.region:
             raise OrchestratorError(
                 f"{path.name} sets {REGION_KEY} {region}, but {self.environment.settings_file.name} sets "

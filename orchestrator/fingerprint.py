@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pulumi
 from pulumi import automation as auto
 
 from local.program import Declaration
@@ -85,10 +86,25 @@ def cell_fingerprint(
 def declaration_digest(declaration: Declaration) -> str:
     """What a program run declared, comparable across runs: each resource's identity, inputs and options (mocked
     provider outputs are a function of these), and the stack's outputs."""
-    resources = [
-        [item.urn, item.inputs, item.protect, item.retain_on_delete, item.aliases] for item in declaration.resources
-    ]
-    return "platform-" + _digest([resources, declaration.outputs])
+
+    resources = sorted(  # in URN order: resources register in whatever order their inputs resolve
+        [item.urn, _plain(item.inputs), item.protect, item.retain_on_delete, item.aliases]
+        for item in declaration.resources
+    )
+    return "platform-" + _digest([resources, _plain(declaration.outputs)])
+
+
+def _plain(value: Any) -> Any:
+    """`value` with Pulumi's assets and archives as what names them (a path, a text, a URI): their objects print
+    with their address, which differs from run to run."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
+        named = {name: getattr(value, name) for name in ("path", "text", "uri", "assets") if hasattr(value, name)}
+        return {"kind": type(value).__name__, **_plain(named)}
+    return value
 
 
 def update_message(fingerprint: str) -> str:

@@ -82,9 +82,15 @@ def stack_entry(config: StackConfig, run: StackRun) -> dict[str, Any]:
         "tenants": list(load.tenants) if load else [tenant.id for tenant in config.tenants] if holds_all else [],
         "sources": list(load.sources) if load else [],  # tenants moving away whose old side it still holds
         "resources": {"byType": dict(sorted(counts.items())), "total": total},
+        # A cell's resources as tiers/cells.py counts them against tenant-pipeline:cells.budget: what it declares and
+        # the stack references it reads (in its state too, but read, not declared: not in `resources`).
         "budget": None
         if load is None or config.cells is None
-        else {"limit": config.cells.budget, "counted": load.resources, "use": round(total / config.cells.budget, 4)},
+        else {
+            "limit": config.cells.budget,
+            "counted": load.resources,
+            "use": round(load.resources / config.cells.budget, 4),
+        },
     }
 
 

@@ -24,8 +24,9 @@ class Job:
 
 def deploy_jobs(environment: Environment, stacks: Sequence[StackSpec]) -> list[Job]:
     """`stacks` as jobs: each cell after the platform (when the platform is among them), a move's source cell after
-    its target cell. Moves both ways between two cells would make a cycle: the edge that would close it is dropped
-    (those two cells then run one after the other in roster order, one tenant briefly in neither slice)."""
+    its target cell. Moves both ways between two cells would make a cycle: the move listed first in the roster keeps
+    its order, and the edge that would close the cycle is dropped (that other move's tenant is then briefly in neither
+    slice, while its source has deployed and its target not yet)."""
     names = {spec.name for spec in stacks}
     platform = environment.platform.name
     after: dict[str, set[str]] = {spec.name: set() for spec in stacks}

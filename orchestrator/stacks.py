@@ -13,7 +13,6 @@ from local.environment import StackKind
 from local.errors import StackFileError, StackRefusedError
 from local.stack_file import project_values, read_stack_config, stack_file
 from orchestrator.errors import OrchestratorError
-from tiers.cell_scope import declared_by
 from tiers.errors import ConfigError
 from tiers.load import load_stack_config
 from tiers.model import TenantSpec
@@ -68,7 +67,8 @@ class Environment:
         its migration leaves (without cells, the platform: the environment's one stack)."""
         if self.config.cells is None:
             return [self.platform]
-        return [self.cell(load.name) for load in self.config.cell_loads.values() if declared_by(tenant, load.name)]
+        source = None if tenant.migration is None else tenant.migration.from_cell
+        return [self.cell(cell) for cell in dict.fromkeys((tenant.cell, source)) if cell is not None]
 
     def changed(self, raw: Mapping[str, Any]) -> Environment:
         """This environment with other settings; ConfigError with every problem when they are refused."""

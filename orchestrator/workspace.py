@@ -104,15 +104,13 @@ class Workspace:
         except auto.errors.CommandError as error:
             raise EngineError(f"cannot read stack {stack.name}'s history: {cli_error(error)}") from error
 
-    def set_config(self, stack: auto.Stack, values: Mapping[str, str]) -> None:
-        """`pulumi config set --path` of each key (one `config set-all --path` run), as plain text."""
-        if not values:
-            return
-        config = {key: auto.ConfigValue(value=value) for key, value in values.items()}
+    def set_config(self, stack: auto.Stack, key: str, value: str) -> None:
+        """`pulumi config set --path key value`, as plain text. One run per key: `config set-all` writes a new
+        map's keys in another order than the single commands a user runs."""
         try:
-            stack.set_all_config(config, path=True)
+            stack.set_config(key, auto.ConfigValue(value=value), path=True)
         except auto.errors.CommandError as error:
-            raise EngineError(f"pulumi config set --path on stack {stack.name}: {cli_error(error)}") from error
+            raise EngineError(f"pulumi config set --path {key} on stack {stack.name}: {cli_error(error)}") from error
 
     def remove_config(self, stack: auto.Stack, key: str) -> None:
         """`pulumi config rm --path key`."""

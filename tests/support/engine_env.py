@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +51,10 @@ class EngineEnvironment:
         return dict(yaml.safe_load((self.project / f"Pulumi.{self.name}.yaml").read_text())["config"])
 
     def write_settings(self, config: Mapping[str, Any]) -> None:
-        (self.project / f"Pulumi.{self.name}.yaml").write_text(
-            yaml.safe_dump({"config": dict(config)}, sort_keys=False)
-        )
+        """A hand edit of the settings file: its config, the rest (the stack's encryption salt) kept."""
+        path = self.project / f"Pulumi.{self.name}.yaml"
+        document = yaml.safe_load(path.read_text()) if path.is_file() else {}
+        path.write_text(yaml.safe_dump({**document, "config": dict(config)}, sort_keys=False))
 
     def env(self) -> dict[str, str]:
         """What the CLI runs with: a file backend and a CLI home here, the local passphrase, no plugin downloads."""
@@ -65,6 +66,12 @@ class EngineEnvironment:
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "STANDIN_LOG": str(self.log),
         }
+
+    def set_env(self, **values: str) -> None:
+        """More environment for the CLI's runs from now on (the stand-in's controls)."""
+        engine = self.session.engine
+        self.session.engine = replace(engine, env={**engine.env, **values})
+        self.session._workspace = None
 
     def started(self) -> list[dict[str, Any]]:
         """The stand-in programs' runs, in the order they started."""
