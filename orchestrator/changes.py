@@ -84,6 +84,7 @@ def apply(session: Session, before: Environment, change: Change) -> Environment:
     deployed = {stack: deployer.outputs(stack) for stack in deployer.opened}
     deployer.platform_fingerprint = check(after, stacks, deployed)
     if change.edits:
+        deployer.open([after.platform])  # `pulumi config set` edits a stack's file: the platform's, created if new
         session.say(f"{change.summary}: writing {after.settings_file.name}")
         for edit in change.edits:
             session.say(f"  {edit}")

@@ -105,6 +105,11 @@ def test_up_deploys_the_platform_first_then_the_cells_at_once_and_a_rerun_skips_
                                                                                   "quotaPerDay": 100000}}}  # fmt: skip
     grown[TENANTS].append({"id": "dee", "tier": "gold", "cell": "gold-1"})
     environment.write_settings(grown)
+    previewed = rollout.preview(environment.session, environment.environment())
+    assert outcomes(previewed) == {"dev": "previewed", "dev.basic-1": "previewed", "dev.basic-2": "previewed",
+                                   "dev.premium-1": "previewed", "dev.gold-1": "not created"}  # fmt: skip
+    assert previewed[0].changes.get("create") == 1  # the gold usage plan
+    assert not (environment.project / "Pulumi.dev.gold-1.yaml").exists()  # a preview creates no stack
     results = rollout.up(environment.session, environment.environment())
     assert outcomes(results)["dev.gold-1"] == "deployed"
     platform = environment.session.workspace().outputs("dev")
