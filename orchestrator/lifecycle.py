@@ -4,8 +4,7 @@ already there, so only the deploys that did not succeed run."""
 
 from __future__ import annotations
 
-from local.lifecycle import config_path
-from local.stack_file import TENANTS_KEY
+from local.stack_file import TENANTS_KEY, config_path
 from orchestrator.changes import Change, apply
 from orchestrator.config_edits import ConfigEdit
 from orchestrator.errors import ChangeRefusedError

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from local.lifecycle import LOCAL_CASSANDRA_PORT, config_path
 from local.paths import BUILD_DIR
+from local.stack_file import config_path
 from orchestrator.errors import MigrationJobError
 from tiers.model import TenantSpec
 
@@ -30,14 +30,10 @@ class MigrationJob:
     work_dir: Path = BUILD_DIR / "lifecycle"  # <env>/<tenant>-directory.json, -result.json, migrations/<tenant>.json
 
     def arguments(self, environment: str, tenant: TenantSpec, directory: Path, result: Path) -> list[str]:
-        storage = (
-            []
-            if any(option.split("=")[0] in STORAGE_OPTIONS for option in self.options)
-            else [
-                "--cassandra-port",
-                str(LOCAL_CASSANDRA_PORT),
-            ]
-        )
+        from local.lifecycle import LOCAL_CASSANDRA_PORT  # `make migrate`'s; its module brings the Cassandra driver
+
+        chosen = any(option.split("=")[0] in STORAGE_OPTIONS for option in self.options)
+        storage = [] if chosen else ["--cassandra-port", str(LOCAL_CASSANDRA_PORT)]
         work = self.work_dir / environment
         return [
             "--tenant",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from functions.contracts.migration import NEXT_STATE
-from local.lifecycle import config_path
+from local.stack_file import config_path
 from orchestrator.changes import Change, apply
 from orchestrator.config_edits import ConfigEdit
 from orchestrator.errors import ChangeRefusedError, MigrationJobError
