@@ -25,7 +25,7 @@ import yaml
 from local.engine.cli import PulumiCli
 from local.engine.toolchain import Toolchain, pulumi_on_path
 from orchestrator import lifecycle, moves, rollout
-from orchestrator.errors import MigrationJobError
+from orchestrator.errors import MigrationJobError, OrchestratorError
 from orchestrator.migration_job import MigrationJob
 from tests.support.commands import assert_fails_with_message_alone, run_console_script
 from tests.support.engine_env import EngineEnvironment, engine_environment
@@ -272,6 +272,13 @@ def test_a_step_the_deployed_records_refuse_is_refused_before_anything_is_writte
     assert error.startswith("error: nothing written: stack dev.premium-1 would refuse the change:"), error
     assert "tenants[0].migration.state: a move starts in copying" in error
     assert (environment.project / "Pulumi.dev.yaml").read_text() == written
+    assert {stack: environment.updates(stack) for stack in updates} == updates
+
+    # A cell's own settings file naming another region than its environment's: refused before anything deploys.
+    cell_file = environment.project / "Pulumi.dev.basic-1.yaml"
+    cell_file.write_text(cell_file.read_text().replace("us-east-1", "eu-west-1"))
+    with pytest.raises(OrchestratorError, match=r"Pulumi\.dev\.basic-1\.yaml sets aws:region eu-west-1, but"):
+        rollout.up(environment.session, environment.environment())
     assert {stack: environment.updates(stack) for stack in updates} == updates
 
     missing = run_console_script(

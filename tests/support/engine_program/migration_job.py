@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from functions.lifecycle.migrate import MigrationResult, result_document
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -32,8 +34,8 @@ def main() -> int:
         with Path(log).open("a") as file:
             entry = {"job": args.tenant, "state": state, "verified": migration.get("verified"), "time": time.time()}
             file.write(json.dumps(entry) + "\n")
-    result = {"tenant": args.tenant, "state": state, "verified": verified, "copied": {}, "deleted": {}, "seconds": 0}
-    Path(args.result).write_text(json.dumps(result))
+    result = MigrationResult(args.tenant, state, digest=verified)
+    Path(args.result).write_text(json.dumps(result_document(result)))
     print(f"stand-in job: tenant {args.tenant}, state {state}")
     return 0
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from orchestrator.schedule import Job, Schedule, chain_jobs, deploy_jobs, run_jobs
-from orchestrator.stacks import Environment
+from orchestrator.stacks import Environment, retired_cells
 from tests.unit.orchestrator.conftest import cell_settings
 
 
@@ -107,3 +107,10 @@ def test_a_failure_stops_only_the_jobs_waiting_for_it() -> None:
         "other": "ok",
     }
     assert sorted(ran) == ["other", "platform", "target"]
+
+
+def test_cell_stacks_the_roster_no_longer_names_are_deployed_too(write_environment: Callable[..., Environment]) -> None:
+    environment = write_environment(cell_settings())
+    on_backend = ["dev", "dev.basic-1", "dev.basic-7", "dev.premium-3", "prod", "prod.basic-1", "Dev.x-1"]
+    assert [spec.name for spec in retired_cells(environment, on_backend)] == ["dev.basic-7", "dev.premium-3"]
+    assert all(spec.kind == "cell" for spec in retired_cells(environment, on_backend))
