@@ -46,6 +46,7 @@ class Deployer:
         self.console = console or Console(stderr=True)
         self.program = program_digest(environment.project_dir)
         self.opened: dict[str, auto.Stack] = {}
+        self._settled: set[str] = set()  # cells whose settings file holds their region (written when they open)
         self.resources: dict[str, int | None] = {}  # resources each stack held when opened (None: a new stack)
         self._outputs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -68,22 +69,22 @@ class Deployer:
         return ordered + [spec for spec in stacks if spec not in ordered]
 
     def open(self, stacks: Sequence[StackSpec], create: bool = True) -> list[StackSpec]:
-        """Open `stacks` and those they read, creating the missing ones (`create`) before anything deploys: a cell's
-        program reads the stacks of the cells its tenants move between, which must exist. Returns those missing
-        when not `create`."""
+        """Open `stacks` and those they read, before anything deploys (a cell's program reads the stacks of the cells
+        its tenants move between, which must exist). With `create`, the missing ones are created and every cell's
+        settings file given its region; without, nothing is written, and the missing ones are returned."""
         known = self.workspace.existing()
         missing = []
         for spec in self.with_reads(stacks):
-            if spec.name in self.opened:
-                continue
-            new = spec.name not in known
-            if new and not create:
-                missing.append(spec)
-                continue
-            self.opened[spec.name] = stack = self.workspace.open(spec.name, create=new)
-            self.resources[spec.name] = None if new else known[spec.name]
-            if spec.kind == "cell":
-                self._cell_settings(stack, spec)
+            if spec.name not in self.opened:
+                new = spec.name not in known
+                if new and not create:
+                    missing.append(spec)
+                    continue
+                self.opened[spec.name] = self.workspace.open(spec.name, create=new)
+                self.resources[spec.name] = None if new else known[spec.name]
+            if create and spec.kind == "cell" and spec.name not in self._settled:
+                self._cell_settings(self.opened[spec.name], spec)
+                self._settled.add(spec.name)
         return missing
 
     def _cell_settings(self, stack: auto.Stack, spec: StackSpec) -> None:
