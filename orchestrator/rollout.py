@@ -1,9 +1,9 @@
 """`tenant-pipeline up` and `preview`: every stack of an environment on the engine.
 
 `up`: the platform first (the cells read its outputs through stack references), then the cells, at most
-`--parallel` at once (orchestrator/deploy.py), a progress bar each and a summary. Before anything deploys, every
-cell stack that does not exist is created with its settings file, and the platform's program is run under mocks
-(a refused config stops here, with nothing deployed). A failed cell stops no other and undoes nothing; the command
+`--parallel` at once (orchestrator/deploy.py), a progress bar each and a summary. First the platform's program runs
+under mocks (a refused config stops here: nothing created or deployed); then every stack that does not exist is
+created, a cell's with its settings file, before anything deploys. A failed cell stops no other and undoes nothing; the command
 then fails, naming it, and running it again resumes: cells deployed as they are now are skipped. A cell stack the
 roster no longer names (its tenants' entries removed) is deployed too, which removes what it declared of them.
 """
@@ -28,7 +28,7 @@ def every_stack(session: Session, environment: Environment) -> list[StackSpec]:
 def up(session: Session, environment: Environment) -> list[StackResult]:
     deployer = session.deployer(environment)
     stacks = every_stack(session, environment)
-    deployer.open(stacks)
+    deployer.open(stacks, create=False)  # nothing created or written before the platform's program accepts it
     platform = environment.platform.name
     try:
         declared = run_program(platform, environment.raw, stack_outputs={platform: deployer.outputs(platform)})
