@@ -3,9 +3,10 @@
 `up`: the platform first (the cells read its outputs through stack references), then the cells, at most
 `--parallel` at once (orchestrator/deploy.py), a progress bar each and a summary. First the platform's program runs
 under mocks (a refused config stops here: nothing created or deployed); then every stack that does not exist is
-created, a cell's with its settings file, before anything deploys. A failed cell stops no other and undoes nothing; the command
-then fails, naming it, and running it again resumes: cells deployed as they are now are skipped. A cell stack the
-roster no longer names (its tenants' entries removed) is deployed too, which removes what it declared of them.
+created, a cell's with its settings file, before anything deploys. A failed cell stops no other and undoes
+nothing; the command then fails, naming it, and running it again resumes: cells deployed as they are now are
+skipped. A cell stack the roster no longer names (its tenants' entries removed) is deployed too, which removes
+what it declared of them.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ it alone; onboarding deploys only the tenant's cell (and the platform first when
 config edits are what `pulumi config set --path` writes; a move runs its steps in order, target cell before
 source, with the migration job between them, and resumes where its job failed.
 
-Each `pulumi up` of a stand-in stack takes a few seconds; the whole file about three minutes on 2 cores.
+Each `pulumi up` of a stand-in stack takes a few seconds; the whole file 4-5 minutes on 2 shared cores.
 """
 
 from __future__ import annotations
