@@ -1,4 +1,4 @@
-"""An environment with cells, written as a settings file the way a user writes one."""
+"""An environment written as a settings file the way a user writes one, read back as the orchestrator reads it."""
 
 from __future__ import annotations
 
@@ -10,24 +10,6 @@ import pytest
 import yaml
 
 from orchestrator.stacks import Environment, read_environment
-
-CELL_ROSTER = [
-    {"id": "acme", "tier": "premium", "cell": "premium-1"},
-    {"id": "globex", "tier": "premium", "cell": "premium-1"},
-    {"id": "initech", "tier": "basic", "cell": "basic-1"},
-    {"id": "hooli", "tier": "basic", "cell": "basic-1"},
-    {"id": "umbrella", "tier": "basic", "cell": "basic-2"},
-    {"id": "vandelay", "tier": "basic", "cell": "basic-2", "status": "offboarded"},
-]
-
-
-def cell_settings(**extra: Any) -> dict[str, Any]:
-    return {
-        "aws:region": "us-east-1",
-        "tenant-pipeline:cells": {"budget": 200},
-        "tenant-pipeline:tenants": [dict(entry) for entry in CELL_ROSTER],
-        **{f"tenant-pipeline:{key}": value for key, value in extra.items()},
-    }
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from orchestrator.errors import ChangeRefusedError
 from orchestrator.lifecycle import offboard_change, onboard_change
 from orchestrator.moves import start_change, step_change
 from orchestrator.stacks import Environment
-from tests.unit.orchestrator.conftest import cell_settings
+from tests.support.cell_roster import cell_settings
 from tiers.cells import suggest_cells
 from tiers.model import TenantSpec
 

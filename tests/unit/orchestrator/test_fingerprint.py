@@ -12,7 +12,7 @@ from pulumi import automation as auto
 
 from orchestrator.fingerprint import cell_fingerprint, deployed_fingerprint, update_message
 from orchestrator.stacks import Environment
-from tests.unit.orchestrator.conftest import cell_settings
+from tests.support.cell_roster import cell_settings
 
 TENANTS = "tenant-pipeline:tenants"
 PLATFORM = {"dev": {"usagePlanIds": {"basic": "p1", "premium": "p2"}, "apiKeySecret": "s"}}

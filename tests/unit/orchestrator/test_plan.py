@@ -16,8 +16,8 @@ from local.environment import run_environment
 from orchestrator.plan import deployed_steps, plan, print_plan
 from orchestrator.session import Session
 from orchestrator.stacks import Environment
+from tests.support.cell_roster import cell_settings
 from tests.support.commands import assert_fails_with_message_alone, run_console_script
-from tests.unit.orchestrator.conftest import cell_settings
 from tiers.cells import BASE_STACK_REFERENCES
 
 TENANTS = "tenant-pipeline:tenants"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from orchestrator.schedule import Job, Schedule, chain_jobs, deploy_jobs, run_jobs
 from orchestrator.stacks import Environment, retired_cells
-from tests.unit.orchestrator.conftest import cell_settings
+from tests.support.cell_roster import cell_settings
 
 
 def test_every_cell_waits_for_the_platform_and_nothing_else(write_environment: Callable[..., Environment]) -> None:
