@@ -122,28 +122,46 @@ def cell_config(run: EnvironmentRun, cell: str, region: str, deployed: Mapping[s
 def read_environment(
     name: str, root: Path = PROJECT_ROOT, purpose: str = "planned", previous: PreviousRoster | None = None
 ) -> EnvironmentRun:
+    """run_environment from the roster deployed last (`previous`, as `--previous` reads it; None: a first deploy),
+    each record handed to the stack that holds it (deployed_outputs)."""
+    try:
+        raw = read_stack_config(name, root)
+        shape = load_stack_config(project_values(raw), name, str(raw.get("aws:region", "")) or "us-east-1")
+    except (StackFileError, ConfigError) as error:
+        raise StackRefusedError(f"Stack '{name}' cannot be {purpose}: {error}") from error
+    return run_environment(name, root, deployed_outputs(shape, previous), purpose)
+
+
+def run_environment(
+    name: str,
+    root: Path = PROJECT_ROOT,
+    deployed: Mapping[str, Mapping[str, Any]] | None = None,
+    purpose: str = "planned",
+) -> EnvironmentRun:
     """Read, validate and run every stack of environment `name` (its settings file under `root`) under mocks;
     StackRefusedError says why it cannot be `purpose` (a missing or malformed file, bad config, a refused step).
 
-    `previous`: the roster deployed last, which each tenant's change must step on from (None: a first deploy).
-    The run's `config` carries every tenant's step (`transitions`): the platform's without cells, each cell's
-    for its own tenants with cells.
+    `deployed`: each stack's last outputs, by stack name (none: a first deploy). The run's `config` carries every
+    tenant's step (`transitions`): the platform's without cells, each cell's for its own tenants with cells.
     """
+    deployed = {stack: dict(outputs) for stack, outputs in (deployed or {}).items()}
+    first = not any(deployed.values())
     try:
         raw = read_stack_config(name, root)
         region = str(raw.get("aws:region", "")) or "us-east-1"
-        shape = load_stack_config(project_values(raw), name, region)
-        deployed = deployed_outputs(shape, previous)
+        previous = (deployed.get(name) or {}).get(TENANTS)
+        records = None if previous is None else deployed_roster(previous, f"stack {name}'s last `tenants` output")
         # The config's own messages first (every problem at once), then the programs' runs.
-        records = None if previous is None or shape.cells else deployed_roster(previous.tenants, previous.source)
-        config = load_stack_config(project_values(raw), name, region, previous=records)
+        config = load_stack_config(project_values(raw), name, region)
+        if config.cells is None and records is not None:
+            config = load_stack_config(project_values(raw), name, region, previous=records)
         platform = run_program(name, raw, stack_outputs=deployed)
         run = EnvironmentRun(name, raw, config, [StackRun(name, "platform", None, platform)])
         reads = {**deployed, name: {**deployed.get(name, {}), **platform.outputs}}
         steps: dict[str, Transition] = {}
         for cell in config.cell_loads:
             stack = cell_stack(name, cell)
-            if previous is not None:
+            if not first:
                 cell_steps = cell_config(run, cell, region, deployed).transitions or ()
                 steps |= {
                     step.tenant_id: step
@@ -152,7 +170,7 @@ def read_environment(
                 }
             declaration = run_program(stack, cell_settings(name, raw, root), stack_outputs=reads)
             run.stacks.append(StackRun(stack, "cell", cell, declaration))
-        if config.cells is not None and previous is not None:
+        if config.cells is not None and not first:
             order = {tenant.id: tenant.index for tenant in config.tenants}
             run.config = replace(
                 config, transitions=tuple(sorted(steps.values(), key=lambda s: order.get(s.tenant_id, len(order))))

@@ -24,7 +24,7 @@ from functions.lifecycle.errors import LifecycleError
 from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES, StackRefusedError
 from local.paths import BUILD_DIR, PROJECT_ROOT
-from local.stack_file import TENANTS_KEY
+from local.stack_file import config_path
 from tiers.model import TenantSpec
 from tiers.stack_config import StackConfig
 
@@ -37,11 +37,6 @@ def tenant_spec(config: StackConfig, tenant_id: str) -> TenantSpec:
     if spec is None:
         raise StackRefusedError(f"tenant {tenant_id!r} is not in the stack config's `tenants`")
     return spec
-
-
-def config_path(spec: TenantSpec) -> str:
-    """The tenant's entry for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
-    return f"{TENANTS_KEY}[{spec.index}]"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,9 +9,15 @@ from functions.contracts.cells import STACK_SEPARATOR
 from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
 from tiers.errors import ConfigError
+from tiers.model import TenantSpec
 from tiers.stack_file import parse_stack_file, stack_file_name
 
 TENANTS_KEY = "tenant-pipeline:tenants"  # the roster, as `pulumi config set --path` names it
+
+
+def config_path(spec: TenantSpec) -> str:
+    """The tenant's entry for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
+    return f"{TENANTS_KEY}[{spec.index}]"
 
 
 def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
