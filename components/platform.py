@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.analytics.analytics import TenantAnalytics, TenantAnalyticsArgs
 from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
 from components.operations.wiring import declare_operations
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
@@ -72,9 +73,24 @@ def declare_platform(config: StackConfig, adopted: Mapping[str, Any] | None = No
             force_destroy=config.disposable,
         ),
     )
-    operations = declare_operations(config, pipeline, storage, account_id, tags)
+    analytics = TenantAnalytics(
+        "analytics",
+        TenantAnalyticsArgs(
+            namer=namer,
+            region=config.region,
+            account_id=account_id,
+            ingest_bucket=bucket_name,
+            tiers=config.tiers,
+            tags=tags,
+            force_destroy=config.disposable,
+        ),
+    )
+    operations = declare_operations(
+        config, pipeline=pipeline, storage=storage, analytics=analytics, account_id=account_id, tags=tags
+    )
     outputs: dict[str, pulumi.Input[Any]] = {
         **pipeline.stack_outputs(),
+        **analytics.stack_outputs(),
         **operations.stack_outputs(),
         # Where running code reads the directory's slices: the authorizer, and the DAL (TenantDirectory.from_s3).
         "directoryBucket": directory.bucket.bucket,

@@ -1,5 +1,6 @@
 """Operating the platform: an alarm on every stage of the pipeline, the topic they notify, the environment's
-dashboard, and the Contributor Insights rules that name the noisiest tenants.
+dashboard, the Contributor Insights rules that name the noisiest tenants, and the metering table billing reads
+(components/analytics/metering_table.py, in the analytics database beside the events table).
 
 The alarms are alarm_rules.py's rules, one aws.cloudwatch.MetricAlarm each, every one notifying the topic
 when it goes into ALARM and back to OK; the topic's subscribers are `tenant-pipeline:alarms.notify` (none by
@@ -18,11 +19,20 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.analytics.catalog import JSON_SERDE, TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT
+from components.analytics.metering_table import (
+    METERING_COLUMNS,
+    METERING_TABLE,
+    metering_location,
+    metering_parameters,
+    metering_serde_parameters,
+)
 from components.operations import alarm_rules
 from components.operations.alarm_rules import AlarmRule, Metric
 from components.operations.contributor_insights import api_tenants_rule, authorizer_tenants_rule
 from components.operations.dashboard import EXPRESSION_ID, dashboard_body
 from components.operations.policies import alarm_topic_policy
+from functions.contracts.metering import PARTITION_COLUMN
 from tiers.alarms import AlarmSettings
 from tiers.naming import Namer, events_delivery_part, logical
 
@@ -47,6 +57,8 @@ class PlatformOperationsArgs:
     api_access_log_group: pulumi.Input[str]
     pooled_keyspace: pulumi.Input[str]
     pooled_tables: Sequence[str]  # the pooled tables' names (their keyspace: pooled_keyspace)
+    ingest_bucket: pulumi.Input[str]  # the metering rows' bucket (its metering prefix)
+    catalog_database: pulumi.Input[str]  # the analytics database: the metering table goes beside the events
     tags: Mapping[str, str]
 
 
@@ -54,6 +66,7 @@ class PlatformOperations(pulumi.ComponentResource):
     topic: aws.sns.Topic
     alarms: list[aws.cloudwatch.MetricAlarm]
     dashboard: aws.cloudwatch.Dashboard
+    metering_table: aws.glue.CatalogTable
 
     def __init__(self, name: str, args: PlatformOperationsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:operations:PlatformOperations", name, None, opts)
@@ -125,17 +138,41 @@ class PlatformOperations(pulumi.ComponentResource):
                 ("api-tenants", args.api_access_log_group, api_tenants_rule),
             )
         ]
+        bucket = pulumi.Output.from_input(args.ingest_bucket)
+        self.metering_table = aws.glue.CatalogTable(
+            logical(name, "metering-table"),
+            database_name=args.catalog_database,
+            name=METERING_TABLE,
+            description="Per-tenant usage per hour (the Flink job's metering, written exactly once), for billing",
+            table_type="EXTERNAL_TABLE",
+            parameters=bucket.apply(metering_parameters),
+            partition_keys=[{"name": PARTITION_COLUMN, "type": "string", "comment": "the window's UTC day"}],
+            storage_descriptor={
+                "location": bucket.apply(metering_location),
+                "input_format": TEXT_INPUT_FORMAT,
+                "output_format": TEXT_OUTPUT_FORMAT,
+                "compressed": False,
+                "ser_de_info": {"serialization_library": JSON_SERDE, "parameters": metering_serde_parameters()},
+                "columns": [{"name": c.name, "type": c.type, "comment": c.comment} for c in METERING_COLUMNS],
+            },
+            opts=child,
+        )
         self.register_outputs(
             {
                 "alarmTopicArn": self.topic.arn,
                 "dashboardName": self.dashboard.dashboard_name,
                 "alarmNames": pulumi.Output.all(*(alarm.name for alarm in self.alarms)),
+                "meteringTable": self.metering_table.name,
             }
         )
 
     def stack_outputs(self) -> dict[str, pulumi.Output[str]]:
         """What operators need, by stack output name."""
-        return {"alarmTopicArn": self.topic.arn, "dashboardName": self.dashboard.dashboard_name}
+        return {
+            "alarmTopicArn": self.topic.arn,
+            "dashboardName": self.dashboard.dashboard_name,
+            "meteringTable": self.metering_table.name,
+        }
 
     def _alarm(self, shape: AlarmRule, rule: pulumi.Output[AlarmRule]) -> aws.cloudwatch.MetricAlarm:
         """One alarm: a single metric as itself, metric math as metric queries (the expression returns the data)."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pulumi
 
+from components.analytics.analytics import TenantAnalytics
 from components.ingestion.pipeline import IngestionPipeline
 from components.operations.operations import PlatformOperations, PlatformOperationsArgs
 from components.storage.storage import TenantStorage
@@ -14,8 +15,10 @@ from tiers.stack_config import StackConfig
 
 def declare_operations(
     config: StackConfig,
+    *,
     pipeline: IngestionPipeline,
     storage: TenantStorage,
+    analytics: TenantAnalytics,
     account_id: pulumi.Input[str],
     tags: Mapping[str, str],
 ) -> PlatformOperations:
@@ -37,6 +40,8 @@ def declare_operations(
             api_access_log_group=pipeline.api.access_logs.name,
             pooled_keyspace=storage.pooled.keyspace_name,
             pooled_tables=storage.pooled.table_names,
+            ingest_bucket=pipeline.bucket.bucket.bucket,
+            catalog_database=analytics.database.name,
             tags=tags,
         ),
     )

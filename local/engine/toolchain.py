@@ -6,9 +6,9 @@
 A user with the installer has `pulumi` on the PATH, and that one is used. Otherwise both binaries are built
 from the Go module proxy: the CLI is `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi` built in a wrapper module
 that requires `pkg/v3` and `sdk/v3` at one version and repeats pkg/v3's one non-relative `replace`; the
-language host is local/engine/language_host/main.go built the same way (its exec shim ships in sdk/v3's
-`python/` folder, found on the PATH). Provider plugins are not built here: see README "Running on the
-real engine".
+language host is local/engine/language_host/main.go built the same way; its exec shim, a script that ships in
+sdk/v3's `python/cmd` folder, is copied beside it (the host runs the `pulumi-language-python-exec` next to its
+own executable). Provider plugins are not built here: see README "Running on the real engine".
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ LANGUAGE_HOST_SOURCE = Path(__file__).parent / "language_host" / "main.go"
 CLIPBOARD_REPLACE = (
     "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 )
+# The script the language host runs the program with, looked up beside the host's own executable.
+EXEC_SHIM = "pulumi-language-python-exec"
 VERSION_LDFLAG = "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v{version}"
 
 
@@ -60,17 +62,24 @@ class Toolchain:
         return self.bin_dir / "pulumi-language-python"
 
     @property
-    def built(self) -> bool:
-        return self.cli.is_file() and self.language_host.is_file()
+    def exec_shim(self) -> Path:
+        return self.bin_dir / EXEC_SHIM
 
-    def shim_dir(self) -> Path:
-        """sdk/v3's python/cmd/pulumi-language-python-exec, in the Go module cache the build filled."""
-        modcache = Path(_go("env", "GOMODCACHE").strip())
-        return modcache / f"github.com/pulumi/pulumi/sdk/v3@v{self.version}" / "python" / "cmd"
+    @property
+    def built(self) -> bool:
+        return self.cli.is_file() and self.language_host.is_file() and self.exec_shim.is_file()
+
+    def shim_source(self) -> Path:
+        """sdk/v3's python/cmd/pulumi-language-python-exec, in the Go module cache (downloaded if it is not)."""
+        module = f"github.com/pulumi/pulumi/sdk/v3@v{self.version}"
+        shim = Path(_go("env", "GOMODCACHE").strip()) / module / "python" / "cmd" / EXEC_SHIM
+        if not shim.is_file():
+            _go("mod", "download", module)
+        return shim
 
     def path_entries(self) -> list[str]:
         """What PATH needs for the engine to find the CLI, the language host and its exec shim."""
-        return [str(self.bin_dir), str(self.shim_dir())]
+        return [str(self.bin_dir)]
 
 
 def pulumi_on_path() -> str | None:
@@ -92,6 +101,9 @@ def build(toolchain: Toolchain, log: Callable[[str], None] = print) -> Toolchain
         return toolchain
     if shutil.which("go") is None:
         raise ToolchainError("go is not on the PATH: the CLI is built from the Go module proxy")
+    if toolchain.cli.is_file() and toolchain.language_host.is_file():
+        install_shim(toolchain, log)  # built before the shim was copied beside the host
+        return toolchain
     src = toolchain.root / "src" / toolchain.version
     toolchain.bin_dir.mkdir(parents=True, exist_ok=True)
     cli_dir = src / "cli"
@@ -120,7 +132,16 @@ def build(toolchain: Toolchain, log: Callable[[str], None] = print) -> Toolchain
         log(f"building: {title} (go {' '.join(arguments[:2])}) ...")
         _go(*arguments, cwd=directory, log_file=src / f"{title.replace(' ', '-')}.log")
         log(f"built: {title} in {time.monotonic() - started:.0f}s")
+    install_shim(toolchain, log)
     return toolchain
+
+
+def install_shim(toolchain: Toolchain, log: Callable[[str], None]) -> None:
+    # The module cache's copy is read-only: a copy of its bytes, made executable.
+    toolchain.exec_shim.unlink(missing_ok=True)
+    shutil.copyfile(toolchain.shim_source(), toolchain.exec_shim)
+    toolchain.exec_shim.chmod(0o755)
+    log(f"installed: {EXEC_SHIM} beside the language host")
 
 
 def _go(*arguments: str, cwd: Path | None = None, log_file: Path | None = None) -> str:

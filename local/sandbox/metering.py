@@ -1,4 +1,5 @@
-"""The metering output as billing reads it, and what it must say: the sandbox's check of the Flink job's usage rows.
+"""The metering table as billing reads it (its declared location and columns), and what it must say: the sandbox's
+check of the Flink job's usage rows.
 
 What it must say comes from what landed and what was rejected, by the metering rule (functions/flink/metering.py,
 docs/design.md "Metering"): an accepted event counts for the tenant of its envelope, a rejected record for the
@@ -16,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from functions.contracts.flink_properties import METERING_BUCKET_KEY, METERING_GROUP
+from components.analytics.metering_table import METERING_COLUMNS, METERING_TABLE
 from functions.contracts.kinesis_record import RECEIVED_AT_FIELD, TENANT_FIELD
-from functions.contracts.metering import COLUMNS, COUNTS
-from functions.contracts.s3_layout import METERING_PREFIX
+from functions.contracts.metering import COUNTS
 from functions.flink.attribution import event_time
 from functions.flink.rules import REJECT_FIELDS
+from local.program import Declaration
 
 REJECT_RECORD, REJECT_TENANT, REJECT_EVENT_TIME = REJECT_FIELDS[1], REJECT_FIELDS[3], REJECT_FIELDS[4]
 
@@ -32,38 +33,52 @@ class Usage:
     rejected: int = 0
     bytes: int = 0
 
-    def add(self, row: Mapping[str, Any]) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + int(row[name]))
-
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in COUNTS}
 
 
-def metering_bucket(flink_properties: Mapping[str, Mapping[str, str]]) -> str:
-    """The bucket the declared job writes its metering rows to (its Metering property group)."""
-    return str(flink_properties[METERING_GROUP][METERING_BUCKET_KEY])
+@dataclass(frozen=True)
+class MeteringTable:
+    """The metering table as the program declares it (components/analytics/metering_table.py): where its rows
+    are and which JSON key each column reads."""
 
+    bucket: str
+    prefix: str  # the objects' prefix, up to the day partition
+    keys: Mapping[str, str]  # column -> JSON key
 
-def read_rows(s3: Any, bucket: str) -> list[dict[str, Any]]:
-    """Every visible metering row (committed files only: a file in progress is not an object yet)."""
-    rows: list[dict[str, Any]] = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=METERING_PREFIX):
-        for item in page.get("Contents", []):
-            body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read().decode("utf-8")
-            rows += [json.loads(line) for line in body.splitlines() if line.strip()]
-    expected = [name for name, _ in COLUMNS]
-    for row in rows:
-        if sorted(row) != sorted(expected):
-            raise ValueError(f"a metering row with fields {sorted(row)}, not {sorted(expected)}")
-    return rows
+    @staticmethod
+    def declared(declaration: Declaration) -> MeteringTable:
+        (table,) = [
+            t for t in declaration.of_type("aws:glue/catalogTable:CatalogTable") if t.inputs["name"] == METERING_TABLE
+        ]
+        template = str(table.inputs["parameters"]["storage.location.template"])
+        bucket, _, path = template.removeprefix("s3://").partition("/")
+        serde = table.inputs["storageDescriptor"]["serDeInfo"]["parameters"]
+        keys = {column: key for name, key in serde.items() if (column := name.removeprefix("mapping.")) != name}
+        return MeteringTable(bucket, path.split("${", 1)[0].rsplit("/", 1)[0] + "/", keys)
+
+    def rows(self, s3: Any) -> list[dict[str, Any]]:
+        """Every visible row, by column (committed files only: a file in progress is not an object yet)."""
+        rows: list[dict[str, Any]] = []
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                body = s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"].read().decode("utf-8")
+                for line in body.splitlines():
+                    if line.strip():
+                        record = json.loads(line)
+                        rows.append({column: record[key] for column, key in self.keys.items()})
+        return rows
 
 
 def usage_by_tenant(rows: Iterable[Mapping[str, Any]]) -> dict[str, Usage]:
-    """Billing's sum: every row of a tenant, window rows and late rows alike."""
+    """Billing's query (components/analytics/metering_table.py): every row of a tenant summed, window rows and
+    late rows alike."""
+    column = {c.key: c.name for c in METERING_COLUMNS}
     usage: dict[str, Usage] = {}
     for row in rows:
-        usage.setdefault(str(row["tenantId"]), Usage()).add(row)
+        totals = usage.setdefault(str(row[column["tenantId"]]), Usage())
+        for name in COUNTS:
+            setattr(totals, name, getattr(totals, name) + int(row[column[name]]))
     return usage
 
 
