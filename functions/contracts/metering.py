@@ -1,6 +1,6 @@
 """The metering output: per tenant and window of API arrival time (receivedAt), the events accepted and rejected
 and the bytes accepted. The Flink job writes it (functions/flink/metering.py); the program declares the table
-billing reads (components/operations/metering_table.py); the sandbox checks it against what landed.
+billing reads (components/analytics/metering_table.py); the sandbox checks it against what landed.
 
 Objects under `s3://<ingest bucket>/metering/dt=<yyyy-MM-dd>/` (the window's UTC day), one JSON object per line.
 A row is a window's totals for a tenant and tier (`late: false`), or one record that arrived after its window

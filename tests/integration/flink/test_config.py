@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from functions.flink import metering as metering_sql
 from functions.flink import properties
 from functions.flink.errors import JobConfigurationError
+from functions.flink.metering import Metering, MeteringSink
 from functions.flink.package import ENTRY_POINT, JAR_ENTRY, build_package
 from functions.flink.tables import FileSource, FirehoseSink, KinesisSource, stream_name_from_arn
 
@@ -145,6 +147,78 @@ def test_the_enriched_group_names_one_stream_or_several_by_index() -> None:
         groups["EnrichedSink"]["delivery.stream.count"] = bad
         with pytest.raises(JobConfigurationError, match=re.escape(f"delivery.stream.count must be 1-48, got '{bad}'")):
             properties.enriched_sinks(groups)
+
+
+def test_the_metering_group_gives_its_sink_window_watermark_and_s3_settings() -> None:
+    groups = properties.parse_property_groups(service_groups())
+    assert properties.metering(groups) is None  # no group: the job meters nothing
+    assert properties.s3_options(groups) == {}
+    groups["Metering"] = {"bucket": "ingest"}
+    metering = properties.metering(groups)
+    assert metering is not None
+    assert metering.sink.path == "s3a://ingest/metering/"
+    assert (metering.window_seconds, metering.watermark_delay_seconds, metering.idle_timeout_seconds) == (3600, 60, 60)
+    assert properties.s3_options(groups) == {}  # on AWS the file system finds the region and the role itself
+    groups["Metering"] |= {
+        "window.seconds": "10",
+        "watermark.delay.seconds": "0",
+        "idle.timeout.seconds": "5",
+        "aws.endpoint": "http://127.0.0.1:5000",
+        "aws.credentials.basic.accesskeyid": "testing",
+        "aws.credentials.basic.secretkey": "testing",
+    }
+    metering = properties.metering(groups)
+    assert metering is not None
+    assert (metering.window_seconds, metering.watermark_delay_seconds, metering.idle_timeout_seconds) == (10, 0, 5)
+    assert properties.s3_options(groups) == {
+        "s3.endpoint": "http://127.0.0.1:5000",
+        "s3.path.style.access": "true",
+        "s3.access-key": "testing",
+        "s3.secret-key": "testing",
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "'Metering' lacks 'bucket'"),
+        ({"bucket": "b", "window.seconds": "1h"}, "window.seconds must be whole seconds, got '1h'"),
+        ({"bucket": "b", "window.seconds": "-5"}, "window.seconds must be whole seconds, got '-5'"),
+        ({"bucket": "b", "window.seconds": "7"}, "must divide a day into whole windows (1-86400 s), got 7"),
+        ({"bucket": "b", "window.seconds": "172800"}, "must divide a day into whole windows (1-86400 s), got 172800"),
+        ({"bucket": "b", "window.seconds": "0"}, "must divide a day into whole windows (1-86400 s), got 0"),
+        ({"bucket": "b", "watermark.delay.seconds": "1.5"}, "watermark.delay.seconds must be whole seconds"),
+        ({"bucket": "b", "idle.timeout.seconds": "x"}, "idle.timeout.seconds must be whole seconds"),
+    ],
+)
+def test_bad_metering_settings_are_named(settings: dict[str, str], message: str) -> None:
+    groups = properties.parse_property_groups(service_groups())
+    groups["Metering"] = settings
+    with pytest.raises(JobConfigurationError, match=re.escape(message)):
+        properties.metering(groups)
+
+
+def test_metering_reads_receivedat_as_event_time_and_counts_late_records_apart() -> None:
+    """The SQL the job runs for metering (functions/flink/metering.py): the source's event-time column and its
+    watermark, the on-time and the late branches, one insert into the day-partitioned files."""
+    metering = Metering(MeteringSink("s3a://ingest/metering/"), window_seconds=3600, watermark_delay_seconds=60)
+    ddl = FileSource("/in").ddl("src", metering.event_time())
+    assert "received_at AS TO_TIMESTAMP_LTZ(COALESCE(received_at(line, 'receivedAt', CAST(" in ddl
+    assert "WATERMARK FOR received_at AS received_at - INTERVAL '60' SECOND(2)" in ddl
+    metered, on_time = metering_sql.view_statements()
+    assert "WHERE tenant IS NOT NULL AND received_at > TO_TIMESTAMP_LTZ(0, 3)" in metered
+    assert "received_at > CURRENT_WATERMARK(received_at)" in on_time
+    insert = metering_sql.insert("metering_sink", 3600)
+    assert "TUMBLE(TABLE metered_on_time, DESCRIPTOR(received_at), INTERVAL '3600' SECOND(4))" in insert
+    assert "WHERE received_at <= CURRENT_WATERMARK(received_at)" in insert
+    assert insert.count("UNION ALL") == 1
+    sink = metering.sink.ddl("metering_sink")
+    assert sink.startswith(
+        "CREATE TEMPORARY TABLE metering_sink (`tenantId` STRING, `tier` STRING, `windowStart` STRING, "
+        "`windowEnd` STRING, `accepted` BIGINT, `rejected` BIGINT, `bytes` BIGINT, `late` BOOLEAN, `dt` STRING) "
+        "PARTITIONED BY (`dt`)"
+    )
+    assert "'connector' = 'filesystem', 'path' = 's3a://ingest/metering/', 'format' = 'json'" in sink
 
 
 def test_missing_properties_file_is_named(tmp_path: Path) -> None:

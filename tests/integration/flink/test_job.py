@@ -7,6 +7,7 @@ import json
 import pytest
 
 from functions.flink import rules, sql
+from functions.flink.attribution import attribute
 from tests.integration.flink.cases import CASES, Case
 from tests.integration.flink.conftest import JobRun
 
@@ -44,7 +45,10 @@ def check_run(run: JobRun, cases: list[Case] = CASES) -> None:
         assert len(match) == 1, case.name
         reject = match[0]
         remaining.remove(reject)
-        assert set(reject) == {"reason", "record", "timestamp"}
+        assert set(reject) == set(rules.REJECT_FIELDS)
+        attributed = attribute(case.line)  # the tenant a reject counts for (metering), as the Python reference says
+        assert reject["tenantId"] == (attributed.tenant if attributed else None), case.name
+        assert reject["receivedAt"] == (attributed.received_at if attributed else None), case.name
         assert reject["reason"] == case.reason, case.name
         assert isinstance(reject["timestamp"], int)
         assert run.started_ms <= reject["timestamp"] <= run.finished_ms, case.name
