@@ -127,4 +127,3 @@ def test_late_records_get_a_row_each_in_their_own_window(metering_run: MeteringR
     assert rejected["bytes"] == 0
     assert accepted["bytes"] == len(next(line for line in metering_run.enriched if '"late-accepted"' in line).encode())
     assert all(row["accepted"] + row["rejected"] == 1 for row in late)
-
