@@ -42,7 +42,7 @@ _COMMENTS = {
     "accepted": "events delivered",
     "rejected": "events the job rejected, counted against the tenant their envelope names",
     "accepted_bytes": "UTF-8 bytes of the delivered events (the enriched records)",
-    "late": "true: one event that arrived after its window closed (add it to the window's row)",
+    "late": "true: one event that arrived after its window was written (add it to the window's rows)",
 }
 
 

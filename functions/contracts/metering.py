@@ -3,9 +3,10 @@ and the bytes accepted. The Flink job writes it (functions/flink/metering.py); t
 billing reads (components/analytics/metering_table.py); the sandbox checks it against what landed.
 
 Objects under `s3://<ingest bucket>/metering/dt=<yyyy-MM-dd>/` (the window's UTC day), one JSON object per line.
-A row is a window's totals for a tenant and tier (`late: false`), or one record that arrived after its window
-was closed (`late: true`, counts of 1): a tenant's usage in a window is the SUM of its rows' counts. The job
-writes them exactly once (a file becomes visible only with the checkpoint that covers its rows), so the sums
+A row is the totals of a tenant and tier in a window as one of the job's subtasks counted them (`late: false`;
+with several subtasks a tenant may have a row from each), or one record that arrived after its subtask had
+written its window (`late: true`, counts of 1): a tenant's usage in a window is the SUM of its rows' counts. The
+job writes them exactly once (a file becomes visible only with the checkpoint that covers its rows), so the sums
 are exact across crashes and restores.
 """
 

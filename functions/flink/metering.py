@@ -1,80 +1,62 @@
 """Per-tenant metering, beside the enrichment: events accepted, rejected and bytes, per tenant, tier and window of
 arrival time, written exactly once (functions/contracts/metering.py says what a row is).
 
-Event time is the record's `receivedAt` (API Gateway's request time), read by the job's Java function
-`received_at` in a column of the source table (a watermark needs one), `watermark.delay.seconds` behind the
-latest seen. Each enriched or rejected record its tenant can be charged for (the enrichment's `tenant`: every
-accepted record; a reject the rule of functions/flink/attribution.py attributes) and that has a receivedAt (an
-integer from 1 to MAX_RECEIVED_AT_MS: the API always writes one) is metered:
+The metering is a table sink of the job's jar, `'connector' = 'tenant-metering'` (MeteringSinkFactory.java and
+MeteringOperator.java), into which the job inserts the enrichment's rows as they are (`routed`: reason, record,
+tenant, tier, size, received_at): the enrichment function already decoded each record's tenant, tier, size and
+event time, so metering parses nothing. Each enriched or rejected record its tenant can be charged for (every
+accepted record; a reject the rule of functions/flink/attribution.py attributes) and that has an event time
+(`receivedAt`, API Gateway's request time: an integer from 1 to MAX_RECEIVED_AT_MS) is metered:
 
-- on time (after the current watermark): into its tumbling window (`window.seconds`: 3600 deployed), whose row
-  is written when the watermark passes the window's end;
-- late (at or before the watermark: out of order by more than the delay, or behind a source that went idle and
-  came back): a row of its own for its window, `late: true`, counts of 1. Nothing is dropped.
+- each subtask counts its records per tenant, tier and tumbling window of receivedAt (`window.seconds`: 3600
+  deployed), and keeps its own event-time clock, the largest receivedAt it has read less `watermark.delay.seconds`
+  (60); a window's row is written when the clock passes the window's end;
+- a record of a window its subtask has already written (out of order by more than the delay) is late: a row of
+  its own, `late: true`, counts of 1. Nothing is dropped;
+- a subtask that reads nothing for `idle.timeout.seconds` (a quiet shard) moves its clock to the wall clock less
+  the delay, so its windows close; the end of the input and a drain (MAX_WATERMARK: functions/flink/drain.py)
+  close every window.
 
-Exactly once: the rows go to files (the `filesystem` connector: S3 on AWS through the S3 file system in the job's
-jar, a directory locally) that become visible only when the checkpoint covering them completes. After a crash the
-job restores the window state and the source positions of its last checkpoint and the file sink discards what it
-wrote since, so every metered record is counted in exactly one visible row, whichever of its runs wrote it, and
-whether a run found it on time or late. This needs aligned (exactly-once) checkpoints: the window state must hold
-exactly the records before the checkpoint's barrier (functions/flink/pipeline.py).
+Several subtasks may each write a row for one tenant and window: a tenant's usage is the sum of its rows.
 
-Idle sources (`table.exec.source.idle-timeout`): a source subtask with nothing to read (more subtasks than shards,
-or a quiet shard) is marked idle after `idle.timeout.seconds` so it does not hold back the watermark of the others;
-its records after it wakes may be late, and are metered as such. With no traffic at all, the watermark stands
-still and the last window stays open until records arrive; a local run ends by draining (functions/flink/drain.py),
-which closes every window.
+Exactly once: the open counts are the operator's checkpointed state (exactly the records before each checkpoint's
+barrier), and the rows go to Flink's file sink (S3 on AWS through the S3 file system in the job's jar, a directory
+locally), whose files become visible only when the checkpoint that covers them completes. After a crash the job
+restores the counts and the source positions of its last checkpoint and the uncommitted files are discarded, so
+every metered record is in exactly one visible row, whichever run wrote it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.contracts.kinesis_record import MAX_RECEIVED_AT_MS, RECEIVED_AT_FIELD
-from functions.contracts.metering import COLUMNS, DAY_FORMAT, PARTITION_COLUMN, TIME_FORMAT, WINDOW_SECONDS
+from functions.contracts.kinesis_record import MAX_RECEIVED_AT_MS
+from functions.contracts.metering import COLUMNS, PARTITION_COLUMN, WINDOW_SECONDS
 from functions.flink.errors import JobConfigurationError
-from functions.flink.sql import quote
-from functions.flink.tables import EventTime, seconds_interval
 
-FUNCTION = "received_at"
-JAVA_CLASS = "tenantpipeline.flink.ReceivedAt"
-EVENT_TIME_COLUMN = "received_at"
-METERED_VIEW = "metered"
-ON_TIME_VIEW = "metered_on_time"
+CONNECTOR = "tenant-metering"
+# The sink's columns: the view `routed` as it is (functions/flink/sql.py), so no projection runs per record.
+INPUT_COLUMNS = (
+    ("reason", "STRING"),
+    ("record", "STRING"),
+    ("tenant", "STRING"),
+    ("tier", "STRING"),
+    ("size", "INT"),
+    ("received_at", "BIGINT"),
+)
 DEFAULT_WATERMARK_DELAY_SECONDS = 60
 DEFAULT_IDLE_TIMEOUT_SECONDS = 60
-# Part files are closed (and committed at the next checkpoint) this long after their last row: a window's rows
-# are written at once, when it closes, so they become visible about a checkpoint interval later.
+# A part file is closed this long after it opened or got its last row, and committed with the next checkpoint:
+# a window's rows are written at once, when it closes, so they become visible about this plus a checkpoint later.
 ROLLOVER_SECONDS = 60
 _SECONDS_PER_DAY = 86_400
-_FLINK_TYPES = {"string": "STRING", "timestamp": "STRING", "bigint": "BIGINT", "boolean": "BOOLEAN"}
 
 
 @dataclass(frozen=True)
 class MeteringSink:
-    """The metering rows' files under `path` (s3a://<bucket>/metering/ on AWS, a directory locally), partitioned
-    by the window's day."""
+    """Where the metering rows' files go: s3a://<bucket>/metering/ on AWS, a directory locally."""
 
     path: str
-
-    def ddl(self, table: str) -> str:
-        # The timestamps are written as text in TIME_FORMAT (what Athena reads as a timestamp).
-        columns = ", ".join(f"`{name}` {_FLINK_TYPES[kind]}" for name, kind in COLUMNS)
-        options = ", ".join(f"'{key}' = '{value}'" for key, value in self.options().items())
-        return (
-            f"CREATE TEMPORARY TABLE {table} ({columns}, `{PARTITION_COLUMN}` STRING) "
-            f"PARTITIONED BY (`{PARTITION_COLUMN}`) WITH ({options})"
-        )
-
-    def options(self) -> dict[str, str]:
-        return {
-            "connector": "filesystem",
-            "path": self.path,
-            "format": "json",
-            "sink.rolling-policy.rollover-interval": f"{ROLLOVER_SECONDS} s",
-            "sink.rolling-policy.inactivity-interval": f"{ROLLOVER_SECONDS} s",
-            "sink.rolling-policy.check-interval": "10 s",
-        }
 
 
 @dataclass(frozen=True)
@@ -83,6 +65,7 @@ class Metering:
     window_seconds: int = WINDOW_SECONDS
     watermark_delay_seconds: int = DEFAULT_WATERMARK_DELAY_SECONDS
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT_SECONDS
+    rollover_seconds: int = ROLLOVER_SECONDS
 
     def __post_init__(self) -> None:
         if not 1 <= self.window_seconds <= _SECONDS_PER_DAY or _SECONDS_PER_DAY % self.window_seconds:
@@ -92,61 +75,29 @@ class Metering:
         for what, value in (
             ("watermark delay", self.watermark_delay_seconds),
             ("idle timeout", self.idle_timeout_seconds),
+            ("rollover", self.rollover_seconds),
         ):
             if value < 0:
                 raise JobConfigurationError(f"the metering {what} must be 0 or more seconds, got {value}")
 
-    def event_time(self) -> EventTime:
-        return EventTime(EVENT_TIME_COLUMN, received_at_expression(), self.watermark_delay_seconds)
+    def options(self) -> dict[str, str]:
+        return {
+            "connector": CONNECTOR,
+            "path": self.sink.path,
+            "window.seconds": str(self.window_seconds),
+            "watermark.delay.seconds": str(self.watermark_delay_seconds),
+            "idle.timeout.seconds": str(self.idle_timeout_seconds),
+            "rollover.seconds": str(self.rollover_seconds),
+            "max.received.at": str(MAX_RECEIVED_AT_MS),
+            "fields": ",".join(name for name, _ in COLUMNS),  # the row's keys, in order: the contract's
+            "partition": PARTITION_COLUMN,
+        }
 
+    def ddl(self, table: str) -> str:
+        columns = ", ".join(f"`{name}` {kind}" for name, kind in INPUT_COLUMNS)
+        options = ", ".join(f"'{key}' = '{value}'" for key, value in self.options().items())
+        return f"CREATE TEMPORARY TABLE {table} ({columns}) WITH ({options})"
 
-def function_statement() -> str:
-    return f"CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS {FUNCTION} AS {quote(JAVA_CLASS)} LANGUAGE JAVA"
-
-
-# The event time of a record with no receivedAt: the watermark assigner takes no NULL, and this one moves no
-# watermark (they follow the latest event time seen). Only a receivedAt after it is metered.
-NO_EVENT_TIME = "TO_TIMESTAMP_LTZ(0, 3)"
-
-
-def received_at_expression(column: str = "line") -> str:
-    """SQL: the record's receivedAt as TIMESTAMP_LTZ(3); the epoch (NO_EVENT_TIME) when it has none that is an
-    integer."""
-    call = f"{FUNCTION}({column}, {quote(RECEIVED_AT_FIELD)}, CAST({MAX_RECEIVED_AT_MS} AS BIGINT))"
-    return f"TO_TIMESTAMP_LTZ(COALESCE({call}, 0), 3)"
-
-
-def view_statements(view: str = "routed") -> list[str]:
-    """The records to meter (from `view`: reason, record, tenant, tier, size and the event time), and those on
-    time for their window."""
-    column = EVENT_TIME_COLUMN
-    return [
-        f"""CREATE TEMPORARY VIEW {METERED_VIEW} AS SELECT tenant, tier, {column},
-            CAST(CASE WHEN reason IS NULL THEN 1 ELSE 0 END AS BIGINT) AS accepted,
-            CAST(CASE WHEN reason IS NULL THEN 0 ELSE 1 END AS BIGINT) AS rejected,
-            CAST(size AS BIGINT) AS accepted_bytes
-            FROM {view} WHERE tenant IS NOT NULL AND {column} > {NO_EVENT_TIME}""",
-        f"""CREATE TEMPORARY VIEW {ON_TIME_VIEW} AS SELECT * FROM {METERED_VIEW}
-            WHERE CURRENT_WATERMARK({column}) IS NULL OR {column} > CURRENT_WATERMARK({column})""",
-    ]
-
-
-def insert(sink_table: str, window_seconds: int) -> str:
-    """The windows' rows, and a row for each late record (its window computed from its event time: epoch seconds
-    through its UTC text, as Flink casts no TIMESTAMP_LTZ to a number)."""
-    column = EVENT_TIME_COLUMN
-    time, day = quote(TIME_FORMAT), quote(DAY_FORMAT)
-    names = ", ".join(f"`{name}`" for name, _ in COLUMNS)
-    late_start = "TO_TIMESTAMP_LTZ(start_second, 0)"
-    late_end = f"TO_TIMESTAMP_LTZ(start_second + {window_seconds}, 0)"
-    return f"""INSERT INTO {sink_table} ({names}, `{PARTITION_COLUMN}`)
-        SELECT tenant, tier, DATE_FORMAT(window_start, {time}), DATE_FORMAT(window_end, {time}),
-            SUM(accepted), SUM(rejected), SUM(accepted_bytes), FALSE, DATE_FORMAT(window_start, {day})
-        FROM TABLE(TUMBLE(TABLE {ON_TIME_VIEW}, DESCRIPTOR({column}), {seconds_interval(window_seconds)}))
-        GROUP BY tenant, tier, window_start, window_end
-        UNION ALL
-        SELECT tenant, tier, DATE_FORMAT({late_start}, {time}), DATE_FORMAT({late_end}, {time}),
-            accepted, rejected, accepted_bytes, TRUE, DATE_FORMAT({late_start}, {day})
-        FROM (SELECT *, epoch_second - MOD(epoch_second, {window_seconds}) AS start_second
-              FROM (SELECT *, UNIX_TIMESTAMP(DATE_FORMAT({column}, {time})) AS epoch_second
-                    FROM {METERED_VIEW} WHERE {column} <= CURRENT_WATERMARK({column})))"""
+    def insert(self, table: str, view: str = "routed") -> str:
+        names = ", ".join(f"`{name}`" for name, _ in INPUT_COLUMNS)
+        return f"INSERT INTO {table} SELECT {names} FROM {view}"

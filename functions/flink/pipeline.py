@@ -19,7 +19,6 @@ from pyflink.java_gateway import get_gateway
 from pyflink.table import EnvironmentSettings, StatementSet, StreamTableEnvironment, TableEnvironment
 from pyflink.util.java_utils import add_jars_to_context_class_loader
 
-from functions.flink import metering as metering_sql
 from functions.flink import sql
 from functions.flink.errors import JobConfigurationError
 from functions.flink.metering import Metering
@@ -67,7 +66,7 @@ def create_table_env(
         config.set("parallelism.default", str(parallelism))
     if checkpoint_interval_ms is not None:
         # File sinks commit at checkpoints. The Firehose sinks are at-least-once whatever the mode, but the
-        # metering windows' state must hold exactly what came before each checkpoint's barrier: aligned
+        # metering's open counts must hold exactly what came before each checkpoint's barrier: exactly-once
         # checkpoints (the service's default mode too).
         config.set("execution.checkpointing.interval", f"{checkpoint_interval_ms} ms")
         config.set("execution.checkpointing.mode", "EXACTLY_ONCE")
@@ -121,17 +120,12 @@ def build_pipeline(
         raise JobConfigurationError("the job needs at least one enriched sink")
     if metering is not None and path != "sql":
         raise JobConfigurationError("metering runs on the SQL path only (its function returns tier and bytes)")
-    event_time = metering.event_time() if metering else None
-    if metering is not None:
-        # The source's event-time column calls it: declared before the source.
-        t_env.execute_sql(metering_sql.function_statement())
-        t_env.get_config().set("table.exec.source.idle-timeout", f"{metering.idle_timeout_seconds} s")
-    t_env.execute_sql(source.ddl(SOURCE_TABLE, event_time))
+    t_env.execute_sql(source.ddl(SOURCE_TABLE))
     for stream, sink in enumerate(sinks):
         t_env.execute_sql(sink.ddl(enriched_table(stream)))
     t_env.execute_sql(rejected.ddl(REJECTED_TABLE))
     if path == "sql":
-        for statement in sql.view_statements(SOURCE_TABLE, event_time.column if event_time else None):
+        for statement in sql.view_statements(SOURCE_TABLE):
             t_env.execute_sql(statement)
         view = "routed"
     else:
@@ -140,10 +134,8 @@ def build_pipeline(
         view = declare_views(t_env, SOURCE_TABLE)
     statements = t_env.create_statement_set()
     if metering is not None:
-        t_env.execute_sql(metering.sink.ddl(METERING_TABLE))
-        for statement in metering_sql.view_statements(view):
-            t_env.execute_sql(statement)
-        statements.add_insert_sql(metering_sql.insert(METERING_TABLE, metering.window_seconds))
+        t_env.execute_sql(metering.ddl(METERING_TABLE))
+        statements.add_insert_sql(metering.insert(METERING_TABLE, view))
     if len(sinks) == 1:
         statements.add_insert_sql(sql.enriched_insert(ENRICHED_TABLE, view))
     else:

@@ -7,11 +7,11 @@ Flink ships), and returns what goes to its sink: the enriched record and its ten
 and the rejected record. Every rule it applies is passed from here, as one JSON literal
 (`function_rules`) written from rules.py and the contracts: nothing is written twice.
 
-Views over a source table with one STRING column `line` (the raw record), and its event time with metering:
+Views over a source table with one STRING column `line` (the raw record):
 - `classified`: the function's result `c` for each record;
 - `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink), tenant
   (the accepted record's tenant id, which routing hashes; a rejected one's when its envelope names one, which
-  only metering reads), tier and size (metering: functions/flink/metering.py).
+  only metering reads), tier, size and received_at (the event time; metering: functions/flink/metering.py).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
 
 The function is non-deterministic (it reads the clock), and `routed` uses its result twice, so the
@@ -92,15 +92,14 @@ def enrich_call(column: str = "line") -> str:
     return f"{FUNCTION}({column}, {quote(function_rules())})"
 
 
-def view_statements(source_table: str, event_time: str | None = None) -> list[str]:
+def view_statements(source_table: str) -> list[str]:
     """The function's declaration and CREATE VIEW statements, in order, ending with the view `routed`
-    (reason, record, tenant, tier, size, and the source's `event_time` column when it has one: metering)."""
-    carried = f", {event_time}" if event_time else ""
+    (reason, record, tenant, tier, size, received_at)."""
     return [
         function_statement(),
-        f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c{carried} FROM {source_table}",
+        f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c FROM {source_table}",
         "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant,"
-        f" c.tier AS tier, c.size AS size{carried} FROM classified",
+        " c.tier AS tier, c.size AS size, c.received_at AS received_at FROM classified",
     ]
 
 

@@ -1,9 +1,8 @@
-"""Where records come from and go to, as Flink table DDL: local files, or Kinesis and Firehose, and S3.
+"""Where records come from and go to, as Flink table DDL: local files, or Kinesis and Firehose.
 
-Every source is a table with one STRING column `line` (the raw record, format 'raw'), and with metering its
-event time (EventTime: a column computed from the line, and its watermark); every record sink takes one
-STRING column (a JSON document per record). The same SQL runs between any of them. The metering sink
-(functions/flink/metering.py) writes files: S3 on AWS, a directory in local runs.
+Every source is a table with one STRING column `line` (the raw record, format 'raw'); every sink
+takes one STRING column (a JSON document per record). The same SQL runs between any of them. (The metering
+sink is functions/flink/metering.py's.)
 """
 
 from __future__ import annotations
@@ -26,31 +25,6 @@ def _endpoint_options(endpoint: str | None) -> dict[str, str]:
     return {"aws.endpoint": endpoint, "aws.trust.all.certificates": "true"}
 
 
-def seconds_interval(seconds: int) -> str:
-    """SQL: an interval of `seconds` (SECOND's precision is 2 digits unless given)."""
-    return f"INTERVAL '{seconds}' SECOND({max(2, len(str(seconds)))})"
-
-
-@dataclass(frozen=True)
-class EventTime:
-    """A source's event-time column, computed from `line`, and its watermark: `delay_seconds` behind the
-    latest event time seen (records out of order by more than that arrive late)."""
-
-    column: str
-    expression: str  # SQL over `line`, of type TIMESTAMP_LTZ(3); NULL for a record with no event time
-    delay_seconds: int
-
-    def columns(self) -> str:
-        return (
-            f"{self.column} AS {self.expression}, "
-            f"WATERMARK FOR {self.column} AS {self.column} - {seconds_interval(self.delay_seconds)}"
-        )
-
-
-def _source_columns(event_time: EventTime | None) -> str:
-    return "line STRING" + (f", {event_time.columns()}" if event_time else "")
-
-
 def stream_name_from_arn(stream_arn: str) -> str:
     """arn:aws:kinesis:<region>:<account>:stream/<name> -> <name>."""
     prefix, _, name = stream_arn.partition(":stream/")
@@ -65,8 +39,8 @@ class FileSource:
 
     path: str
 
-    def ddl(self, table: str, event_time: EventTime | None = None) -> str:
-        return f"CREATE TEMPORARY TABLE {table} ({_source_columns(event_time)}) WITH ({_with(self.options())})"
+    def ddl(self, table: str) -> str:
+        return f"CREATE TEMPORARY TABLE {table} (line STRING) WITH ({_with(self.options())})"
 
     def options(self) -> dict[str, str]:
         return {"connector": "filesystem", "path": self.path, "format": "raw"}
@@ -91,8 +65,8 @@ class KinesisSource:
                 f"initial.position must be one of {INITIAL_POSITIONS}, not {self.initial_position!r}"
             )
 
-    def ddl(self, table: str, event_time: EventTime | None = None) -> str:
-        return f"CREATE TEMPORARY TABLE {table} ({_source_columns(event_time)}) WITH ({_with(self.options())})"
+    def ddl(self, table: str) -> str:
+        return f"CREATE TEMPORARY TABLE {table} (line STRING) WITH ({_with(self.options())})"
 
     def options(self) -> dict[str, str]:
         return {

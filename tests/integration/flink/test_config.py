@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.flink import metering as metering_sql
-from functions.flink import properties
+from functions.flink import properties, sql
 from functions.flink.errors import JobConfigurationError
 from functions.flink.metering import Metering, MeteringSink
 from functions.flink.package import ENTRY_POINT, JAR_ENTRY, build_package
@@ -198,27 +197,24 @@ def test_bad_metering_settings_are_named(settings: dict[str, str], message: str)
         properties.metering(groups)
 
 
-def test_metering_reads_receivedat_as_event_time_and_counts_late_records_apart() -> None:
-    """The SQL the job runs for metering (functions/flink/metering.py): the source's event-time column and its
-    watermark, the on-time and the late branches, one insert into the day-partitioned files."""
+def test_metering_is_the_jar_s_sink_fed_the_enrichment_s_rows_as_they_are() -> None:
+    """The metering (functions/flink/metering.py): a 'tenant-metering' table over the view `routed`'s columns, so
+    no projection runs per record; its options carry the window, delay, idle timeout and the contract's row keys."""
     metering = Metering(MeteringSink("s3a://ingest/metering/"), window_seconds=3600, watermark_delay_seconds=60)
-    ddl = FileSource("/in").ddl("src", metering.event_time())
-    assert "received_at AS TO_TIMESTAMP_LTZ(COALESCE(received_at(line, 'receivedAt', CAST(" in ddl
-    assert "WATERMARK FOR received_at AS received_at - INTERVAL '60' SECOND(2)" in ddl
-    metered, on_time = metering_sql.view_statements()
-    assert "WHERE tenant IS NOT NULL AND received_at > TO_TIMESTAMP_LTZ(0, 3)" in metered
-    assert "received_at > CURRENT_WATERMARK(received_at)" in on_time
-    insert = metering_sql.insert("metering_sink", 3600)
-    assert "TUMBLE(TABLE metered_on_time, DESCRIPTOR(received_at), INTERVAL '3600' SECOND(4))" in insert
-    assert "WHERE received_at <= CURRENT_WATERMARK(received_at)" in insert
-    assert insert.count("UNION ALL") == 1
-    sink = metering.sink.ddl("metering_sink")
-    assert sink.startswith(
-        "CREATE TEMPORARY TABLE metering_sink (`tenantId` STRING, `tier` STRING, `windowStart` STRING, "
-        "`windowEnd` STRING, `accepted` BIGINT, `rejected` BIGINT, `bytes` BIGINT, `late` BOOLEAN, `dt` STRING) "
-        "PARTITIONED BY (`dt`)"
+    assert metering.ddl("metering_sink") == (
+        "CREATE TEMPORARY TABLE metering_sink (`reason` STRING, `record` STRING, `tenant` STRING, `tier` STRING, "
+        "`size` INT, `received_at` BIGINT) WITH ('connector' = 'tenant-metering', 'path' = 's3a://ingest/metering/', "
+        "'window.seconds' = '3600', 'watermark.delay.seconds' = '60', 'idle.timeout.seconds' = '60', "
+        "'rollover.seconds' = '60', 'max.received.at' = '253402300799999', "
+        "'fields' = 'tenantId,tier,windowStart,windowEnd,accepted,rejected,bytes,late', 'partition' = 'dt')"
     )
-    assert "'connector' = 'filesystem', 'path' = 's3a://ingest/metering/', 'format' = 'json'" in sink
+    assert metering.insert("metering_sink") == (
+        "INSERT INTO metering_sink SELECT `reason`, `record`, `tenant`, `tier`, `size`, `received_at` FROM routed"
+    )
+    routed = sql.view_statements("src")[-1]
+    assert routed.endswith("c.tier AS tier, c.size AS size, c.received_at AS received_at FROM classified")
+    with pytest.raises(JobConfigurationError, match=re.escape("the metering rollover must be 0 or more seconds")):
+        Metering(MeteringSink("/m"), rollover_seconds=-1)
 
 
 def test_missing_properties_file_is_named(tmp_path: Path) -> None:

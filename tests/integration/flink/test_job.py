@@ -92,6 +92,31 @@ def test_sql_path_parses_each_record_once(tmp_path) -> None:
     assert plan.count("Reused(") == 2  # both sinks read the one block of views
 
 
+def test_metering_reads_the_enrichment_s_rows_without_parsing_or_projecting(tmp_path) -> None:
+    """The metering sink takes the view `routed` as it is: still one enrich_record call per record, no other
+    function on the line (no event-time column, no watermark), and no Calc between the shared block and the sink."""
+    from functions.flink.local import job_jar
+    from functions.flink.metering import Metering, MeteringSink
+    from functions.flink.pipeline import METERING_TABLE, build_pipeline, create_table_env
+    from functions.flink.tables import FileSink, FileSource
+
+    source = tmp_path / "in.ndjson"
+    source.write_text(CASES[0].line + "\n")
+    statements = build_pipeline(
+        create_table_env([job_jar()]),
+        FileSource(str(source)),
+        FileSink(str(tmp_path / "e")),
+        FileSink(str(tmp_path / "r")),
+        metering=Metering(MeteringSink(str(tmp_path / "m"))),
+    )
+    plan = statements.explain().split("== Optimized Execution Plan ==")[1]
+    assert plan.count(f"{sql.FUNCTION}(line, ") == 1
+    assert "WatermarkAssigner" not in plan and "received_at(line" not in plan
+    metering_sink = plan[plan.index(f"Sink(table=[default_catalog.default_database.{METERING_TABLE}]") :]
+    assert metering_sink.splitlines()[1].strip().startswith("+- Reused(")
+    assert plan.count("Reused(") == 3  # the enriched, rejected and metering sinks read the one block
+
+
 @pytest.mark.parametrize("with_jar", [False, True], ids=["service", "local"])
 def test_records_pass_between_chained_operators_without_copies(with_jar: bool) -> None:
     """Object reuse must reach the execution environment, whichever way it is built (the service's
