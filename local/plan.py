@@ -16,7 +16,7 @@ from rich.table import Table
 
 from functions.contracts.cells import cell_tier
 from functions.contracts.cli import run_command
-from local.environment import EnvironmentRun, read_environment
+from local.environment import EnvironmentRun, StackRun, read_environment
 from local.errors import EXPECTED_FAILURES
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
@@ -246,48 +246,52 @@ def quota_entry(use: QuotaUse) -> dict[str, Any]:
 PLAN_FORMAT = 1
 
 
-def stack_entries(run: EnvironmentRun) -> list[dict[str, Any]]:
-    """Each stack of the environment: the platform, then its cells, with what each holds and declares."""
-    config = run.config
-    budget = None if config.cells is None else config.cells.budget
-    entries = []
-    for stack in run.stacks:
-        counts = stack.declaration.count_by_type()
-        load = None if stack.cell is None else config.cell_loads[stack.cell]
-        entries.append(
-            {
-                "name": stack.stack,
-                "kind": stack.kind,
-                "tier": None if stack.cell is None else cell_tier(stack.cell),  # the tier the cell was opened for
-                "tenants": [] if load is None else list(load.tenants),
-                "movingAway": [] if load is None else list(load.sources),  # tenants whose old side it still holds
-                "resources": {
-                    "byType": dict(sorted(counts.items())),
-                    "stackReferences": len(stack.declaration.references),
-                    # What the stack's state holds: its resources and the stacks it reads.
-                    "total": sum(counts.values()) + len(stack.declaration.references),
-                },
-                "budget": budget if stack.kind == "cell" else None,
-            }
-        )
-    return entries
+def stack_entry(config: StackConfig, run: StackRun) -> dict[str, Any]:
+    """One stack of the environment: what it holds and declares, and a cell's use of its budget."""
+    counts = run.declaration.count_by_type()
+    load = None if run.cell is None else config.cell_loads.get(run.cell)
+    holds_all = config.cells is None  # the one stack of an environment without cells holds every tenant
+    return {
+        "name": run.stack,
+        "kind": run.kind,
+        "cell": run.cell,
+        "tier": None if run.cell is None else cell_tier(run.cell),  # the tier the cell was opened for
+        "tenants": list(load.tenants) if load else [tenant.id for tenant in config.tenants] if holds_all else [],
+        "sources": list(load.sources) if load else [],  # tenants moving away whose old side it still holds
+        "resources": {
+            "byType": dict(sorted(counts.items())),
+            "total": sum(counts.values()),
+            "stackReferences": len(run.declaration.references),  # read, not declared, but in its state too
+        },
+        # A cell's resources as tiers/cells.py counts them (declared and read) against tenant-pipeline:cells.budget.
+        "budget": None
+        if load is None or config.cells is None
+        else {
+            "limit": config.cells.budget,
+            "counted": load.resources,
+            "use": round(load.resources / config.cells.budget, 4),
+        },
+    }
 
 
-def stack_table(run: EnvironmentRun) -> Table:
-    table = Table(title=f"Stacks of environment '{run.name}'", title_justify="left")
+def stacks_table(name: str, stacks: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Stacks of environment '{name}'", title_justify="left")
     for column in ("stack", "kind", "tier", "tenants", "resources", "budget"):
-        table.add_column(column, justify="right" if column in ("tenants", "resources", "budget") else "left")
-    for entry in stack_entries(run):
-        budget = entry["budget"]
-        total = entry["resources"]["total"]
+        table.add_column(column, justify="right" if column in ("resources", "budget") else "left")
+    for stack in stacks:
+        tenants = stack["tenants"]
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        shown = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
+        if stack["sources"]:
+            shown += f" (leaving: {', '.join(stack['sources'])})"
+        budget = stack["budget"]
         table.add_row(
-            entry["name"],
-            entry["kind"],
-            entry["tier"] or "",
-            f"{len(entry['tenants']):,}"
-            + (f" (+{len(entry['movingAway'])} moving away)" if entry["movingAway"] else ""),
-            f"{total:,}",
-            "" if budget is None else f"{total / budget:.0%} of {budget:,}",
+            stack["name"],
+            stack["kind"],
+            stack["tier"] or "",
+            f"{len(tenants)}: {shown}" if tenants else "[dim]none[/]",
+            f"{stack['resources']['total']:,}",
+            "" if budget is None else f"{budget['use']:.0%} of {budget['limit']:,}",
         )
     return table
 
@@ -307,7 +311,7 @@ def plan_document(run: EnvironmentRun, previous: PreviousRoster | None = None) -
         "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
-        "stacks": stack_entries(run),
+        "stacks": [stack_entry(config, stack) for stack in run.stacks],
     }
 
 
@@ -371,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(tenant_table(stack.config))
         console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
-        console.print(stack_table(stack))
+        console.print(stacks_table(stack.name, [stack_entry(stack.config, run) for run in stack.stacks]))
         console.print(resource_table(stack.declaration))
     return 0
 

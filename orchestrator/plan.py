@@ -9,22 +9,21 @@ deploy), and the environment's AWS quotas. The tables and entries are `make plan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from functions.contracts.cells import cell_tier
 from local.engine.toolchain import Toolchain, pulumi_on_path
-from local.environment import EnvironmentRun, StackRun, run_environment
+from local.environment import EnvironmentRun, run_environment
 from local.plan import (
     PLAN_FORMAT,
-    STREAM_TENANTS_SHOWN,
     quota_entry,
     quota_table,
     resource_table,
+    stack_entry,
+    stacks_table,
     tenant_entry,
     transition_table,
 )
@@ -32,8 +31,7 @@ from local.previous_roster import PreviousRoster
 from orchestrator.errors import EngineError
 from orchestrator.session import Session
 from orchestrator.stacks import Environment
-from tiers.stack_config import StackConfig
-from tiers.transitions import Transition, deployed_roster, onboarding, transitions
+from tiers.transitions import Transition, onboarding
 
 ADOPTED = "adoptedTenants"  # the platform's output of the records it held before cells (__main__.py)
 TENANTS = "tenants"
@@ -56,44 +54,6 @@ def deployed_outputs(session: Session, environment: Environment) -> tuple[str | 
     return (f"backend {url}" if outputs else None), outputs
 
 
-def deployed_steps(config: StackConfig, outputs: Mapping[str, Mapping[str, Any]]) -> tuple[Transition, ...] | None:
-    """Each tenant's step from the records its environment's stacks deployed (None: none deployed, a first deploy).
-    The stacks' own checks, run under mocks with the same outputs, have refused any step out of order."""
-    platform = outputs.get(config.environment, {})
-    records = deployed_roster(platform.get(TENANTS) or platform.get(ADOPTED) or {}, f"{config.environment} outputs")
-    for stack, values in outputs.items():
-        if stack != config.environment:
-            records |= deployed_roster(values.get(TENANTS) or {}, f"stack {stack}'s `{TENANTS}` output")
-    if not outputs:
-        return None
-    return transitions(records, config.tenants, config.tiers).items
-
-
-def stack_entry(config: StackConfig, run: StackRun) -> dict[str, Any]:
-    counts = run.declaration.count_by_type()
-    total = sum(counts.values())
-    load = None if run.cell is None else config.cell_loads.get(run.cell)
-    holds_all = config.cells is None  # the one stack of an environment without cells holds every tenant
-    return {
-        "name": run.stack,
-        "kind": run.kind,
-        "cell": run.cell,
-        "tier": None if run.cell is None else cell_tier(run.cell),  # the tier the cell was opened for
-        "tenants": list(load.tenants) if load else [tenant.id for tenant in config.tenants] if holds_all else [],
-        "sources": list(load.sources) if load else [],  # tenants moving away whose old side it still holds
-        "resources": {"byType": dict(sorted(counts.items())), "total": total},
-        # A cell's resources as tiers/cells.py counts them against tenant-pipeline:cells.budget: what it declares and
-        # the stack references it reads (in its state too, but read, not declared: not in `resources`).
-        "budget": None
-        if load is None or config.cells is None
-        else {
-            "limit": config.cells.budget,
-            "counted": load.resources,
-            "use": round(load.resources / config.cells.budget, 4),
-        },
-    }
-
-
 def plan_document(run: EnvironmentRun, previous: str | None, steps: tuple[Transition, ...] | None) -> dict[str, Any]:
     config = run.config
     cells = config.cells
@@ -105,38 +65,9 @@ def plan_document(run: EnvironmentRun, previous: str | None, steps: tuple[Transi
         "previous": previous,
         "transitions": None if steps is None else [step.to_entry() for step in steps],
         "stacks": [stack_entry(config, stack) for stack in run.stacks],
-        "tenants": [
-            {
-                **tenant_entry(config, plan),
-                "cell": plan.cell,
-                "fromCell": plan.from_cell,
-            }
-            for plan in config.plans
-        ],
+        "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
     }
-
-
-def stacks_table(document: Mapping[str, Any]) -> Table:
-    table = Table(title=f"Stacks of environment '{document['environment']}'", title_justify="left")
-    for column in ("stack", "kind", "tier", "tenants", "resources", "budget"):
-        table.add_column(column, justify="right" if column in ("resources", "budget") else "left")
-    for stack in document["stacks"]:
-        tenants = stack["tenants"]
-        more = len(tenants) - STREAM_TENANTS_SHOWN
-        shown = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
-        if stack["sources"]:
-            shown += f" (leaving: {', '.join(stack['sources'])})"
-        budget = stack["budget"]
-        table.add_row(
-            stack["name"],
-            stack["kind"],
-            stack["tier"] or "",
-            f"{len(tenants)}: {shown}" if tenants else "[dim]none[/]",
-            f"{stack['resources']['total']:,}",
-            "" if budget is None else f"{budget['use']:.0%} of {budget['limit']:,}",
-        )
-    return table
 
 
 def cell_resource_table(run: EnvironmentRun) -> Table:
@@ -167,7 +98,8 @@ def plan(session: Session, environment: Environment, use_backend: bool = True) -
     """Every stack of the environment under mocks, with the outputs its backend has (`use_backend`)."""
     previous, outputs = deployed_outputs(session, environment) if use_backend else (None, {})
     run = run_environment(environment.name, environment.project_dir, deployed=outputs)
-    return Plan(run, previous, deployed_steps(run.config, outputs))
+    # Each tenant's step as the stack that declares it checks it (local/environment.py), None on a first deploy.
+    return Plan(run, previous, run.config.transitions)
 
 
 def print_plan(console: Console, plan: Plan) -> None:
@@ -177,7 +109,7 @@ def print_plan(console: Console, plan: Plan) -> None:
     if steps is None:
         steps = tuple(onboarding(tenant, config.tiers[tenant.tier]) for tenant in config.tenants)
     console.print(transition_table(replace(config, transitions=steps), previous))
-    console.print(stacks_table(plan.document()))
+    console.print(stacks_table(run.name, [stack_entry(config, stack) for stack in run.stacks]))
     platform = resource_table(run.platform.declaration)
     platform.title = f"Declared by the platform ({run.name}), by resource type"
     console.print(platform)

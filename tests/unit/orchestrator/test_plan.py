@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from local.environment import run_environment
-from orchestrator.plan import deployed_steps, plan, print_plan
+from orchestrator.plan import plan, print_plan
 from orchestrator.session import Session
 from orchestrator.stacks import Environment
 from tests.support.cell_roster import cell_settings
@@ -99,15 +99,15 @@ def test_each_tenants_step_comes_from_the_outputs_each_stack_deployed(
     changed = copy.deepcopy(settings)
     changed[TENANTS][3]["status"] = "offboarded"  # hooli
     changed[TENANTS].append({"id": "newco", "tier": "basic", "cell": "basic-2"})
-    config = write_environment(changed).config
-    steps = deployed_steps(config, deployed)
+    environment = write_environment(changed)
+    steps = run_environment("dev", environment.project_dir, deployed=deployed).config.transitions
     assert steps is not None
     kinds = {step.tenant_id: step.kind for step in steps}
     assert kinds == {entry["id"]: "unchanged" for entry in settings[TENANTS] if entry["id"] != "hooli"} | {
         "hooli": "offboard",
         "newco": "onboard",
     }
-    assert deployed_steps(config, {}) is None
+    assert run_environment("dev", environment.project_dir).config.transitions is None  # a first deploy
 
 
 def test_tenant_pipeline_plan_env_dev_json_holds_the_environment_rules() -> None:

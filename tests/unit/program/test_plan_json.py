@@ -90,7 +90,9 @@ def test_the_stacks_are_the_platform_and_every_cell_each_within_its_budget(print
     assert [s["kind"] for s in stacks] == ["platform", *["cell"] * len(cells)]
     assert stacks[0]["name"] == "dev" and {s["name"] for s in stacks[1:]} == {f"dev.{cell}" for cell in cells}
     for stack in stacks[1:]:
-        assert stack["resources"]["total"] <= stack["budget"], stack["name"]
+        budget = stack["budget"]
+        assert budget["counted"] == stack["resources"]["total"] + stack["resources"]["stackReferences"]
+        assert budget["counted"] <= budget["limit"], stack["name"]
         assert stack["tier"] == stack["name"].split(".", 1)[1].rsplit("-", 1)[0]
     # Every tenant in exactly one cell (its own), and the platform holds none of a tenant's resources.
     held = [tenant for stack in stacks for tenant in stack["tenants"]]
