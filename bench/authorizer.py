@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -39,6 +40,7 @@ from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.config import load_config
 from functions.authorizer.errors import RefusedError
 from functions.authorizer.jwks import SigningKeys
+from functions.authorizer.log import logger
 from functions.authorizer.tokens import TokenVerifier
 from functions.contracts.cells import PLATFORM_SLICE, slice_key
 from functions.contracts.directory import TenantRecord, directory_document
@@ -238,6 +240,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--iterations must be at least 100, --tokens and --rounds at least 1")
 
     os.sched_setaffinity(0, {args.cpu})
+    # Each decision's INFO record goes to CloudWatch on Lambda; here it would be printed for every request.
+    logger.setLevel(logging.WARNING)
     fixture = make_fixture(args.tokens)
     authorizer = python_authorizer(fixture)
     check_python(authorizer, fixture)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.analytics.analytics import TenantAnalytics, TenantAnalyticsArgs
 from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
+from components.operations.wiring import declare_operations
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
 from components.tags import platform_tags
@@ -84,9 +85,13 @@ def declare_platform(config: StackConfig, adopted: Mapping[str, Any] | None = No
             force_destroy=config.disposable,
         ),
     )
+    operations = declare_operations(
+        config, pipeline=pipeline, storage=storage, analytics=analytics, account_id=account_id, tags=tags
+    )
     outputs: dict[str, pulumi.Input[Any]] = {
         **pipeline.stack_outputs(),
         **analytics.stack_outputs(),
+        **operations.stack_outputs(),
         # Where running code reads the directory's slices: the authorizer, and the DAL (TenantDirectory.from_s3).
         "directoryBucket": directory.bucket.bucket,
         "directoryPrefix": DIRECTORY_PREFIX,

@@ -201,3 +201,29 @@ SYNTHS.update(
         "random:index/randomPassword:RandomPassword": _random_password,
     }
 )
+
+
+# --- operations -----------------------------------------------------------------------------------
+
+
+def _topic(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    name = physical_name(logical, inputs)
+    arn = _arn("sns", region, name)
+    return arn, {"name": name, "arn": arn}  # a topic's id is its ARN
+
+
+def _dashboard(logical: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    name = physical_name(logical, inputs, "dashboardName")
+    return name, {"dashboardName": name, "dashboardArn": f"arn:{PARTITION}:cloudwatch::{ACCOUNT_ID}:dashboard/{name}"}
+
+
+SYNTHS.update(
+    {
+        "aws:sns/topic:Topic": _topic,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": _named("cloudwatch", "alarm:{name}"),
+        "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+        "aws:cloudwatch/contributorInsightRule:ContributorInsightRule": _named(
+            "cloudwatch", "insight-rule/{name}", key="ruleName"
+        ),
+    }
+)

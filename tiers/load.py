@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from functions.contracts.directory import TenantRecord
+from tiers.alarms import parse_alarms
 from tiers.catalogue import resolve_tiers
 from tiers.cell_scope import cell_transitions, key_cells
 from tiers.cells import cell_loads, check_budgets, check_cells, parse_cells
@@ -23,7 +24,7 @@ from tiers.tenants import TenantNames, check_unique, parse_tenants
 from tiers.transitions import Transitions, transitions
 from tiers.validation import check_migration
 
-CONFIG_KEYS = ("tenants", "tiers", "pool", "cells", "quotas", "ingest")
+CONFIG_KEYS = ("tenants", "tiers", "pool", "cells", "quotas", "ingest", "alarms")
 
 
 def load_stack_config(
@@ -63,6 +64,7 @@ def load_stack_config(
         problems.extend(check_cells(tenants, tiers, cells) if cells else _no_cells(tenants, scope))
     quotas = parse_quotas(raw.get("quotas"), problems)
     ingest = parse_ingest(raw.get("ingest"), problems)
+    alarms = parse_alarms(raw.get("alarms"), problems)
     steps = Transitions()
     if previous is not None and not problems:
         if scope.cell is not None:
@@ -101,6 +103,7 @@ def load_stack_config(
         pool=pool,
         quotas=quotas,
         ingest=ingest,
+        alarms=alarms,
         plans=plans,
         roster=roster,
         transitions=None if previous is None or (cells and scope.platform) else steps.items,

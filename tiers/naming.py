@@ -55,6 +55,12 @@ RULES: dict[str, NameRule] = {
     "ssm-parameter": NameRule(1011, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
     "kms-alias": NameRule(250, "-", re.compile(r"[^a-zA-Z0-9/_-]")),
     "cognito-client": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
+    # Operations: SNS topic [A-Za-z0-9_-]{1,256}; CloudWatch alarm (1-255 printable), dashboard ([A-Za-z0-9_-], 255)
+    # and Contributor Insights rule (1-128 printable), all kept to a safe alphabet.
+    "sns-topic": NameRule(256, "-", re.compile(r"[^a-zA-Z0-9_-]")),
+    "alarm": NameRule(255, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
+    "dashboard": NameRule(255, "-", re.compile(r"[^a-zA-Z0-9_-]")),
+    "insight-rule": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
     # Glue Data Catalog database and table names: lowercase letters, digits, underscores (Athena's rule), 255.
     "glue": NameRule(255, "_", re.compile(r"[^a-z0-9_]"), lowercase=True),
     # Athena workgroup: [a-zA-Z0-9._-]{1,128}

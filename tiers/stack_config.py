@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tiers.alarms import AlarmSettings
 from tiers.cells import CellLoad, CellSettings
 from tiers.delivery_shards import DeliveryShards
 from tiers.model import IngestSettings, Quotas, TenantSpec
@@ -34,6 +35,7 @@ class StackConfig:
     cells: CellSettings | None = None  # tenant-pipeline:cells; None: the environment is one stack
     scope: StackScope | None = None  # which of the environment's stacks this config is for (None: its platform)
     cell_loads: Mapping[str, CellLoad] = field(default_factory=dict)  # every cell, what it holds and declares
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)  # tenant-pipeline:alarms (tiers/alarms.py)
 
     @property
     def stack_scope(self) -> StackScope:

@@ -46,6 +46,7 @@ class ApiAuthorizerArgs:
 
 class ApiAuthorizer(pulumi.ComponentResource):
     function: aws.lambda_.Function
+    log_group: aws.cloudwatch.LogGroup  # the function's JSON log: its decisions (functions/contracts/authorizer_log.py)
     secret: pulumi.Output[str]
     parameter: aws.ssm.Parameter
 
@@ -84,7 +85,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
         )
 
         function_name = namer.physical("lambda", "authorizer")
-        log_group = aws.cloudwatch.LogGroup(
+        self.log_group = log_group = aws.cloudwatch.LogGroup(
             logical(name, "logs"),
             name=f"/aws/lambda/{function_name}",
             retention_in_days=LOG_RETENTION_DAYS,

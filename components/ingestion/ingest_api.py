@@ -88,6 +88,7 @@ class IngestApiArgs:
 class IngestApi(pulumi.ComponentResource):
     rest_api: aws.apigateway.RestApi
     stage: aws.apigateway.Stage
+    access_logs: aws.cloudwatch.LogGroup  # the stage's access log: one JSON line per request (access_log.py)
     url: pulumi.Output[str]
 
     def __init__(self, name: str, args: IngestApiArgs, opts: pulumi.ResourceOptions | None = None):
@@ -225,7 +226,7 @@ class IngestApi(pulumi.ComponentResource):
             triggers={"redeployment": snapshot.fingerprint()},
             opts=pulumi.ResourceOptions(parent=self, depends_on=snapshot.resources),
         )
-        access_logs = aws.cloudwatch.LogGroup(
+        self.access_logs = access_logs = aws.cloudwatch.LogGroup(
             logical(name, "access-logs"),
             name=namer.log_group("apigateway", "ingest-access"),
             retention_in_days=ACCESS_LOG_RETENTION_DAYS,

@@ -131,6 +131,7 @@ class IngestionPipeline(pulumi.ComponentResource):
                 stream_key_arn=self.stream.key.arn,
                 events_delivery_streams=self.delivery.event_streams,
                 rejects_delivery_stream=self.delivery.rejects,
+                ingest_bucket=self.bucket.bucket,
                 force_destroy_artifacts=disposable,
                 tags=tags,
             ),

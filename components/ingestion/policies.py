@@ -233,14 +233,33 @@ class FlinkAccess:
     log_stream_arn: str
     region: str
     account_id: str
+    metering_bucket_arn: str  # the ingest bucket: the job writes its metering prefix
+    metering_prefix: str
+
+
+# What the S3 file system (Hadoop S3A, in the job's jar) calls to write the metering files exactly once: each
+# file is a multipart upload completed at a checkpoint (PutObject covers Create/UploadPart/Complete); the part
+# of an upload too small to be a part yet is kept as an object of its own until then (Get/Put/Delete), and an
+# upload a restore abandons is aborted; S3A lists and heads the prefix before it writes.
+METERING_OBJECT_ACTIONS = (
+    "s3:AbortMultipartUpload",
+    "s3:DeleteObject",
+    "s3:GetObject",
+    "s3:ListMultipartUploadParts",
+    "s3:PutObject",
+)
+METERING_BUCKET_ACTIONS = ("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads")
 
 
 def flink_policy(access: FlinkAccess) -> Document:
-    """The Flink job: read the event stream, write the two delivery streams, load its code, log."""
+    """The Flink job: read the event stream, write the delivery streams and the metering prefix, load its code, log."""
     if not access.delivery_stream_arns:
         raise ComponentInputError("the Flink job needs the delivery streams it writes to")
     code = require_object_arn(access.code_object_arn, "the code location")
     group = require_arn(access.log_group_arn, "logs")
+    bucket, prefix = require_arn(access.metering_bucket_arn, "s3"), access.metering_prefix
+    if not prefix.endswith("/") or "*" in prefix:
+        raise ComponentInputError(f"the metering prefix must be a literal folder (ending in /), got {prefix!r}")
     return document(
         statement("ReadEvents", KINESIS_READ_ACTIONS, [require_arn(access.stream_arn, "kinesis")]),
         statement("DecryptEvents", ["kms:Decrypt"], [require_arn(access.stream_key_arn, "kms")]),
@@ -256,4 +275,12 @@ def flink_policy(access: FlinkAccess) -> Document:
         # DescribeLogStreams lists the group's streams: the group's `log-stream:*` is its narrowest form.
         statement("ListLogStreams", ["logs:DescribeLogStreams"], [f"{group}:log-stream:*"]),
         statement("WriteLogs", ["logs:PutLogEvents"], [require_arn(access.log_stream_arn, "logs")]),
+        statement("WriteMetering", METERING_OBJECT_ACTIONS, [f"{bucket}/{prefix}*"]),
+        # Listing names the bucket; the condition keeps it to the metering prefix.
+        statement(
+            "ListMetering",
+            METERING_BUCKET_ACTIONS,
+            [bucket],
+            {"StringLike": {"s3:prefix": [f"{prefix}*", prefix.rstrip("/")]}},
+        ),
     )

@@ -20,6 +20,7 @@ from components.ingestion.flink_properties import RUNTIME_ENVIRONMENT, flink_pro
 from components.ingestion.policies import FLINK, FlinkAccess, assume_role_policy, flink_policy
 from components.ingestion.protected_bucket import ProtectedBucket, ProtectedBucketArgs
 from components.ingestion.service_role import declare_service_role
+from functions.contracts.s3_layout import METERING_PREFIX
 from tiers.naming import Namer, logical
 
 CODE_KEY = "flink/tenant-pipeline-flink.zip"
@@ -39,6 +40,7 @@ class StreamProcessorArgs:
     stream_key_arn: pulumi.Input[str]
     events_delivery_streams: Sequence[aws.kinesis.FirehoseDeliveryStream]  # by index
     rejects_delivery_stream: aws.kinesis.FirehoseDeliveryStream
+    ingest_bucket: aws.s3.Bucket  # the metering output goes to its metering prefix
     force_destroy_artifacts: bool
     tags: Mapping[str, str]
 
@@ -91,17 +93,20 @@ class StreamProcessor(pulumi.ComponentResource):
             log_stream.arn,
             args.account_id,
             rejects.arn,
+            args.ingest_bucket.arn,
             *(stream.arn for stream in events),
         ).apply(
             lambda values: FlinkAccess(
                 stream_arn=values[0],
                 stream_key_arn=values[1],
-                delivery_stream_arns=(*values[7:], values[6]),
+                delivery_stream_arns=(*values[8:], values[6]),
                 code_object_arn=values[2],
                 log_group_arn=values[3],
                 log_stream_arn=values[4],
                 region=args.region,
                 account_id=values[5],
+                metering_bucket_arn=values[7],
+                metering_prefix=METERING_PREFIX,
             )
         )
         service = declare_service_role(
@@ -116,8 +121,12 @@ class StreamProcessor(pulumi.ComponentResource):
             parent=self,
         )
         role, role_policy = service.role, service.policy
-        property_groups = pulumi.Output.all(args.stream_arn, rejects.name, *(stream.name for stream in events)).apply(
-            lambda values: _property_groups(flink_property_groups(values[0], args.region, values[2:], values[1]))
+        property_groups = pulumi.Output.all(
+            args.stream_arn, rejects.name, args.ingest_bucket.bucket, *(stream.name for stream in events)
+        ).apply(
+            lambda values: _property_groups(
+                flink_property_groups(values[0], args.region, values[3:], values[1], metering_bucket=values[2])
+            )
         )
         configuration: aws.kinesisanalyticsv2.ApplicationApplicationConfigurationArgsDict = {
             "application_code_configuration": {

@@ -43,6 +43,8 @@ class PooledStorageArgs:
 class PooledStorage(pulumi.ComponentResource):
     role_arns: dict[int, pulumi.Output[str]]  # by shard
     keyspace_name: pulumi.Output[str]
+    tables: list[aws.keyspaces.Table]  # the pooled tables (the alarms watch their throttling)
+    table_names: list[str]
 
     def __init__(self, name: str, args: PooledStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:PooledStorage", name, None, opts)
@@ -52,7 +54,8 @@ class PooledStorage(pulumi.ComponentResource):
         stateful = pulumi.ResourceOptions(parent=self, protect=True)
         keyspace = aws.keyspaces.Keyspace(logical(name, "keyspace"), name=POOLED_KEYSPACE, tags=tags, opts=stateful)
         pooled_tables = [schema.pooled() for schema in TENANT_TABLES]
-        declare_tables(
+        self.table_names = [schema.name for schema in pooled_tables]
+        self.tables = declare_tables(
             namer,
             KeyspaceTables(
                 owner=name,

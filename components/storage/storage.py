@@ -36,6 +36,7 @@ class TenantStorageArgs:
 class TenantStorage(pulumi.ComponentResource):
     application_role_arn: pulumi.Output[str]
     directory: pulumi.Output[dict[str, Any]]  # the stack output `tenants`
+    pooled: PooledStorage  # the pool's keyspace and tables
 
     def __init__(self, name: str, args: TenantStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:storage:TenantStorage", name, None, opts)
@@ -83,6 +84,7 @@ class TenantStorage(pulumi.ComponentResource):
             if silo.role_arn is not None:
                 silo_role_arns[plan.tenant_id] = silo.role_arn
         self.application_role_arn = app.arn
+        self.pooled = pooled
         self.directory = tenant_directory(args.tenants, pooled.role_arns, silo_role_arns)
         self.register_outputs({"applicationRoleArn": app.arn, "tenants": self.directory})
 

@@ -10,7 +10,6 @@ and its tier.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -22,6 +21,7 @@ from aws_lambda_powertools.utilities.parameters import SSMProvider
 from botocore.config import Config
 
 from functions.contracts.api_keys import tenant_api_key
+from functions.contracts.authorizer_log import ALLOWED, REASON_FIELD, REFUSED, TENANT_FIELD, TIER_FIELD
 from functions.contracts.directory import TenantRecord
 from functions.directory.errors import DirectoryUnavailableError
 from functions.directory.reader import DirectoryReader
@@ -60,9 +60,10 @@ class Authorizer:
         try:
             return self._allow(event)
         except RefusedError as refusal:
-            logger.info("refused", extra={"reason": refusal.reason})
+            tenant = {TENANT_FIELD: refusal.tenant_id} if refusal.tenant_id else {}
+            logger.info(REFUSED, extra={REASON_FIELD: refusal.reason, **tenant})
         except DirectoryUnavailableError as error:
-            logger.error("refused: tenant directory unavailable", extra={"reason": str(error)})
+            logger.error("refused: tenant directory unavailable", extra={REASON_FIELD: str(error)})
         except Exception:
             logger.exception("refused: authorizer fault")
         raise UnauthorizedError
@@ -72,8 +73,10 @@ class Authorizer:
         identity = self._verifier.verify(token_event.authorization_token)
         tenant = served_tenant(identity.tenant_id, self._directory().get(identity.tenant_id))
         api_key = _api_key(self._api_key_secret(), tenant.tenant_id, tenant.key_cell)
-        if logger.log_level <= logging.DEBUG:  # skips Powertools' record building on the hot path
-            logger.debug("allowed", extra={"tenantId": tenant.tenant_id, "tokenUse": identity.token_use})
+        # One record per authorization (API Gateway caches it per token): which tenants authorize most.
+        logger.info(
+            ALLOWED, extra={TENANT_FIELD: tenant.tenant_id, TIER_FIELD: tenant.tier, "tokenUse": identity.token_use}
+        )
         return allow_stage(token_event.method_arn, identity.subject, tenant, api_key)
 
 

@@ -9,11 +9,15 @@ class AuthorizerError(Exception):
 
 
 class RefusedError(AuthorizerError):
-    """A token or request failed a check. `reason` is logged; the caller only ever sees 401."""
+    """A token or request failed a check. `reason` is logged; the caller only ever sees 401.
 
-    def __init__(self, reason: str):
+    `tenant_id`: the tenant a verified token named, when the refusal comes after it (the directory's verdict):
+    logged as `tenantId`, so the log names which tenants are refused (a Contributor Insights rule reads it)."""
+
+    def __init__(self, reason: str, tenant_id: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.tenant_id = tenant_id
 
 
 # API Gateway turns exactly this error message from a TOKEN authorizer into 401 Unauthorized.

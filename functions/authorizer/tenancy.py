@@ -44,7 +44,7 @@ def tenant_id_from_claims(claims: Mapping[str, object]) -> str:
 def served_tenant(tenant_id: str, record: TenantRecord | None) -> Tenant:
     """The tenant as the directory serves it; RefusedError for a tenant it does not list or has offboarded."""
     if record is None:
-        raise RefusedError(f"tenant {tenant_id!r} is not in the tenant directory")
+        raise RefusedError(f"tenant {tenant_id!r} is not in the tenant directory", tenant_id)
     if not record.active:
-        raise RefusedError(f"tenant {tenant_id!r} is {record.status}")
+        raise RefusedError(f"tenant {tenant_id!r} is {record.status}", tenant_id)
     return Tenant(tenant_id=tenant_id, tier=record.tier, key_cell=record.key_cell)

@@ -39,3 +39,13 @@ INITIAL_POSITION = "TRIM_HORIZON"
 def delivery_stream_key(stream: int) -> str:
     """The key naming enriched delivery stream `stream` (0: the key a single stream always had)."""
     return DELIVERY_STREAM_KEY if stream == 0 else f"{DELIVERY_STREAM_KEY}.{stream}"
+
+
+# Per-tenant metering (functions/flink/metering.py): the bucket its files go to (under s3_layout.METERING_PREFIX,
+# through the S3 file system's s3a:// scheme), its window and watermark. Absent group: the job meters nothing.
+METERING_GROUP = "Metering"
+METERING_BUCKET_KEY = "bucket"
+METERING_WINDOW_KEY = "window.seconds"
+WATERMARK_DELAY_KEY = "watermark.delay.seconds"
+IDLE_TIMEOUT_KEY = "idle.timeout.seconds"
+S3_SCHEME = "s3a"

@@ -8,7 +8,14 @@ The job's enriched record is the envelope, the payload, then `timestamp` (proces
 
 from __future__ import annotations
 
-ENVELOPE_FIELDS = ("tenantId", "tier", "requestId", "receivedAt")
+TENANT_FIELD = "tenantId"
+TIER_FIELD = "tier"
+# API Gateway's request time (epoch milliseconds): the record's event time (the job's metering windows). Read as an
+# event time only when it is an integer from 1 to the last millisecond of year 9999 (the latest time Flink's
+# TIMESTAMP_LTZ(3) holds): any other value, which only a producer other than the API could write, is none.
+RECEIVED_AT_FIELD = "receivedAt"
+MAX_RECEIVED_AT_MS = 253_402_300_799_999
+ENVELOPE_FIELDS = (TENANT_FIELD, TIER_FIELD, "requestId", RECEIVED_AT_FIELD)
 PAYLOAD_FIELD = "payload"
 RECORD_FIELDS = (*ENVELOPE_FIELDS, PAYLOAD_FIELD)
 TIMESTAMP_FIELD = "timestamp"

@@ -36,3 +36,8 @@ def tenant_s3_prefix(tenant_id: str) -> str:
     """Where a tenant's enriched events land (Firehose dynamic partitioning); also its query results' prefix
     in the analytics results bucket."""
     return f"{TENANT_DATA_PREFIX}{check_tenant_id(tenant_id)}/"
+
+
+# Per-tenant usage, written by the Flink job exactly once per window (docs/design.md "Metering"):
+# metering/dt=YYYY-MM-DD/<part files>, JSON lines of functions/contracts/metering.py's columns.
+METERING_PREFIX = "metering/"

@@ -21,6 +21,9 @@ DIRECTORY_ENV = "FLINK_CHECKPOINT_DIR"
 INTERVAL_ENV = "FLINK_CHECKPOINT_INTERVAL_MS"
 RESTORE_FROM_ENV = "FLINK_RESTORE_FROM"
 DEFAULT_INTERVAL_MS = 60_000
+# Created in the checkpoint directory to end a local run for good (functions/flink/drain.py).
+DRAIN_REQUEST = "drain"
+SAVEPOINTS = "savepoints"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,15 @@ class LocalCheckpoints:
         if self.restore_from is not None:
             env[RESTORE_FROM_ENV] = str(self.restore_from)
         return env
+
+    @property
+    def drain_request(self) -> Path:
+        """The file whose appearance asks the driver to drain the job (stop with a savepoint, windows closed)."""
+        return self.directory / DRAIN_REQUEST
+
+    @property
+    def savepoints(self) -> Path:
+        return self.directory / SAVEPOINTS
 
     def options(self) -> dict[str, str]:
         """Flink configuration: checkpoints kept in `directory` after a crash or cancel, and where to resume."""

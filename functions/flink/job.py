@@ -1,4 +1,5 @@
-"""The deployed job: Kinesis -> enrichment (SQL path) -> Firehose (enriched, one or N streams) and Firehose (rejected).
+"""The deployed job: Kinesis -> enrichment (SQL path) -> Firehose (enriched, one or N streams) and Firehose (rejected),
+and per-tenant metering beside it (files in S3: functions/flink/metering.py).
 
 `start_kinesis_job` is what main.py (Managed Service) and the sandbox (moto) call.
 """
@@ -19,6 +20,8 @@ from functions.flink.properties import (
     enriched_sinks,
     firehose_sink,
     kinesis_source,
+    metering,
+    s3_options,
 )
 
 
@@ -43,7 +46,23 @@ def start_kinesis_job(
     if checkpoints is not None:
         for key, value in checkpoints.options().items():
             t_env.get_config().set(key, value)
-    return build_pipeline(t_env, source, enriched, rejected, "sql").execute()
+    configure_file_systems(s3_options(groups))
+    return build_pipeline(t_env, source, enriched, rejected, "sql", metering=metering(groups)).execute()
+
+
+def configure_file_systems(options: dict[str, str]) -> None:
+    """Point the S3 file system (the metering sink's) at a local emulator, for jobs run in this process's JVM.
+
+    Flink configures file systems once, from the cluster's configuration, before any job: a local run's is
+    this process's, so the options go in here (the job's jar, on the context class loader, provides the
+    file system). On the service there is nothing to set (and this is not called with options)."""
+    if not options:
+        return
+    jvm = get_gateway().jvm
+    configuration = jvm.org.apache.flink.configuration.Configuration()
+    for key, value in options.items():
+        configuration.setString(key, value)
+    jvm.org.apache.flink.core.fs.FileSystem.initialize(configuration, None)
 
 
 # The Kinesis source's AWS SDK (v1, relocated inside the connector) talks CBOR to Kinesis by default;

@@ -16,6 +16,7 @@ sys.path.insert(0, str(_HERE if (_HERE / "functions").is_dir() else _HERE.parent
 
 from functions.contracts.flink_properties import CONNECTOR_JAR_ENV  # noqa: E402
 from functions.flink.checkpoints import LocalCheckpoints  # noqa: E402
+from functions.flink.drain import run_until_drained  # noqa: E402
 from functions.flink.job import start_kinesis_job  # noqa: E402
 from functions.flink.properties import properties_path, read_property_groups  # noqa: E402
 
@@ -26,7 +27,11 @@ def main() -> None:
     if jar:  # not on the service: load the connectors and checkpoint as the service would
         # Outside the service, checkpoints may be kept in a directory and resumed from (functions/flink/checkpoints.py).
         checkpoints = LocalCheckpoints.from_environment(os.environ)
-        start_kinesis_job(groups, [Path(jar)], checkpoint_interval_ms=60_000, checkpoints=checkpoints).wait()
+        result = start_kinesis_job(groups, [Path(jar)], checkpoint_interval_ms=60_000, checkpoints=checkpoints)
+        if checkpoints is None:
+            result.wait()
+        else:  # runs until the sandbox asks for a drain (functions/flink/drain.py)
+            run_until_drained(result, checkpoints)
     else:
         start_kinesis_job(groups)
 

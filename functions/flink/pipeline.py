@@ -1,4 +1,5 @@
-"""Build the enrichment job: one source, the enriched sink and the rejected sink, SQL or Python-UDF path.
+"""Build the enrichment job: one source, the enriched sink and the rejected sink, SQL or Python-UDF path, and
+on the SQL path the per-tenant metering beside them (functions/flink/metering.py).
 
 With several enriched sinks (Firehose's active partitions per stream: tiers/delivery_shards.py), each
 enriched record goes to its tenant's one (sql.delivered_view_statement). `build_pipeline` is what every
@@ -20,12 +21,14 @@ from pyflink.util.java_utils import add_jars_to_context_class_loader
 
 from functions.flink import sql
 from functions.flink.errors import JobConfigurationError
+from functions.flink.metering import Metering
 from functions.flink.tables import Sink, Source
 
 Path_ = Literal["sql", "udf"]
 SOURCE_TABLE = "kinesis_records"
 ENRICHED_TABLE = "enriched_sink"
 REJECTED_TABLE = "rejected_sink"
+METERING_TABLE = "metering_sink"
 
 
 # Options of the execution environment itself: set on the table config after it exists, they would
@@ -62,9 +65,11 @@ def create_table_env(
     if parallelism is not None:
         config.set("parallelism.default", str(parallelism))
     if checkpoint_interval_ms is not None:
-        # File sinks commit at checkpoints; at-least-once is all the sinks offer.
+        # File sinks commit at checkpoints. The Firehose sinks are at-least-once whatever the mode, but the
+        # metering's open counts must hold exactly what came before each checkpoint's barrier: exactly-once
+        # checkpoints (the service's default mode too).
         config.set("execution.checkpointing.interval", f"{checkpoint_interval_ms} ms")
-        config.set("execution.checkpointing.mode", "AT_LEAST_ONCE")
+        config.set("execution.checkpointing.mode", "EXACTLY_ONCE")
     if jars:
         config.set("pipeline.jars", ";".join(jar_uris))
     return t_env
@@ -97,14 +102,24 @@ def enriched_table(stream: int) -> str:
 
 
 def build_pipeline(
-    t_env: TableEnvironment, source: Source, enriched: Sink | Sequence[Sink], rejected: Sink, path: Path_ = "sql"
+    t_env: TableEnvironment,
+    source: Source,
+    enriched: Sink | Sequence[Sink],
+    rejected: Sink,
+    path: Path_ = "sql",
+    *,
+    metering: Metering | None = None,
 ) -> StatementSet:
-    """Declare the tables and views; return the INSERTs (enriched, per stream, and rejected) as one StatementSet.
+    """Declare the tables and views; return the INSERTs (enriched, per stream, rejected, and metering) as one
+    StatementSet.
 
-    `enriched`: one sink, or the delivery streams by index, each taking its tenants' records."""
+    `enriched`: one sink, or the delivery streams by index, each taking its tenants' records. `metering`: the
+    per-tenant usage beside them (the SQL path only)."""
     sinks = [enriched] if isinstance(enriched, Sink) else list(enriched)
     if not sinks:
         raise JobConfigurationError("the job needs at least one enriched sink")
+    if metering is not None and path != "sql":
+        raise JobConfigurationError("metering runs on the SQL path only (its function returns tier and bytes)")
     t_env.execute_sql(source.ddl(SOURCE_TABLE))
     for stream, sink in enumerate(sinks):
         t_env.execute_sql(sink.ddl(enriched_table(stream)))
@@ -118,6 +133,9 @@ def build_pipeline(
 
         view = declare_views(t_env, SOURCE_TABLE)
     statements = t_env.create_statement_set()
+    if metering is not None:
+        t_env.execute_sql(metering.ddl(METERING_TABLE))
+        statements.add_insert_sql(metering.insert(METERING_TABLE, view))
     if len(sinks) == 1:
         statements.add_insert_sql(sql.enriched_insert(ENRICHED_TABLE, view))
     else:

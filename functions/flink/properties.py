@@ -16,19 +16,33 @@ from functions.contracts.flink_properties import (
     DELIVERY_STREAM_KEY,
     ENDPOINT_KEY,
     ENRICHED_SINK_GROUP,
+    IDLE_TIMEOUT_KEY,
     INITIAL_POSITION,
     INITIAL_POSITION_KEY,
     MAX_DELIVERY_STREAMS,
+    METERING_BUCKET_KEY,
+    METERING_GROUP,
+    METERING_WINDOW_KEY,
     REGION_KEY,
     REJECTED_SINK_GROUP,
+    S3_SCHEME,
     SOURCE_GROUP,
     STREAM_ARN_KEY,
+    WATERMARK_DELAY_KEY,
     delivery_stream_key,
 )
+from functions.contracts.metering import WINDOW_SECONDS
+from functions.contracts.s3_layout import METERING_PREFIX
 from functions.flink.errors import JobConfigurationError
+from functions.flink.metering import (
+    DEFAULT_IDLE_TIMEOUT_SECONDS,
+    DEFAULT_WATERMARK_DELAY_SECONDS,
+    Metering,
+    MeteringSink,
+)
 from functions.flink.tables import FirehoseSink, KinesisSource
 
-__all__ = ["ENRICHED_SINK_GROUP", "REJECTED_SINK_GROUP", "SOURCE_GROUP"]
+__all__ = ["ENRICHED_SINK_GROUP", "METERING_GROUP", "REJECTED_SINK_GROUP", "SOURCE_GROUP"]
 
 SERVICE_PROPERTIES_PATH = Path("/etc/flink/application_properties.json")
 PROPERTIES_ENV = "FLINK_APPLICATION_PROPERTIES"
@@ -116,3 +130,40 @@ def enriched_sinks(groups: PropertyGroups) -> list[FirehoseSink]:
     return [
         firehose_sink(groups, ENRICHED_SINK_GROUP, delivery_stream_key(stream)) for stream in range(int(count_text))
     ]
+
+
+def _seconds(group: dict[str, str], key: str, default: int) -> int:
+    text = group.get(key) or str(default)
+    if not text.isdigit():
+        raise JobConfigurationError(f"property group {METERING_GROUP!r}: {key} must be whole seconds, got {text!r}")
+    return int(text)
+
+
+def metering(groups: PropertyGroups) -> Metering | None:
+    """The per-tenant metering the groups ask for (its files in the bucket's metering prefix), or None."""
+    if METERING_GROUP not in groups:
+        return None
+    group = _group(groups, METERING_GROUP, METERING_BUCKET_KEY)
+    return Metering(
+        MeteringSink(f"{S3_SCHEME}://{group[METERING_BUCKET_KEY]}/{METERING_PREFIX}"),
+        window_seconds=_seconds(group, METERING_WINDOW_KEY, WINDOW_SECONDS),
+        watermark_delay_seconds=_seconds(group, WATERMARK_DELAY_KEY, DEFAULT_WATERMARK_DELAY_SECONDS),
+        idle_timeout_seconds=_seconds(group, IDLE_TIMEOUT_KEY, DEFAULT_IDLE_TIMEOUT_SECONDS),
+    )
+
+
+def s3_options(groups: PropertyGroups) -> dict[str, str]:
+    """The S3 file system's settings for a metering group pointed at a local emulator (aws.endpoint, static
+    credentials): Flink's `s3.*` keys. None on AWS: the file system finds the region and the role itself."""
+    group = groups.get(METERING_GROUP, {})
+    endpoint = group.get(ENDPOINT_KEY)
+    if not endpoint:
+        return {}
+    options = {"s3.endpoint": endpoint, "s3.path.style.access": "true"}
+    for flink_key, group_key in (
+        ("s3.access-key", "aws.credentials.basic.accesskeyid"),
+        ("s3.secret-key", "aws.credentials.basic.secretkey"),
+    ):
+        if group.get(group_key):
+            options[flink_key] = group[group_key]
+    return options

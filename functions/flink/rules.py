@@ -22,8 +22,9 @@ FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024
 MAX_REJECTED_RECORD_CHARS = 100_000
 
 
-# A rejected record: {"reason": ..., "record": <the raw record>, "timestamp": <epoch ms>}.
-REJECT_FIELDS = ("reason", "record", "timestamp")
+# A rejected record: {"reason": ..., "record": <the raw record>, "timestamp": <epoch ms>, "tenantId", "receivedAt"},
+# the last two the envelope values a reject is attributed by (functions/flink/attribution.py; null when none).
+REJECT_FIELDS = ("reason", "record", "timestamp", "tenantId", "receivedAt")
 
 # Reasons, as the rejected output states them.
 NOT_JSON_OBJECT = "record is not a JSON object"

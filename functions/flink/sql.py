@@ -9,8 +9,9 @@ and the rejected record. Every rule it applies is passed from here, as one JSON 
 
 Views over a source table with one STRING column `line` (the raw record):
 - `classified`: the function's result `c` for each record;
-- `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink) and
-  tenant (the accepted record's tenant id, which routing hashes; NULL for a rejected one).
+- `routed`: reason (NULL when the record is acceptable), record (the JSON document for its sink), tenant
+  (the accepted record's tenant id, which routing hashes; a rejected one's when its envelope names one, which
+  only metering reads), tier, size and received_at (the event time; metering: functions/flink/metering.py).
 Every record ends in exactly one of the two INSERTs: `reason IS NULL` or `reason IS NOT NULL`.
 
 The function is non-deterministic (it reads the clock), and `routed` uses its result twice, so the
@@ -22,7 +23,13 @@ from __future__ import annotations
 import json
 
 from functions.contracts.delivery_routing import DIGEST_CHARS, INDEX_DIGITS, ROUTE_SEPARATOR
-from functions.contracts.kinesis_record import TIMESTAMP_FIELD
+from functions.contracts.kinesis_record import (
+    MAX_RECEIVED_AT_MS,
+    RECEIVED_AT_FIELD,
+    TENANT_FIELD,
+    TIER_FIELD,
+    TIMESTAMP_FIELD,
+)
 from functions.flink import rules
 from functions.flink.errors import JobConfigurationError
 
@@ -58,12 +65,15 @@ def function_rules() -> str:
     """The function's rules, as the JSON it reads: the copied fields in output order (the tenant id
     first, the payload last), the output's field names, the limits and every reason's text."""
     fields = rules.COPIED_FIELDS
-    if fields[0] != "tenantId" or fields[-1] != "payload":
+    if fields[0] != TENANT_FIELD or fields[-1] != "payload":
         raise JobConfigurationError(f"enrich_record reads the tenant id first and the payload last: {fields}")
     return json.dumps(
         {
             "tenantIdPattern": rules.TENANT_ID_REGEX,
             "fields": list(fields),
+            "tierField": TIER_FIELD,
+            "receivedAtField": RECEIVED_AT_FIELD,
+            "maxReceivedAt": MAX_RECEIVED_AT_MS,
             "timestampField": TIMESTAMP_FIELD,
             "rejectFields": list(rules.REJECT_FIELDS),
             "maxDepth": rules.MAX_NESTING_DEPTH,
@@ -84,12 +94,12 @@ def enrich_call(column: str = "line") -> str:
 
 def view_statements(source_table: str) -> list[str]:
     """The function's declaration and CREATE VIEW statements, in order, ending with the view `routed`
-    (reason, record, tenant)."""
+    (reason, record, tenant, tier, size, received_at)."""
     return [
         function_statement(),
         f"CREATE TEMPORARY VIEW classified AS SELECT {enrich_call()} AS c FROM {source_table}",
-        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant"
-        " FROM classified",
+        "CREATE TEMPORARY VIEW routed AS SELECT c.reason AS reason, c.record AS record, c.tenant AS tenant,"
+        " c.tier AS tier, c.size AS size, c.received_at AS received_at FROM classified",
     ]
 
 

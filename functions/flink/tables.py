@@ -1,7 +1,8 @@
 """Where records come from and go to, as Flink table DDL: local files, or Kinesis and Firehose.
 
 Every source is a table with one STRING column `line` (the raw record, format 'raw'); every sink
-takes one STRING column (a JSON document per record). The same SQL runs between any of them.
+takes one STRING column (a JSON document per record). The same SQL runs between any of them. (The metering
+sink is functions/flink/metering.py's.)
 """
 
 from __future__ import annotations

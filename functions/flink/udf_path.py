@@ -18,6 +18,7 @@ from pyflink.table import DataTypes, TableEnvironment
 from pyflink.table.udf import udf
 
 from functions.flink import rules
+from functions.flink.attribution import attribute
 from functions.flink.sql import quote
 from functions.flink.structure import loads, loads_with_top_level_keys, nests_deeper_than
 
@@ -67,7 +68,11 @@ def classify(line: str, now_ms: int) -> tuple[str | None, str | None, str | None
 def _classify_now(line: str) -> Row:
     now_ms = time.time_ns() // 1_000_000
     reason, enriched, tenant = classify(line, now_ms)
-    return Row(reason, enriched, now_ms, tenant)
+    received_at = None
+    if reason is not None and reason not in (rules.RECORD_TOO_LARGE, rules.TOO_DEEP):  # a reject's tenant, if any
+        attributed = attribute(line)
+        tenant, received_at = (attributed.tenant, attributed.received_at) if attributed else (None, None)
+    return Row(reason, enriched, now_ms, tenant, received_at)
 
 
 classify_record: Any = udf(
@@ -78,6 +83,7 @@ classify_record: Any = udf(
             DataTypes.FIELD("enriched", DataTypes.STRING()),
             DataTypes.FIELD("ts", DataTypes.BIGINT()),
             DataTypes.FIELD("tenant", DataTypes.STRING()),
+            DataTypes.FIELD("received_at", DataTypes.BIGINT()),
         ]
     ),
     deterministic=False,  # reads the clock; also keeps the planner from calling it once per field
@@ -85,15 +91,17 @@ classify_record: Any = udf(
 
 
 def _rejected_record() -> str:
-    """SQL: the rejected record (rules.REJECT_FIELDS) of a row (line, ts, reason), the raw record cut
-    when too long to forward. (The SQL path's Java function prints the same document.)"""
+    """SQL: the rejected record (rules.REJECT_FIELDS) of a row (line, ts, reason, tenant, received_at), the raw
+    record cut when too long to forward. (The SQL path's Java function prints the same document.)"""
     cut = rules.MAX_REJECTED_RECORD_CHARS
-    reason, record, timestamp = (quote(name) for name in rules.REJECT_FIELDS)
+    reason, record, timestamp, tenant, received_at = (quote(name) for name in rules.REJECT_FIELDS)
     return f"""JSON_OBJECT(
             KEY {reason} VALUE CASE WHEN CHAR_LENGTH(line) > {cut} THEN reason || {quote(rules.TRUNCATED_NOTE)}
                                      ELSE reason END,
             KEY {record} VALUE CASE WHEN CHAR_LENGTH(line) > {cut} THEN SUBSTRING(line FROM 1 FOR {cut}) ELSE line END,
-            KEY {timestamp} VALUE ts)"""
+            KEY {timestamp} VALUE ts,
+            KEY {tenant} VALUE tenant,
+            KEY {received_at} VALUE received_at)"""
 
 
 def declare_views(t_env: TableEnvironment, source_table: str) -> str:
@@ -105,7 +113,8 @@ def declare_views(t_env: TableEnvironment, source_table: str) -> str:
     t_env.create_temporary_function("classify_record", classify_record)
     t_env.execute_sql(
         f"""CREATE TEMPORARY VIEW classified_udf AS
-            SELECT line, c.ts AS ts, c.enriched AS enriched, c.reason AS reason, c.tenant AS tenant
+            SELECT line, c.ts AS ts, c.enriched AS enriched, c.reason AS reason, c.tenant AS tenant,
+                c.received_at AS received_at
             FROM (SELECT line, classify_record(line) AS c FROM {source_table})"""
     )
     t_env.execute_sql(

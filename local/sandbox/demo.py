@@ -25,6 +25,7 @@ from rich.status import Status
 
 from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from functions.flink.checkpoints import LocalCheckpoints
 from local.analytics.catalog import read_analytics
 from local.analytics.iam_matrix import analytics_matrix
 from local.environment import read_environment
@@ -43,6 +44,7 @@ from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_document, render_lifecycle, run_lifecycle
 from local.sandbox.local_cloud import LocalCloud, provision
+from local.sandbox.metering import MeteringTable, Usage, mismatches, usage_by_tenant
 from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.run_log import LOG_NAME, python_log
@@ -55,6 +57,8 @@ from local.services.cassandra import CassandraNode
 from local.services.moto_server import LOCAL_CREDENTIALS, MotoServer
 
 UNLISTED_ORIGIN = "https://not-a-tenant-app.example"  # a page no tenant app serves: its preflight is refused
+# The job checkpoints (its metering files commit with them) this often; the demo ends it with a drain.
+CHECKPOINT_INTERVAL_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,14 @@ class DemoResult:
     lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
     event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
     misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+    metering: dict[str, Usage] = field(default_factory=dict)  # tenant -> the job's metering rows, summed
+    metering_expected: dict[str, Usage] = field(default_factory=dict)  # tenant -> from what landed and was rejected
+
+    @property
+    def metering_holds(self) -> bool:
+        """The metering rows add up, per tenant, to what landed and what the job rejected (sandbox/metering.py)."""
+        return not mismatches(self.metering, self.metering_expected)
+
     analytics: dict[str, TenantQueries] = field(default_factory=dict)  # served tenant -> its SQL over its events
 
     @property
@@ -111,7 +123,8 @@ class DemoResult:
 
     @property
     def every_accepted_event_landed(self) -> bool:
-        return all(o.landed == o.sent - o.refused for o in self.outcomes if o.tenant_id != DIRECT_PRODUCER)
+        """Every event the front door accepted landed under its tenant's prefix, or the job rejected it."""
+        return all(o.landed + o.rejected == o.sent - o.refused for o in self.outcomes if o.tenant_id != DIRECT_PRODUCER)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +135,7 @@ class DemoResult:
             and self.forged_landed_in_place
             and self.cors_holds
             and self.routing_holds
+            and self.metering_holds
             and self.analytics_holds
             and (self.lifecycle is None or self.lifecycle.ok)
         )
@@ -277,8 +291,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         with steps.step("Starting moto (Cognito, S3, Kinesis, IAM/STS, SSM) and creating the declared resources"):
             moto, cloud = start_local_cloud(stack, run_dir, services)
 
-        with steps.step("Starting the Flink job as deployed: Kinesis source, enrichment, Firehose sinks"):
-            job = FlinkJob(stack.flink_properties, moto.endpoint, run_dir).start()
+        with steps.step("Starting the Flink job as deployed: Kinesis source, enrichment, Firehose sinks, metering"):
+            checkpoints = LocalCheckpoints(run_dir / "checkpoints", CHECKPOINT_INTERVAL_MS)
+            job = FlinkJob(stack.flink_properties, moto.endpoint, run_dir, checkpoints).start()
             services.callback(job.stop)
 
         ledger = Ledger({t.tenant_id: TenantTraffic(t.tenant_id) for t in served})
@@ -309,7 +324,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             enriched, rejected = wait_for_records(
                 s3, stack.event_streams, stack.rejects, expected, job.check_alive, progress=records_written(step)
             )
-            job.stop()
+        with steps.step("Draining the Flink job: its open metering windows close and their rows are committed"):
+            job.drain()
         routing = streams_by_tenant(enriched)
         event_streams = tuple(stream.name for stream in stack.event_streams)
 
@@ -318,6 +334,9 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
                 deliver(stream, enriched[stream.name], s3, stack.bucket)
             deliver(stack.rejects, rejected, s3, stack.bucket)
             landed = ledger.count_landed(s3, stack)
+
+        with steps.step("Reading the metering table and summing it per tenant, as billing does"):
+            metering = usage_by_tenant(MeteringTable.declared(read.declaration).rows(s3))
 
         with steps.step("Waiting for Cassandra and creating the declared keyspaces and tables"):
             create_declared_schema(node, cassandra_thread, cassandra_errors, stack)
@@ -363,6 +382,8 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         lifecycle=lifecycle,
         event_streams=event_streams,
         misrouted=misrouted(routing, event_streams),
+        metering=metering,
+        metering_expected=landed.metering.usage,
         analytics={q.tenant_id: q for q in queries},
         stacks=[
             (run.stack, run.kind, () if run.cell is None else read.config.cell_loads[run.cell].tenants)
@@ -406,7 +427,16 @@ def main(argv: list[str] | None = None) -> int:
         if not result.lifecycle.ok:
             console.print("[bold red]a tier move lost or left rows, or the offboarded tenant's data remains[/]")
     if not result.every_accepted_event_landed:
-        console.print("[bold red]an event the front door accepted did not land in its tenant's prefix[/]")
+        console.print(
+            "[bold red]an event the front door accepted neither landed in its tenant's prefix nor was rejected[/]"
+        )
+    for tenant, usage in sorted(result.metering.items()):
+        console.print(f"metering {tenant}: accepted={usage.accepted} rejected={usage.rejected} bytes={usage.bytes}")
+    if not result.metering_holds:
+        console.print(
+            "[bold red]the metering does not add up to what landed and was rejected: "
+            f"{mismatches(result.metering, result.metering_expected)}[/]"
+        )
     if not result.forged_landed_in_place:
         console.print("[bold red]an event landed under a tenant other than its token's[/]")
     for stream, tenants in result.tenants_by_stream.items():
@@ -437,12 +467,13 @@ DEMO_FORMAT = 1
 def result_document(result: DemoResult) -> dict[str, Any]:
     summary = totals(result.outcomes)
     direct = [o for o in result.outcomes if o.tenant_id == DIRECT_PRODUCER]
+    metered = {o.tenant_id: result.metering.get(o.tenant_id, Usage()).as_dict() for o in result.outcomes}
     return {
         "format": DEMO_FORMAT,
         "stack": result.stack,
         "ok": result.ok,
         "tenants": [
-            {**outcome_entry(o), "analytics": analytics_entry(result, o.tenant_id)}
+            {**outcome_entry(o), "analytics": analytics_entry(result, o.tenant_id), "metering": metered[o.tenant_id]}
             for o in result.outcomes
             if o.tenant_id != DIRECT_PRODUCER
         ],
@@ -475,6 +506,7 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "isolationHolds": result.isolation_holds,
             "corsHolds": result.cors_holds,
             "routingHolds": result.routing_holds,
+            "meteringHolds": result.metering_holds,
             "analyticsHolds": result.analytics_holds,
         },
         "deliveryStreams": result.tenants_by_stream,

@@ -19,6 +19,7 @@ from functions.contracts.flink_properties import (
     CONNECTOR_JAR_ENV,
     ENDPOINT_KEY,
     ENRICHED_SINK_GROUP,
+    METERING_GROUP,
     REJECTED_SINK_GROUP,
     SOURCE_GROUP,
 )
@@ -31,10 +32,14 @@ FLINK_PYTHON = PROJECT_ROOT / ".venv-flink" / "bin" / "python"
 # The job's jar (connectors and the SQL path's Java function); $FLINK_CONNECTOR_JAR names another build.
 CONNECTOR_JAR = Path(os.environ.get(CONNECTOR_JAR_ENV) or BUILD_DIR / "flink" / "lib" / "flink-connectors.jar")
 JOB_ENTRY = PROJECT_ROOT / "functions" / "flink" / "main.py"
-SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP)
+SOURCE_AND_SINKS = (SOURCE_GROUP, ENRICHED_SINK_GROUP, REJECTED_SINK_GROUP, METERING_GROUP)
 
 
-def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) -> dict[str, dict[str, str]]:
+def local_property_groups(
+    declared: dict[str, dict[str, str]], endpoint: str, overrides: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """The declared groups, pointed at moto (endpoint, static credentials); `overrides`: settings a local run
+    changes (the metering window: a run of minutes sees its windows close, the deployed hour would not)."""
     local = {
         ENDPOINT_KEY: endpoint,
         # Static credentials for moto, whatever the JVM's environment holds.
@@ -43,7 +48,7 @@ def local_property_groups(declared: dict[str, dict[str, str]], endpoint: str) ->
         "aws.credentials.basic.secretkey": LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     }
     return {
-        group: {**properties, **local} if group in SOURCE_AND_SINKS else properties
+        group: {**properties, **(local if group in SOURCE_AND_SINKS else {}), **(overrides or {}).get(group, {})}
         for group, properties in declared.items()
     }
 
@@ -57,14 +62,17 @@ class FlinkJob:
         endpoint: str,
         run_dir: Path,
         checkpoints: LocalCheckpoints | None = None,
+        *,
         name: str = "flink",
+        overrides: dict[str, dict[str, str]] | None = None,
     ):
         self.declared, self.endpoint, self.run_dir, self.name = declared, endpoint, run_dir, name
+        self.overrides = overrides
         self.checkpoints = checkpoints  # None: the job's own default (no directory, nothing to resume)
         self.properties = run_dir / "application_properties.json"
         self.log_path = run_dir / f"{name}.log"
         self.log_dir = run_dir / f"{name}-logs"
-        self.properties.write_text(json.dumps(local_property_groups(declared, endpoint), indent=2))
+        self.properties.write_text(json.dumps(local_property_groups(declared, endpoint, overrides), indent=2))
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> FlinkJob:
@@ -100,7 +108,25 @@ class FlinkJob:
         if latest is None:
             raise FlinkJobError(f"no complete checkpoint under {self.checkpoints.directory} to resume from")
         resume = replace(self.checkpoints, restore_from=latest)
-        return FlinkJob(self.declared, self.endpoint, self.run_dir, resume, name=f"{self.name}-resumed").start()
+        return FlinkJob(
+            self.declared, self.endpoint, self.run_dir, resume, name=f"{self.name}-resumed", overrides=self.overrides
+        ).start()
+
+    def drain(self, timeout: float = 300) -> None:
+        """End the run for good: stop with a savepoint after MAX_WATERMARK, so every open metering window is
+        written and every sink commits (functions/flink/drain.py); wait for the job to finish."""
+        if self.checkpoints is None:
+            raise FlinkJobError("the job keeps no checkpoints: it cannot be drained (only stopped)")
+        self.check_alive()
+        self.checkpoints.drain_request.parent.mkdir(parents=True, exist_ok=True)
+        self.checkpoints.drain_request.touch()
+        assert self.process is not None
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            raise FlinkJobError(f"the Flink job did not drain in {timeout:.0f}s; see {self.log_path}") from error
+        if self.process.returncode != 0:
+            raise FlinkJobError(f"the Flink job failed while draining ({self.process.returncode}); see {self.log_path}")
 
     def kill(self) -> None:
         """A crash: the job's processes die at once, with no chance to flush or cancel."""

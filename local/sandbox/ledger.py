@@ -15,6 +15,7 @@ from typing import Any
 from functions.contracts.directory import TenantRecord
 from local.sandbox.declared import DeclaredStack
 from local.sandbox.delivery import object_lines
+from local.sandbox.metering import ExpectedUsage, metered_tenant
 from local.sandbox.report import TenantOutcome
 from local.sandbox.traffic import TenantTraffic
 
@@ -27,6 +28,7 @@ class Landing:
     rejected: Counter[str] = field(default_factory=Counter)  # tenant id or DIRECT_PRODUCER -> rejects
     sample_keys: dict[str, str] = field(default_factory=dict)  # tenant id -> one of its objects
     misplaced: int = 0  # events under a prefix that is not their envelope's tenant
+    metering: ExpectedUsage = field(default_factory=ExpectedUsage)  # what the job's metering must add up to
 
     @property
     def forged_in_place(self) -> bool:
@@ -40,19 +42,16 @@ def _objects(s3: Any, bucket: str, prefix: str) -> list[str]:
     return keys
 
 
-def _records(s3: Any, bucket: str, key: str) -> list[dict[str, Any]]:
+def _lines(s3: Any, bucket: str, key: str) -> list[bytes]:
     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    return [json.loads(line) for line in object_lines(key, body)]
+    return object_lines(key, body)
 
 
 def reject_owner(reject: dict[str, Any], tenants: set[str]) -> str:
-    try:
-        record = json.loads(reject["record"])
-    except (TypeError, ValueError):
-        return DIRECT_PRODUCER
-    if isinstance(record, dict) and record.get("requestId") and record.get("tenantId") in tenants:
-        return str(record["tenantId"])
-    return DIRECT_PRODUCER
+    """The tenant the job attributed a reject to when the record came through the API (it has the API's event
+    time: local/sandbox/metering.py), or the direct producer."""
+    tenant = metered_tenant(reject)
+    return tenant if tenant in tenants else DIRECT_PRODUCER
 
 
 @dataclass
@@ -68,14 +67,18 @@ class Ledger:
         landing = Landing()
         for tenant in stack.tenants:
             for key in _objects(s3, stack.bucket, tenant.s3_prefix):
-                records = _records(s3, stack.bucket, key)
+                lines = _lines(s3, stack.bucket, key)
+                records = [json.loads(line) for line in lines]
+                for line in lines:
+                    landing.metering.landed(line)
                 landing.landed[tenant.tenant_id] += len(records)
                 landing.misplaced += sum(r.get("tenantId") != tenant.tenant_id for r in records)
                 landing.sample_keys.setdefault(tenant.tenant_id, key)
         errors_prefix = stack.rejects.prefix.split("!{", 1)[0]
         for key in _objects(s3, stack.bucket, errors_prefix):
-            for reject in _records(s3, stack.bucket, key):
+            for reject in (json.loads(line) for line in _lines(s3, stack.bucket, key)):
                 landing.rejected[reject_owner(reject, set(self.traffic))] += 1
+                landing.metering.rejected(reject)
         return landing
 
     def outcome(self, tenant: TenantRecord, landing: Landing, rows: dict[str, int]) -> TenantOutcome:

@@ -9,11 +9,17 @@ events (mixed good and bad) and a tenant service writes orders through the DAL:
   checkpoint, as Managed Service for Apache Flink restores a failed application from its latest snapshot;
 - Cassandra is restarted while the DAL writes.
 The report: events accepted, landed, rejected, refused, lost (must be 0), duplicates and their bound, the
-latency from the front door's answer to the record's landing (p50/p99), and the recovery time of each fault.
+latency from the front door's answer to the record's landing (p50/p99), the recovery time of each fault, and
+whether the job's per-tenant metering adds up, exactly, to what landed and was rejected per tenant.
 
 Why duplicates can occur: the Firehose sink is at-least-once. Records the killed job wrote after its last
 completed checkpoint are read again from the stream after the restore and written a second time. So the
 duplicates are bounded by what landed between that checkpoint and the kill (plus one poll of slack).
+
+Why the metering has none: its sink is exactly-once (docs/design.md "Metering"). The job's windows are short here
+(METERING_OVERRIDES: many close before the kill, some are open across it) and the run ends with a drain, which
+closes the last ones; the rows the table holds, summed per tenant, must equal what landed and what was rejected
+per tenant, each event counted once however often the at-least-once sinks delivered it (local/sandbox/metering.py).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from rich.table import Table
 
 from functions.contracts.cli import run_command
 from functions.contracts.directory import TenantRecord
+from functions.contracts.flink_properties import METERING_GROUP, METERING_WINDOW_KEY, WATERMARK_DELAY_KEY
 from functions.dal import TenantContext, TenantDataAccess, tenant_scope
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
 from local.environment import read_environment
@@ -59,12 +66,23 @@ from local.sandbox.firehose_buffer import BUFFER_BUCKET, split_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoorServer
 from local.sandbox.local_cloud import LocalCloud
+from local.sandbox.metering import ExpectedUsage, MeteringTable, Usage, mismatches, usage_by_tenant
 from local.sandbox.run_log import LOG_NAME, python_log
-from local.sandbox.traffic import post_answer
+from local.sandbox.traffic import post_answer, undeliverable_body
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import kinesis_write
 
 POLL_SECONDS = 0.5
+# The deployed window is the hour (the contract); a soak of minutes uses windows of seconds, so that windows close
+# before the kill, others are open across it, and records come late (behind the watermark) after the restore.
+METERING_WINDOW_SECONDS = 10
+METERING_WATERMARK_DELAY_SECONDS = 2
+METERING_OVERRIDES = {
+    METERING_GROUP: {
+        METERING_WINDOW_KEY: str(METERING_WINDOW_SECONDS),
+        WATERMARK_DELAY_KEY: str(METERING_WATERMARK_DELAY_SECONDS),
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,9 @@ class SoakSettings:
     invalid_every: int = 20  # every n-th request has a body the API refuses (400)
     forged_every: int = 25  # every n-th body names another tenant (must land under the sender's)
     direct_every: int = 500  # one record straight to the stream per n requests (the job rejects it)
+    # Every n-th request (offset by a quarter) is an event the API takes and the job rejects: past Firehose's
+    # record limit once enriched (about 1 MB; a metered reject of the tenant that sent it).
+    undeliverable_every: int = 1_000
     checkpoint_interval_ms: int = 2_000
     kill_flink_at: float = 0.4  # fraction of the requests sent when the Flink job is killed
     restart_cassandra_at: float = 0.6
@@ -103,8 +124,9 @@ class SoakResult:
     landed: int = 0  # distinct accepted events found in their tenant's prefix
     duplicates: int = 0  # further copies of landed events and of rejected records
     duplicate_bound: int = 0
-    rejected: int = 0  # distinct records the job rejected (the direct producer's)
+    rejected: int = 0  # distinct records the job rejected (the direct producer's, the undeliverable events)
     direct: int = 0  # records written straight to the stream
+    undeliverable: int = 0  # accepted events the job must reject (over Firehose's record limit once enriched)
     misplaced: int = 0  # events that landed under a tenant other than their sender
     lost: int = 0  # accepted events that never landed
     latency_ms: dict[str, float] = field(default_factory=dict)
@@ -112,6 +134,15 @@ class SoakResult:
     dal_writes: int = 0
     dal_rows_lost: int = 0
     landing_errors: int = 0  # failed rounds of reading moto's Firehose buffer, each retried
+    metering: dict[str, Usage] = field(default_factory=dict)  # tenant -> the metering table's rows, summed
+    metering_expected: dict[str, Usage] = field(default_factory=dict)  # tenant -> what landed and was rejected
+    metering_rows: int = 0
+    metering_rows_at_kill: int = 0  # rows visible (committed) when the job was killed: restored, not written again
+
+    @property
+    def metering_holds(self) -> bool:
+        """The metering table, summed per tenant, equals what landed and was rejected per tenant, exactly."""
+        return bool(self.metering_expected) and not mismatches(self.metering, self.metering_expected)
 
     @property
     def ok(self) -> bool:
@@ -120,8 +151,9 @@ class SoakResult:
             self.lost == 0
             and self.misplaced == 0
             and self.dal_rows_lost == 0
-            and self.rejected == self.direct
+            and self.rejected == self.direct + self.undeliverable
             and self.duplicates <= self.duplicate_bound
+            and self.metering_holds
             and recovered
         )
 
@@ -132,8 +164,13 @@ class SoakResult:
             f"sent={self.sent} accepted={self.accepted} landed={self.landed} refused={refused} "
             f"rejected={self.rejected} duplicates={self.duplicates} (bound {self.duplicate_bound}) "
             f"p50={self.latency_ms.get('p50', 0):.0f}ms p99={self.latency_ms.get('p99', 0):.0f}ms {faults} "
-            f"dal_rows_lost={self.dal_rows_lost} lost={self.lost}"
+            f"dal_rows_lost={self.dal_rows_lost} lost={self.lost} "
+            f"metering={self.metered('accepted')}/{self.metered('rejected')}/{self.metered('bytes')} "
+            f"(accepted/rejected/bytes, {self.metering_rows} rows) holds={self.metering_holds}"
         )
+
+    def metered(self, count: str) -> int:
+        return sum(getattr(usage, count) for usage in self.metering.values())
 
 
 def _seconds(value: float | None) -> str:
@@ -153,6 +190,7 @@ class Landings:
         self.tenant_of: dict[str, str] = {}  # requestId -> tenantId the record carries
         self.rejected: Counter[str] = Counter()  # the rejected raw record -> how often it was rejected
         self.reject_first_seen: dict[str, float] = {}
+        self.metering = ExpectedUsage()  # what the job's metering must add up to, each record counted once
         self.errors: list[str] = []  # failed rounds (moto busy, ...): retried on the next one
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -183,9 +221,11 @@ class Landings:
                 now = time.monotonic()
                 if stream is self.stack.rejects:
                     for raw in fresh:
-                        line = str(json.loads(raw)["record"])
+                        reject = json.loads(raw)
+                        line = str(reject["record"])
                         self.rejected[line] += 1
                         self.reject_first_seen.setdefault(line, now)
+                        self.metering.rejected(reject)
                 else:
                     for raw in fresh:
                         record = json.loads(raw)
@@ -193,6 +233,7 @@ class Landings:
                         self.first_seen.setdefault(request_id, now)
                         self.sightings[request_id] += 1
                         self.tenant_of[request_id] = str(record["tenantId"])
+                        self.metering.landed(raw)
                 self._deliver(stream, fresh)
 
     def _deliver(self, stream: DeliveryStream, records: list[bytes], attempts: int = 5) -> None:
@@ -268,6 +309,10 @@ def missing_rows(dal: TenantDataAccess, written: list[tuple[TenantRecord, str, u
     return missing
 
 
+def is_undeliverable(n: int, settings: SoakSettings) -> bool:
+    return n % settings.undeliverable_every == settings.undeliverable_every // 4
+
+
 def direct_record(n: int) -> bytes:
     """A record a misbehaving producer writes straight to the stream: not JSON, so the job rejects it.
     Each is distinct, so a reject replayed after the restore counts as a duplicate, not as another reject."""
@@ -303,7 +348,8 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
         with steps.step(
             f"Starting the Flink job as deployed, checkpointing every {settings.checkpoint_interval_ms} ms"
         ):
-            jobs = [FlinkJob(stack.flink_properties, moto.endpoint, run_dir, checkpoints).start()]
+            job = FlinkJob(stack.flink_properties, moto.endpoint, run_dir, checkpoints, overrides=METERING_OVERRIDES)
+            jobs = [job.start()]
 
             def stop_current_job() -> None:  # the job running at the end: the resumed one after the crash
                 jobs[-1].stop()
@@ -318,8 +364,10 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
         with steps.step("Waiting for the job to run (its first complete checkpoint)"):
             wait_for(lambda: latest_checkpoint(checkpoints.directory) is not None, "the job's first checkpoint", 600)
         landings = Landings(cloud, stack).start()
+        metering_table, s3 = MeteringTable.declared(read.declaration), cloud.client("s3")
         writer = OrderWriter(dal, served)
         accepted: dict[str, Accepted] = {}
+        undeliverable: set[str] = set()  # requestIds of accepted events the job must reject
         with steps.step(f"Sending {settings.events} events with both faults injected"):
             load_started = time.monotonic()
             writer.start()
@@ -334,6 +382,7 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                     writer=writer,
                     started=load_started,
                     result=result,
+                    metering_rows=lambda: len(metering_table.rows(s3)),
                 )
                 kinesis = cloud.client("kinesis")
                 lock = threading.Lock()
@@ -341,12 +390,14 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                 def send(n: int) -> None:
                     tenant = served[n % len(served)]
                     other = served[(n + 1) % len(served)].tenant_id
-                    status, answer = post_answer(
-                        server.url, tokens[tenant.tenant_id], event_body(n, tenant.tenant_id, other, settings)
-                    )
+                    too_large = is_undeliverable(n, settings)
+                    body = undeliverable_body() if too_large else event_body(n, tenant.tenant_id, other, settings)
+                    status, answer = post_answer(server.url, tokens[tenant.tenant_id], body)
                     with lock:
                         result.sent += 1
-                        if status == 200:
+                        if status == 200 and too_large:
+                            undeliverable.add(str(answer["requestId"]))
+                        elif status == 200:
                             accepted[str(answer["requestId"])] = Accepted(tenant.tenant_id, time.monotonic())
                         else:
                             result.refused[status] += 1
@@ -364,16 +415,25 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
                     list(pool.map(send, range(settings.events)))
             faults.wait()
         result.accepted = len(accepted)
+        result.undeliverable = len(undeliverable)
+        to_reject = result.direct + result.undeliverable
 
-        with steps.step(f"Waiting for every accepted event ({len(accepted)}) to land"):
+        with steps.step(f"Waiting for every accepted event ({len(accepted)}) to land, {to_reject} to be rejected"):
             deadline = time.monotonic() + settings.drain_timeout
-            while not set(accepted) <= set(landings.first_seen) or len(landings.rejected) < result.direct:
+            while not set(accepted) <= set(landings.first_seen) or len(landings.rejected) < to_reject:
                 jobs[-1].check_alive()
                 if not landings.thread.is_alive() or time.monotonic() > deadline:
                     break
                 time.sleep(1)
             landings.stop()
             result.landing_errors = len(landings.errors)
+        with steps.step("Draining the Flink job: its open metering windows close and their rows are committed"):
+            jobs[-1].drain()
+        with steps.step("Reading the metering table and summing it per tenant, as billing does"):
+            rows = metering_table.rows(s3)
+            result.metering_rows = len(rows)
+            result.metering = usage_by_tenant(rows)
+            result.metering_expected = landings.metering.usage
         with steps.step("Checking the DAL's rows after the Cassandra restart"):
             written = writer.finish()
             result.dal_writes = len(written)
@@ -396,9 +456,10 @@ class FaultInjector:
         writer: OrderWriter,
         started: float,
         result: SoakResult,
+        metering_rows: Callable[[], int],
     ):
         self.settings, self.jobs, self.node, self.landings, self.writer = settings, jobs, node, landings, writer
-        self.started, self.result = started, result
+        self.started, self.result, self.metering_rows = started, result, metering_rows
         self.kill_at = int(settings.events * settings.kill_flink_at)
         self.restart_at = int(settings.events * settings.restart_cassandra_at)
         self.threads: list[threading.Thread] = []
@@ -421,6 +482,7 @@ class FaultInjector:
         assert latest is not None
         # Wall-clock mtime to the monotonic clock the landings use.
         self.checkpoint_time = time.monotonic() - (time.time() - (latest / "_metadata").stat().st_mtime)
+        self.result.metering_rows_at_kill = self.metering_rows()
         self.kill_time = time.monotonic()
         job.kill()
         self.jobs.append(job.resumed())
@@ -485,7 +547,10 @@ def render(result: SoakResult) -> Table:
         ("refused at the front door", refused),
         ("landed in their tenant's prefix", f"{result.landed:,}"),
         ("misplaced", str(result.misplaced)),
-        ("rejected by the job (of records written straight to the stream)", f"{result.rejected} of {result.direct}"),
+        (
+            "rejected by the job (of records straight to the stream + undeliverable events)",
+            f"{result.rejected} of {result.direct} + {result.undeliverable}",
+        ),
         (
             "duplicates (at-least-once sink, replayed after the restore)",
             f"{result.duplicates} (bound {result.duplicate_bound})",
@@ -497,6 +562,12 @@ def render(result: SoakResult) -> Table:
         *((f"{f.fault}: fault at {f.at:.0f}s, recovered after", _seconds(f.recovery_seconds)) for f in result.faults),
         ("DAL writes through the restart / rows lost", f"{result.dal_writes} / {result.dal_rows_lost}"),
         ("lost", str(result.lost)),
+        (
+            "metering: accepted / rejected / bytes (rows)",
+            f"{result.metered('accepted'):,} / {result.metered('rejected'):,} / {result.metered('bytes'):,} "
+            f"({result.metering_rows} rows, {result.metering_rows_at_kill} visible at the kill)",
+        ),
+        ("metering equals what landed and was rejected, per tenant", "yes" if result.metering_holds else "NO"),
     ]
     for row in rows:
         table.add_row(*row)
@@ -517,8 +588,14 @@ def main(argv: list[str] | None = None) -> int:
     console.print(render(result))
     if args.json:
         # asdict would rebuild the Counter from (key, value) pairs: the refusals go as a plain mapping.
-        document = asdict(result) | {"refused": {str(k): v for k, v in result.refused.items()}, "ok": result.ok}
+        document = asdict(result) | {
+            "refused": {str(k): v for k, v in result.refused.items()},
+            "meteringHolds": result.metering_holds,
+            "ok": result.ok,
+        }
         args.json.write_text(json.dumps(document, indent=2, default=str))
+    if not result.metering_holds:
+        console.print(f"[bold red]metering differs: {mismatches(result.metering, result.metering_expected)}[/]")
     console.print(result.line())
     return 0 if result.ok else 1
 

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.flink.rules import FIREHOSE_MAX_RECORD_BYTES, MAX_RECORD_BYTES
 from local.services.moto_server import kinesis_write
 
 
@@ -41,6 +42,16 @@ class TenantTraffic:
 
 
 ONE_MIB = 1024 * 1024
+
+
+# Past Firehose's record limit once enriched, within Kinesis' with the envelope (a few hundred bytes).
+UNDELIVERABLE_BODY_BYTES = (FIREHOSE_MAX_RECORD_BYTES + MAX_RECORD_BYTES) // 2
+
+
+def undeliverable_body() -> str:
+    """An event the API and Kinesis take and the Flink job rejects: its enriched record would be over Firehose's
+    1,000 KiB (a record under Kinesis' 1 MiB)."""
+    return json.dumps({"type": "undeliverable", "blob": "x" * UNDELIVERABLE_BODY_BYTES})
 
 
 def post(url: str, token: str | None, body: str) -> int:
@@ -81,6 +92,7 @@ def tenant_traffic(url: str, token: str, tenant_id: str, other_tenant: str, even
     traffic.answers[post(url, token, "{not json")] += 1
     traffic.answers[post(url, token, json.dumps([{"type": "array"}]))] += 1
     traffic.answers[post(url, token, json.dumps({"type": "oversized", "blob": "x" * ONE_MIB}))] += 1
+    traffic.answers[post(url, token, undeliverable_body())] += 1
     traffic.answers[post(url, tampered(token, other_tenant), json.dumps({"type": "tampered"}))] += 1
     return traffic
 

@@ -224,3 +224,16 @@ def test_the_environment_ran_as_a_platform_and_at_least_two_cells(demo) -> None:
     assert len(cells) >= 2
     roster = read_stack_config("dev")["tenant-pipeline:tenants"]
     assert sorted(t for cell in cells for t in cell["tenants"]) == sorted(t["id"] for t in roster)
+
+
+def test_the_metering_table_counts_what_landed_and_was_rejected_per_tenant(demo) -> None:
+    """The Flink job's per-tenant metering, read from the declared metering table and summed as billing does:
+    per tenant, what landed under its prefix and what the job rejected of its events (the undeliverable one),
+    each exactly once; the direct producer's records name no tenant and are metered for none."""
+    _, result = demo
+    for outcome in result["tenants"]:
+        metering = outcome["metering"]
+        assert metering["accepted"] == outcome["landed"], outcome["id"]
+        assert metering["rejected"] == outcome["rejected"] >= 1, outcome["id"]
+        assert metering["bytes"] > 0 and metering["bytes"] >= 100 * metering["accepted"], outcome["id"]
+    assert result["checks"]["meteringHolds"] is True

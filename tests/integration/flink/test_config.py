@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from functions.flink import properties
+from functions.flink import properties, sql
 from functions.flink.errors import JobConfigurationError
+from functions.flink.metering import Metering, MeteringSink
 from functions.flink.package import ENTRY_POINT, JAR_ENTRY, build_package
 from functions.flink.tables import FileSource, FirehoseSink, KinesisSource, stream_name_from_arn
 
@@ -145,6 +146,75 @@ def test_the_enriched_group_names_one_stream_or_several_by_index() -> None:
         groups["EnrichedSink"]["delivery.stream.count"] = bad
         with pytest.raises(JobConfigurationError, match=re.escape(f"delivery.stream.count must be 1-48, got '{bad}'")):
             properties.enriched_sinks(groups)
+
+
+def test_the_metering_group_gives_its_sink_window_watermark_and_s3_settings() -> None:
+    groups = properties.parse_property_groups(service_groups())
+    assert properties.metering(groups) is None  # no group: the job meters nothing
+    assert properties.s3_options(groups) == {}
+    groups["Metering"] = {"bucket": "ingest"}
+    metering = properties.metering(groups)
+    assert metering is not None
+    assert metering.sink.path == "s3a://ingest/metering/"
+    assert (metering.window_seconds, metering.watermark_delay_seconds, metering.idle_timeout_seconds) == (3600, 60, 60)
+    assert properties.s3_options(groups) == {}  # on AWS the file system finds the region and the role itself
+    groups["Metering"] |= {
+        "window.seconds": "10",
+        "watermark.delay.seconds": "0",
+        "idle.timeout.seconds": "5",
+        "aws.endpoint": "http://127.0.0.1:5000",
+        "aws.credentials.basic.accesskeyid": "testing",
+        "aws.credentials.basic.secretkey": "testing",
+    }
+    metering = properties.metering(groups)
+    assert metering is not None
+    assert (metering.window_seconds, metering.watermark_delay_seconds, metering.idle_timeout_seconds) == (10, 0, 5)
+    assert properties.s3_options(groups) == {
+        "s3.endpoint": "http://127.0.0.1:5000",
+        "s3.path.style.access": "true",
+        "s3.access-key": "testing",
+        "s3.secret-key": "testing",
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "'Metering' lacks 'bucket'"),
+        ({"bucket": "b", "window.seconds": "1h"}, "window.seconds must be whole seconds, got '1h'"),
+        ({"bucket": "b", "window.seconds": "-5"}, "window.seconds must be whole seconds, got '-5'"),
+        ({"bucket": "b", "window.seconds": "7"}, "must divide a day into whole windows (1-86400 s), got 7"),
+        ({"bucket": "b", "window.seconds": "172800"}, "must divide a day into whole windows (1-86400 s), got 172800"),
+        ({"bucket": "b", "window.seconds": "0"}, "must divide a day into whole windows (1-86400 s), got 0"),
+        ({"bucket": "b", "watermark.delay.seconds": "1.5"}, "watermark.delay.seconds must be whole seconds"),
+        ({"bucket": "b", "idle.timeout.seconds": "x"}, "idle.timeout.seconds must be whole seconds"),
+    ],
+)
+def test_bad_metering_settings_are_named(settings: dict[str, str], message: str) -> None:
+    groups = properties.parse_property_groups(service_groups())
+    groups["Metering"] = settings
+    with pytest.raises(JobConfigurationError, match=re.escape(message)):
+        properties.metering(groups)
+
+
+def test_metering_is_the_jar_s_sink_fed_the_enrichment_s_rows_as_they_are() -> None:
+    """The metering (functions/flink/metering.py): a 'tenant-metering' table over the view `routed`'s columns, so
+    no projection runs per record; its options carry the window, delay, idle timeout and the contract's row keys."""
+    metering = Metering(MeteringSink("s3a://ingest/metering/"), window_seconds=3600, watermark_delay_seconds=60)
+    assert metering.ddl("metering_sink") == (
+        "CREATE TEMPORARY TABLE metering_sink (`reason` STRING, `record` STRING, `tenant` STRING, `tier` STRING, "
+        "`size` INT, `received_at` BIGINT) WITH ('connector' = 'tenant-metering', 'path' = 's3a://ingest/metering/', "
+        "'window.seconds' = '3600', 'watermark.delay.seconds' = '60', 'idle.timeout.seconds' = '60', "
+        "'rollover.seconds' = '60', 'max.received.at' = '253402300799999', "
+        "'fields' = 'tenantId,tier,windowStart,windowEnd,accepted,rejected,bytes,late', 'partition' = 'dt')"
+    )
+    assert metering.insert("metering_sink") == (
+        "INSERT INTO metering_sink SELECT `reason`, `record`, `tenant`, `tier`, `size`, `received_at` FROM routed"
+    )
+    routed = sql.view_statements("src")[-1]
+    assert routed.endswith("c.tier AS tier, c.size AS size, c.received_at AS received_at FROM classified")
+    with pytest.raises(JobConfigurationError, match=re.escape("the metering rollover must be 0 or more seconds")):
+        Metering(MeteringSink("/m"), rollover_seconds=-1)
 
 
 def test_missing_properties_file_is_named(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from functions.flink import rules, sql
+from functions.flink.attribution import attribute
 from tests.integration.flink.cases import CASES, Case
 from tests.integration.flink.conftest import JobRun
 
@@ -44,7 +45,10 @@ def check_run(run: JobRun, cases: list[Case] = CASES) -> None:
         assert len(match) == 1, case.name
         reject = match[0]
         remaining.remove(reject)
-        assert set(reject) == {"reason", "record", "timestamp"}
+        assert set(reject) == set(rules.REJECT_FIELDS)
+        attributed = attribute(case.line)  # the tenant a reject counts for (metering), as the Python reference says
+        assert reject["tenantId"] == (attributed.tenant if attributed else None), case.name
+        assert reject["receivedAt"] == (attributed.received_at if attributed else None), case.name
         assert reject["reason"] == case.reason, case.name
         assert isinstance(reject["timestamp"], int)
         assert run.started_ms <= reject["timestamp"] <= run.finished_ms, case.name
@@ -65,11 +69,10 @@ def test_udf_path_routes_every_record_alike(udf_run: JobRun) -> None:
     check_run(udf_run)
 
 
-def test_sql_path_parses_each_record_once(tmp_path) -> None:
-    """The planner must not copy the function's call into every use of its result, nor plan it once
-    per sink: one call per record (bench/RESULTS.md), and no JSON or regex built-in left around it
-    (the function prints the rejected record too)."""
+def optimized_plan(tmp_path, metering: bool = False) -> str:
+    """The job's optimized plan over a file (with the metering sink or without)."""
     from functions.flink.local import job_jar
+    from functions.flink.metering import Metering, MeteringSink
     from functions.flink.pipeline import build_pipeline, create_table_env
     from functions.flink.tables import FileSink, FileSource
 
@@ -80,12 +83,33 @@ def test_sql_path_parses_each_record_once(tmp_path) -> None:
         FileSource(str(source)),
         FileSink(str(tmp_path / "e")),
         FileSink(str(tmp_path / "r")),
+        metering=Metering(MeteringSink(str(tmp_path / "m"))) if metering else None,
     )
-    plan = statements.explain().split("== Optimized Execution Plan ==")[1]
+    return str(statements.explain().split("== Optimized Execution Plan ==")[1])
+
+
+def test_sql_path_parses_each_record_once(tmp_path) -> None:
+    """The planner must not copy the function's call into every use of its result, nor plan it once
+    per sink: one call per record (bench/RESULTS.md), and no JSON or regex built-in left around it
+    (the function prints the rejected record too)."""
+    plan = optimized_plan(tmp_path)
     assert plan.count(f"{sql.FUNCTION}(line, ") == 1
     for builtin in ("JSON_QUERY(", "IS JSON", "REGEXP(", "JSON_OBJECT("):
         assert builtin not in plan
     assert plan.count("Reused(") == 2  # both sinks read the one block of views
+
+
+def test_metering_reads_the_enrichment_s_rows_without_parsing_or_projecting(tmp_path) -> None:
+    """The metering sink takes the view `routed` as it is: still one enrich_record call per record, no other
+    function on the line (no event-time column, no watermark), and no Calc between the shared block and the sink."""
+    from functions.flink.pipeline import METERING_TABLE
+
+    plan = optimized_plan(tmp_path, metering=True)
+    assert plan.count(f"{sql.FUNCTION}(line, ") == 1
+    assert "WatermarkAssigner" not in plan and "received_at(line" not in plan
+    metering_sink = plan[plan.index(f"Sink(table=[default_catalog.default_database.{METERING_TABLE}]") :]
+    assert metering_sink.splitlines()[1].strip().startswith("+- Reused(")
+    assert plan.count("Reused(") == 3  # the enriched, rejected and metering sinks read the one block
 
 
 @pytest.mark.parametrize("with_jar", [False, True], ids=["service", "local"])

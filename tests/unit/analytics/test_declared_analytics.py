@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.analytics.catalog import EVENT_COLUMNS, FIRST_YEAR
+from components.analytics.catalog import EVENT_COLUMNS, EVENTS_TABLE, FIRST_YEAR
 from functions.contracts.s3_layout import EVENT_PARTITIONS, tenant_s3_prefix
 from local.fake_cloud import ACCOUNT_ID
 from local.sandbox.firehose_prefix import render_prefix
@@ -26,7 +26,8 @@ def dev() -> DeclaredPipeline:
 
 
 def table(dev: DeclaredPipeline) -> dict[str, Any]:
-    (declared,) = dev.all(TABLE)
+    """The events table (the metering table is beside it: tests/unit/operations/)."""
+    (declared,) = [t for t in dev.all(TABLE) if t.inputs["name"] == EVENTS_TABLE]
     return declared.inputs
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from components.ingestion.firehose_partitioning import WRITTEN_PREFIXES
 from functions.contracts.cells import DIRECTORY_PREFIX
+from functions.contracts.s3_layout import METERING_PREFIX
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import DeclaredPipeline
 
@@ -49,7 +50,8 @@ def unscoped(pipeline: DeclaredPipeline, statement: dict[str, Any]) -> list[str]
     buckets = {str(b.outputs["arn"]) for b in pipeline.all("aws:s3/bucket:Bucket")}
     groups = {str(g.outputs["arn"]) for g in pipeline.all("aws:cloudwatch/logGroup:LogGroup")}
     actions = set(statement["Action"])
-    allowed = {f"{bucket}/{prefix}*" for bucket in buckets for prefix in (*WRITTEN_PREFIXES, DIRECTORY_PREFIX)}
+    prefixes = (*WRITTEN_PREFIXES, DIRECTORY_PREFIX, METERING_PREFIX)
+    allowed = {f"{bucket}/{prefix}*" for bucket in buckets for prefix in prefixes}
     allowed |= {f"{group}:log-stream:*" for group in groups}
     bad = []
     for resource in statement["Resource"]:
@@ -155,7 +157,12 @@ def test_services_reach_exactly_what_they_use(dev):
     directory = dev.arn("aws:s3/bucket:Bucket", "tenant-directory")
     assert resources_of("authorizer-role", "s3:ListBucket") == {directory}
     assert resources_of("authorizer-role", "s3:GetObject") == {f"{directory}/{DIRECTORY_PREFIX}*"}
-    # Nothing in the pipeline deletes tenant data or the stream.
+    # The job writes (and finishes its uploads in) the metering prefix, and nothing else of the bucket.
+    metering = f"{bucket}/{METERING_PREFIX}*"
+    assert resources_of("processor-role", "s3:PutObject") == {metering}
+    assert resources_of("processor-role", "s3:DeleteObject") == {metering}
+    # Nothing in the pipeline deletes tenant data or the stream: the metering files' own temporary parts only.
     for document in documents.values():
         for statement in document["Statement"]:
-            assert not {"s3:DeleteObject", "s3:DeleteObjectVersion", "kinesis:DeleteStream"} & set(statement["Action"])
+            if {"s3:DeleteObject", "s3:DeleteObjectVersion", "kinesis:DeleteStream"} & set(statement["Action"]):
+                assert statement["Resource"] == [metering] and "s3:DeleteObjectVersion" not in statement["Action"]

@@ -57,6 +57,7 @@ def test_flink_properties_name_the_declared_stream_and_delivery_streams(dev):
         "us-east-1",
         [dev.one(firehose, "delivery-events").outputs["name"], dev.one(firehose, "delivery-events-1").outputs["name"]],
         dev.one(firehose, "delivery-rejects").outputs["name"],
+        dev.one("aws:s3/bucket:Bucket", "ingestion-bucket").outputs["bucket"],
     )
 
 

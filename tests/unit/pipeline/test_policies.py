@@ -140,6 +140,8 @@ def flink_access(**changes: Any) -> FlinkAccess:
         "log_stream_arn": log_stream_arn(GROUP, "application"),
         "region": REGION,
         "account_id": ACCOUNT,
+        "metering_bucket_arn": BUCKET,
+        "metering_prefix": "metering/",
     }
     return FlinkAccess(**{**values, **changes})
 

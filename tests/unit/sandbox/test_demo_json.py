@@ -6,11 +6,12 @@ import json
 
 from local.sandbox.demo import DemoResult, result_document
 from local.sandbox.ledger import DIRECT_PRODUCER
+from local.sandbox.metering import Usage
 from local.sandbox.report import IsolationCheck, TenantOutcome
 from local.sandbox.tenant_analytics import TenantQueries
 
 
-def result(allowed_across: bool = False, queried: int = 4) -> DemoResult:
+def result(allowed_across: bool = False, queried: int = 4, metered_accepted: int = 4) -> DemoResult:
     acme = TenantOutcome(
         "acme",
         "premium",
@@ -35,6 +36,8 @@ def result(allowed_across: bool = False, queried: int = 4) -> DemoResult:
         forged_landed_in_place=True,
         event_streams=("tp-events", "tp-events-1"),
         analytics={"acme": TenantQueries("acme", queried=queried, landed=4, refused_other=True, refusal="denied")},
+        metering={"acme": Usage(accepted=metered_accepted, rejected=0, bytes=812)},
+        metering_expected={"acme": Usage(accepted=4, rejected=0, bytes=812)},
     )
 
 
@@ -58,6 +61,7 @@ def test_the_document_has_the_documented_shape() -> None:
                 "keyspace": "tenant_acme",
                 "rows": {"customers": 3, "orders": 12},
                 "analytics": {"queried": 4, "landed": 4, "refusedOther": True},
+                "metering": {"accepted": 4, "rejected": 0, "bytes": 812},
             }
         ],
         "straightToStream": {"sent": 4, "landed": 0, "rejected": 4},
@@ -72,6 +76,7 @@ def test_the_document_has_the_documented_shape() -> None:
             "isolationHolds": True,
             "corsHolds": True,
             "routingHolds": True,
+            "meteringHolds": True,
             "analyticsHolds": True,
         },
         "deliveryStreams": {"tp-events": [], "tp-events-1": ["acme"]},
@@ -85,6 +90,12 @@ def test_a_tenant_whose_sql_misses_its_events_fails_the_demo() -> None:
     document = result_document(result(queried=3))
     assert document["ok"] is False and document["checks"]["analyticsHolds"] is False
     assert document["tenants"][0]["analytics"] == {"queried": 3, "landed": 4, "refusedOther": True}
+
+
+def test_metering_that_does_not_add_up_to_what_landed_fails_the_demo() -> None:
+    document = result_document(result(metered_accepted=5))
+    assert document["ok"] is False and document["checks"]["meteringHolds"] is False
+    assert document["tenants"][0]["metering"] == {"accepted": 5, "rejected": 0, "bytes": 812}
 
 
 def test_a_broken_isolation_shows_in_the_document() -> None:

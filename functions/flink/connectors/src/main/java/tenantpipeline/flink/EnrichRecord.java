@@ -26,9 +26,17 @@ import java.util.regex.Pattern;
  * Flink ships), deciding whether the record is acceptable and printing what goes to its sink.
  *
  * <p>SQL: {@code enrich_record(line, rules)} returns {@code ROW<reason STRING, record STRING, tenant
- * STRING>}: reason NULL, the enriched record and its tenant id (which the SQL routes on, so it never
- * reads the id back out of the record), or the reason, the rejected record ({@code {"reason", "record",
- * "timestamp"}}, the raw record cut to a length) and tenant NULL. {@code rules} is a JSON literal that
+ * STRING, tier STRING, size INT, received_at BIGINT>}: reason NULL, the enriched record, its tenant id (which
+ * the SQL routes on, so it never reads the id back out of the record), its tier, its size (UTF-8 bytes) and its
+ * receivedAt when that is an event time (an integer from 1 to maxReceivedAt, else NULL); or the reason, the
+ * rejected record ({@code {"reason", "record", "timestamp", "tenantId", "receivedAt"}}, the raw record cut to a
+ * length), the tenant, tier and event time its envelope names when it can be attributed (below), else NULL,
+ * and size 0. The metering (MeteringOperator) reads tenant, tier, size and received_at: nothing is parsed twice.
+ *
+ * <p>Attribution of a reject, for metering: the record is one well-formed JSON object whose top-level tenant
+ * id is a valid id, given once (a tier is taken when it is a string, given once). So a record rejected for
+ * its payload, its size or a repeated field other than the tenant id counts against its tenant; a record
+ * that is not JSON, names no valid tenant or names one twice counts against none. {@code rules} is a JSON literal that
  * functions/flink/sql.py writes from Python's rules and contracts (nothing here restates one): the
  * tenant id pattern, the record's fields in output order (the tenant id first, the payload last), the
  * output's field names, the limits and every reason's text. It is read once per task.
@@ -80,7 +88,14 @@ public final class EnrichRecord extends ScalarFunction {
         return false; // reads the clock; also keeps the planner from calling it once per field of its result
     }
 
-    public @DataTypeHint(value = "ROW<reason STRING, record STRING, tenant STRING>", bridgedTo = RowData.class) RowData eval(
+    /** The accepted record's tier, decoded (null when the envelope has none or it is not a string). */
+    private transient String tier;
+    /** The record's event time (an accepted record's in parse(), an attributed reject's in attribute()), or null. */
+    private transient Long receivedAt;
+
+    public @DataTypeHint(
+            value = "ROW<reason STRING, record STRING, tenant STRING, tier STRING, size INT, received_at BIGINT>",
+            bridgedTo = RowData.class) RowData eval(
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData line,
             @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData rulesJson) {
         long now = System.currentTimeMillis();
@@ -101,7 +116,13 @@ public final class EnrichRecord extends ScalarFunction {
         if (check == ACCEPTED) {
             byte[] record = print(current, now);
             if (record.length <= current.maxEnrichedBytes) {
-                return GenericRowData.of(null, StringData.fromBytes(record), StringData.fromString(tenantId));
+                return GenericRowData.of(
+                        null,
+                        StringData.fromBytes(record),
+                        utf8(tenantId),
+                        utf8(tier),
+                        record.length,
+                        receivedAt);
             }
             check = ENRICHED_TOO_LARGE;
         }
@@ -127,9 +148,15 @@ public final class EnrichRecord extends ScalarFunction {
         }
     }
 
-    /** The rejected record: the reason, the raw record (cut to a length that fits Firehose), the time. */
+    /**
+     * The rejected record: the reason, the raw record (cut to a length that fits Firehose), the time, and the
+     * tenant and event time it is attributed by (null when it is not: attribute()).
+     */
     private RowData reject(Rules current, int check, StringData line, long now) {
         String reason = current.reasons[check];
+        // A record past the size or depth limit is never read: counted against no tenant.
+        boolean attributed =
+                check != RECORD_TOO_LARGE && check != TOO_DEEP && line != null && attribute(line.toBytes(), current);
         String raw = line == null ? null : line.toString();
         if (raw != null && raw.codePointCount(0, raw.length()) > current.maxRejectedChars) {
             raw = raw.substring(0, raw.offsetByCodePoints(0, current.maxRejectedChars));
@@ -142,12 +169,96 @@ public final class EnrichRecord extends ScalarFunction {
             generator.writeStringField(current.rejectFields[0], reason);
             generator.writeStringField(current.rejectFields[1], raw);
             generator.writeNumberField(current.rejectFields[2], now);
+            if (attributed) {
+                generator.writeStringField(current.rejectFields[3], tenantId);
+            } else {
+                generator.writeNullField(current.rejectFields[3]);
+            }
+            if (attributed && receivedAt != null) {
+                generator.writeNumberField(current.rejectFields[4], receivedAt);
+            } else {
+                generator.writeNullField(current.rejectFields[4]);
+            }
             generator.writeEndObject();
         } catch (IOException error) {
             throw new IllegalStateException("cannot print a rejected record", error); // in memory: never
         }
         return GenericRowData.of(
-                StringData.fromString(reason), StringData.fromBytes(Arrays.copyOf(out.buf, out.size)), null);
+                utf8(reason),
+                StringData.fromBytes(Arrays.copyOf(out.buf, out.size)),
+                attributed ? utf8(tenantId) : null,
+                attributed ? utf8(tier) : null,
+                0,
+                attributed ? receivedAt : null);
+    }
+
+    /**
+     * A result string as its UTF-8 bytes. StringData.fromString keeps the Java string and encodes it on first
+     * use, with a thread-local buffer, and again in every copy the runtime makes (a row read by several
+     * consumers is copied for each): the metering's consumers made that a tenth of the task's time.
+     */
+    private static StringData utf8(String text) {
+        return text == null ? null : StringData.fromBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether {@code text} is one JSON object naming a valid tenant id once at its top level (the rule of
+     * functions/flink/attribution.py); if so, {@code tenantId}, {@code tier} (a string given once, else null)
+     * and {@code receivedAt} (the first one, when an integer from 1 to the bound, else null) hold its envelope.
+     * Rejects only: each is read again here, token by token (nested values skipped, never built).
+     */
+    private boolean attribute(byte[] text, Rules current) {
+        tenantId = null;
+        tier = null;
+        receivedAt = null;
+        int tenants = 0;
+        int tiers = 0;
+        boolean receivedSeen = false;
+        String tierText = null;
+        try (JsonParser parser = json.createParser(text)) {
+            if (!startsLikeUtf8Object(text) || parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.getCurrentName();
+                int field = current.indexOf(name);
+                JsonToken value = parser.nextToken();
+                if (field == 0) {
+                    tenants++;
+                    tenantId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                } else if (field == current.tierIndex) {
+                    tiers++;
+                    tierText = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                } else if (field == current.receivedAtIndex && !receivedSeen) {
+                    receivedSeen = true;
+                    if (value == JsonToken.VALUE_NUMBER_INT) {
+                        receivedAt = eventTime(parser, current);
+                    }
+                }
+                parser.skipChildren();
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return false;
+            }
+        } catch (IOException | RuntimeException error) {
+            return false;
+        }
+        if (tenants != 1 || tenantId == null || !current.tenantId.reset(tenantId).matches()) {
+            tenantId = null;
+            return false;
+        }
+        tier = tiers == 1 ? tierText : null;
+        return true;
+    }
+
+    /** The integer the parser is on as an event time: from 1 to maxReceivedAt, else null. */
+    private static Long eventTime(JsonParser parser, Rules current) throws IOException {
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            return null;
+        }
+        long millis = parser.getLongValue();
+        return millis >= 1 && millis <= current.maxReceivedAt ? millis : null;
     }
 
     private static int utf8Length(StringData line) {
@@ -165,6 +276,8 @@ public final class EnrichRecord extends ScalarFunction {
         Arrays.fill(kind, null);
         values.reset();
         tenantId = null;
+        tier = null;
+        receivedAt = null;
         boolean repeated = false;
         try (JsonParser parser = json.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -191,6 +304,10 @@ public final class EnrichRecord extends ScalarFunction {
                 end[field] = values.size;
                 if (field == 0 && value == JsonToken.VALUE_STRING) {
                     tenantId = parser.getText();
+                } else if (field == current.tierIndex && value == JsonToken.VALUE_STRING) {
+                    tier = parser.getText();
+                } else if (field == current.receivedAtIndex && value == JsonToken.VALUE_NUMBER_INT) {
+                    receivedAt = eventTime(parser, current);
                 }
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
@@ -361,6 +478,9 @@ public final class EnrichRecord extends ScalarFunction {
         final String source;
         final Matcher tenantId; // reused for every record: each instance runs on one task thread
         final String[] names;
+        final int tierIndex; // the tier's place among the names (for metering), -1 if none
+        final int receivedAtIndex; // the event time's place among the names (for metering), -1 if none
+        final long maxReceivedAt; // the latest event time (epoch ms) that is one
         final byte[][] keys; // "name":
         final byte[] timestampKey;
         final String[] rejectFields;
@@ -387,14 +507,22 @@ public final class EnrichRecord extends ScalarFunction {
             if (names.length < 2) {
                 throw new IllegalArgumentException("enrich_record needs the tenant id and payload fields: " + source);
             }
+            tierIndex = indexOf(text(rules, "tierField"));
+            receivedAtIndex = indexOf(text(rules, "receivedAtField"));
+            JsonNode latest = rules.get("maxReceivedAt");
+            if (latest == null || !latest.canConvertToLong() || latest.asLong() < 1) {
+                throw new IllegalArgumentException("enrich_record: its rules have no positive 'maxReceivedAt'");
+            }
+            maxReceivedAt = latest.asLong();
             keys = new byte[names.length][];
             for (int i = 0; i < names.length; i++) {
                 keys[i] = key(names[i]);
             }
             timestampKey = key(text(rules, "timestampField"));
             rejectFields = texts(rules, "rejectFields");
-            if (rejectFields.length != 3) {
-                throw new IllegalArgumentException("enrich_record: rejectFields are reason, record, timestamp: " + source);
+            if (rejectFields.length != 5) {
+                throw new IllegalArgumentException(
+                        "enrich_record: rejectFields are reason, record, timestamp, tenant, event time: " + source);
             }
             reasons = new String[CHECKS.length];
             for (int i = 0; i < CHECKS.length; i++) {
