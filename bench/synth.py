@@ -254,13 +254,14 @@ def report(
 
 
 def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section as it is."""
+    """Replace the section of RESULTS.md titled as `section`'s first line, keeping every other section as it is."""
+    title = section.split("\n", 1)[0]
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = text.find(SECTION + "\n")
+    start = text.find(title + "\n")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(title))
         text = text[:start] + section + (text[end:] if end != -1 else "")
     path.write_text(text.rstrip("\n") + "\n")
 

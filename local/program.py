@@ -55,6 +55,8 @@ class Declaration:
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
     component_outputs: dict[str, list[str]] = field(default_factory=dict)  # component URN -> output names
+    registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # component URN -> its outputs
+    read: list[DeclaredResource] = field(default_factory=list)  # resources read, not managed: its StackReferences
 
     def of_type(self, type_: str) -> list[DeclaredResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -103,10 +105,29 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
         super().__init__(mocks)
         self.declared: list[DeclaredResource] = []
         self.component_outputs: dict[str, list[str]] = {}
+        self.registered_outputs: dict[str, dict[str, Any]] = {}
+        self.read: list[DeclaredResource] = []
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        self.read.append(
+            DeclaredResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=True,
+                inputs=pulumi.runtime.rpc.deserialize_properties(request.properties),
+                outputs=dict(self.resources[response.urn].state),
+                id=request.id,
+            )
+        )
+        return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if "::pulumi:pulumi:Stack::" not in request.urn:  # the stack's outputs are the exports
             self.component_outputs[request.urn] = list(request.outputs.fields)
+            self.registered_outputs[request.urn] = pulumi.runtime.rpc.deserialize_properties(request.outputs)
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -199,7 +220,13 @@ def run_program(
         exported = loop.run_until_complete(exports())
     except pulumi.RunError as error:
         raise ProgramStopped(str(error), monitor.declared) from error
-    return Declaration(resources=monitor.declared, outputs=exported, component_outputs=monitor.component_outputs)
+    return Declaration(
+        resources=monitor.declared,
+        outputs=exported,
+        component_outputs=monitor.component_outputs,
+        registered_outputs=monitor.registered_outputs,
+        read=monitor.read,
+    )
 
 
 @dataclass

@@ -6,9 +6,10 @@
 A user with the installer has `pulumi` on the PATH, and that one is used. Otherwise both binaries are built
 from the Go module proxy: the CLI is `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi` built in a wrapper module
 that requires `pkg/v3` and `sdk/v3` at one version and repeats pkg/v3's one non-relative `replace`; the
-language host is local/engine/language_host/main.go built the same way (its exec shim ships in sdk/v3's
-`python/` folder, found on the PATH). Provider plugins are not built here: see README "Running on the
-real engine".
+language host is local/engine/language_host/main.go built the same way. The language host runs a program
+through its exec shim, `pulumi-language-python-exec`, which it looks for beside its own executable (not on the
+PATH): the build copies it there from sdk/v3's `python/cmd` in the Go module cache. Provider plugins are not
+built here: see README "Running on the real engine".
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CLIPBOARD_REPLACE = (
     "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 )
 VERSION_LDFLAG = "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v{version}"
+EXEC_SHIM = "pulumi-language-python-exec"  # what the language host runs a program with, found beside it
 
 
 class ToolchainError(LocalError, RuntimeError):
@@ -60,21 +62,36 @@ class Toolchain:
         return self.bin_dir / "pulumi-language-python"
 
     @property
-    def built(self) -> bool:
-        return self.cli.is_file() and self.language_host.is_file()
+    def exec_shim(self) -> Path:
+        return self.bin_dir / EXEC_SHIM
 
-    def shim_dir(self) -> Path:
+    @property
+    def built(self) -> bool:
+        return self.cli.is_file() and self.language_host.is_file() and self.exec_shim.is_file()
+
+    def shim_source(self) -> Path:
         """sdk/v3's python/cmd/pulumi-language-python-exec, in the Go module cache the build filled."""
         modcache = Path(_go("env", "GOMODCACHE").strip())
-        return modcache / f"github.com/pulumi/pulumi/sdk/v3@v{self.version}" / "python" / "cmd"
+        return modcache / f"github.com/pulumi/pulumi/sdk/v3@v{self.version}" / "python" / "cmd" / EXEC_SHIM
 
     def path_entries(self) -> list[str]:
-        """What PATH needs for the engine to find the CLI, the language host and its exec shim."""
-        return [str(self.bin_dir), str(self.shim_dir())]
+        """What PATH needs for the engine to find the CLI and the language host (the shim is beside the host)."""
+        return [str(self.bin_dir)]
 
 
 def pulumi_on_path() -> str | None:
     return shutil.which("pulumi")
+
+
+def locate() -> tuple[Path, list[str]]:
+    """The CLI every engine command and test runs, and the PATH entries it needs: a `pulumi` on the PATH (the
+    installer's, with its language hosts beside it), else the one `make engine` built."""
+    if found := pulumi_on_path():
+        return Path(found), []
+    toolchain = Toolchain()
+    if not toolchain.built:
+        raise ToolchainError("no `pulumi` on the PATH and none built: run `make engine` (about 6 minutes once)")
+    return toolchain.cli, toolchain.path_entries()
 
 
 def wrapper_go_mod(module: str, version: str) -> str:
@@ -92,6 +109,14 @@ def build(toolchain: Toolchain, log: Callable[[str], None] = print) -> Toolchain
         return toolchain
     if shutil.which("go") is None:
         raise ToolchainError("go is not on the PATH: the CLI is built from the Go module proxy")
+    if not (toolchain.cli.is_file() and toolchain.language_host.is_file()):
+        build_binaries(toolchain, log)
+    install_exec_shim(toolchain)
+    log(f"installed: {EXEC_SHIM} beside the language host")
+    return toolchain
+
+
+def build_binaries(toolchain: Toolchain, log: Callable[[str], None]) -> None:
     src = toolchain.root / "src" / toolchain.version
     toolchain.bin_dir.mkdir(parents=True, exist_ok=True)
     cli_dir = src / "cli"
@@ -120,7 +145,16 @@ def build(toolchain: Toolchain, log: Callable[[str], None] = print) -> Toolchain
         log(f"building: {title} (go {' '.join(arguments[:2])}) ...")
         _go(*arguments, cwd=directory, log_file=src / f"{title.replace(' ', '-')}.log")
         log(f"built: {title} in {time.monotonic() - started:.0f}s")
-    return toolchain
+
+
+def install_exec_shim(toolchain: Toolchain) -> None:
+    """Copy the exec shim from the module cache beside the language host (a script run by python: no exec bit
+    needed, but given one like the installer's)."""
+    source = toolchain.shim_source()
+    if not source.is_file():
+        raise ToolchainError(f"{EXEC_SHIM} is not in the Go module cache ({source}): run `make engine` again")
+    shutil.copyfile(source, toolchain.exec_shim)
+    toolchain.exec_shim.chmod(0o755)
 
 
 def _go(*arguments: str, cwd: Path | None = None, log_file: Path | None = None) -> str:
@@ -140,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("build", "which"))
     args = parser.parse_args(argv)
     if args.command == "which":
-        print(pulumi_on_path() or (Toolchain().cli if Toolchain().built else "none: run `make engine`"))
+        try:
+            print(locate()[0])
+        except ToolchainError:
+            print("none: run `make engine`")
         return 0
     if found := pulumi_on_path():
         print(f"using the Pulumi CLI on the PATH: {found}")
