@@ -19,7 +19,7 @@ from typing import Any
 from pulumi import automation as auto
 
 from bench.engine_declarations import STACK_REFERENCE, Environment, StackDeclaration, write_documents
-from local.engine.automation import FileBackend, Timed, up
+from local.engine.automation import FileBackend, Timed, children_cpu_seconds, up
 from local.paths import PROJECT_ROOT
 from tiers.naming import PROJECT
 
@@ -51,6 +51,8 @@ class DeployResult:
     stacks: list[StackResult] = field(default_factory=list)
     first_wall: float = 0.0  # platform, then every cell
     no_change_wall: float = 0.0
+    first_cpu: float = 0.0  # CPU of every process the phase ran (exact also when cells run at once)
+    no_change_cpu: float = 0.0
 
     @property
     def first_sum(self) -> float:
@@ -95,7 +97,7 @@ class Deployment:
 
     def up(self, name: str) -> Timed:
         timed = up(self._stacks[name])
-        self.log(f"    up {name}: {timed.seconds:.1f} s {timed.changes}")
+        self.log(f"    up {name}: {timed.seconds:.1f} s (CPU {timed.cpu_seconds:.1f} s) {timed.changes}")
         return timed
 
     def deploy(self, environment: Environment, parallel: int) -> DeployResult:
@@ -114,7 +116,7 @@ class Deployment:
             )
         by_name = {stack.stack: stack for stack in result.stacks}
         for phase in ("first", "no_change"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), children_cpu_seconds()
             platform, *cells = environment.stacks
             setattr(by_name[platform.stack], phase, self.up(platform.stack))
             with ThreadPoolExecutor(max_workers=parallel) as pool:
@@ -122,6 +124,7 @@ class Deployment:
             for cell, seconds in zip(cells, timed, strict=True):
                 setattr(by_name[cell.stack], phase, seconds)
             setattr(result, f"{phase}_wall", time.perf_counter() - started)
+            setattr(result, f"{phase}_cpu", children_cpu_seconds() - cpu)
         for declaration in environment.stacks:
             self.read_checkpoint(declaration, by_name[declaration.stack])
         return result
