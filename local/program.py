@@ -108,20 +108,25 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
         self.registered_outputs: dict[str, dict[str, Any]] = {}
         self.read: list[DeclaredResource] = []
 
+    def _recorded(
+        self, request: Any, urn: str, properties: Any, *, custom: bool, id_: str, **options: Any
+    ) -> DeclaredResource:
+        """A registration (or a read) as declared: its inputs as sent, its outputs as the mocks returned them."""
+        return DeclaredResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=custom,
+            inputs=pulumi.runtime.rpc.deserialize_properties(properties),
+            outputs=dict(self.resources[urn].state),
+            id=id_,
+            **options,
+        )
+
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
-        self.read.append(
-            DeclaredResource(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=True,
-                inputs=pulumi.runtime.rpc.deserialize_properties(request.properties),
-                outputs=dict(self.resources[response.urn].state),
-                id=request.id,
-            )
-        )
+        self.read.append(self._recorded(request, response.urn, request.properties, custom=True, id_=request.id))
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -133,17 +138,13 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            registration = self.resources[response.urn]
             self.declared.append(
-                DeclaredResource(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent,
+                self._recorded(
+                    request,
+                    response.urn,
+                    request.object,
                     custom=bool(request.custom),
-                    inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
-                    outputs=dict(registration.state),
-                    id=response.id or "",
+                    id_=response.id or "",
                     protect=bool(request.protect),
                     retain_on_delete=bool(request.retainOnDelete),
                     aliases=[_alias(alias) for alias in request.aliases],
