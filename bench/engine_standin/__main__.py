@@ -9,6 +9,10 @@ this program, run by the real CLI, declares the same thing again:
   mocks returned (plus `id`, and `tagsAll` where it has `tags`, as the AWS provider adds them): a custom resource
   becomes a ComponentResource of type `standin-<package>:<module>:<Type>` (there is no provider to create it),
   a component keeps its own type. Secret inputs and outputs stay secret (the stack's passphrase encrypts them).
+  A custom resource's outputs go in with its inputs (as `standinOutputs`), so that, like the real resource, it
+  costs the engine one step (two checkpoint writes: pending, done); registering them as a component's outputs
+  would add a third write per resource, at the full checkpoint's size (`RegisterResourceOutputs`). A component
+  registers its outputs, as the program's do.
 - every StackReference as a real `pulumi.StackReference` to the same stack name on the file backend, and each
   input the program filled from another stack's output (a cell's usage plan id, the application role ARN in its
   roles' trust) read from that reference, so a cell depends on the platform's deployed outputs as the program's do.
@@ -33,8 +37,12 @@ SECRET = "__secret__"  # a value the program declared secret, as bench/engine_de
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
+OUTPUTS = "standinOutputs"  # a custom resource's outputs, among the stand-in's inputs
+
+
 class StandIn(pulumi.ComponentResource):
-    """One declared resource: its inputs as the component's inputs, its outputs registered as its outputs."""
+    """One declared resource. A component: its inputs, and its outputs registered. A custom resource: its inputs and
+    outputs together as the stand-in's inputs (one step, as the resource's create or update is)."""
 
     def __init__(
         self,
@@ -43,9 +51,12 @@ class StandIn(pulumi.ComponentResource):
         inputs: dict[str, Any],
         outputs: dict[str, Any],
         opts: pulumi.ResourceOptions,
+        *,
+        custom: bool,
     ):
-        super().__init__(type_, name, inputs, opts)
-        self.register_outputs(outputs)
+        super().__init__(stand_in_type(type_, custom), name, {**inputs, OUTPUTS: outputs} if custom else inputs, opts)
+        if not custom:
+            self.register_outputs(outputs)
 
 
 def referenced_stack(name: str) -> str:
@@ -120,11 +131,7 @@ def replay(document: dict[str, Any]) -> None:
             aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)] if resource["aliasAtRoot"] else None,
         )
         declared[resource["urn"]] = StandIn(
-            stand_in_type(resource["type"], resource["custom"]),
-            resource["name"],
-            inputs,
-            revive(resource["outputs"]),
-            opts,
+            resource["type"], resource["name"], inputs, revive(resource["outputs"]), opts, custom=resource["custom"]
         )
     for name, value in document["exports"].items():
         pulumi.export(name, revive(value))
