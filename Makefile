@@ -36,7 +36,8 @@ LAMBDA_PLATFORM := $(shell sed -nE 's/^LAMBDA_WHEEL_PLATFORM = "([^"]+)"$$/\1/p'
 AUTHORIZER_LOCK := functions/authorizer/requirements.lock
 
 .PHONY: help check check-python check-lambda-python check-jvm venv flink-venv authorizer-venv lock \
-	iam-evaluator engine plan demo soak migrate offboard test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean
+	iam-evaluator engine plan demo soak migrate offboard test test-unit test-integration test-authorizer test-flink test-e2e lint fmt clean \
+	env-plan preview up onboard move offboard-tenant
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,10 +58,12 @@ $(UV):
 		--target $(UV_DIR) uv==$(UV_VERSION)
 
 # Each virtualenv is exactly its lockfile (uv pip sync removes anything else); the stamp makes it once
-# per lockfile change.
-$(VENV)/.installed: requirements-dev.lock | check-python $(UV)
+# per lockfile change. .venv then gets the project itself, editable and without dependencies (the lock has them):
+# its console script `tenant-pipeline` (pyproject.toml), and the repository's root on its path.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | check-python $(UV)
 	@py=$$($(CHECK) --which python) && $(UV) venv --quiet --allow-existing --python "$$py" $(VENV)
 	$(UV) pip sync --quiet --python $(VENV)/bin/python requirements-dev.lock
+	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --editable .
 	@touch $@
 
 $(FLINK_VENV)/.installed: requirements-flink.lock | check-python $(UV)
@@ -111,7 +114,7 @@ engine: venv ## the Pulumi CLI and Python language host, built once from the Go 
 	@$(PY) -m local.engine.toolchain build
 # The lifecycle jobs (issue 12): the stack gives the tenant's record, config path, strategy and bucket
 # (local/lifecycle.py); a local Cassandra on CASSANDRA_PORT (default 9042: `python -m local.services.cassandra
-# start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants.json" on AWS.
+# start`). ARGS go to the job, e.g. ARGS="--region us-east-1 --directory s3://<bucket>/tenants/" on AWS (its slices).
 LIFECYCLE = test -n "$(TENANT)" || { echo "make $@: give TENANT=<tenant id>"; exit 2; }; \
 	$(PY) -m local.lifecycle $@ --stack $(STACK) --tenant $(TENANT) $(if $(CASSANDRA_PORT),--cassandra-port $(CASSANDRA_PORT))
 migrate: venv ## migrate TENANT's rows between tiers, by its migration state (STACK=dev TENANT=x; ARGS=job options)
@@ -119,6 +122,33 @@ migrate: venv ## migrate TENANT's rows between tiers, by its migration state (ST
 
 offboard: venv ## delete an offboarded TENANT's rows and S3 object versions if its tier's strategy is delete; a receipt in build/receipts (STACK=dev TENANT=x)
 	@$(LIFECYCLE) -- $(ARGS)
+
+# --- environments: the platform stack and its tenant cells on the Pulumi engine (README "Deploying an environment") --
+# `tenant-pipeline` (orchestrator/, installed into .venv by `make venv`). ENV=dev by default; BACKEND=<url> instead of
+# PULUMI_BACKEND_URL or `pulumi login`; PARALLEL=<n> cells at once (default 2).
+ENV ?= dev
+TENANT_PIPELINE = $(VENV)/bin/tenant-pipeline $(if $(BACKEND),--backend $(BACKEND))
+PARALLEL_FLAG = $(if $(PARALLEL),--parallel $(PARALLEL))
+NEEDS_TENANT = test -n "$(TENANT)" || { echo "make $@: give TENANT=<tenant id>"; exit 2; }
+NEEDS_TIER = test -n "$(TIER)" || { echo "make $@: give TIER=<tier>"; exit 2; }
+
+env-plan: venv ## every stack of an environment under mocks, no cloud account (ENV=dev; JSON=1 for JSON on stdout)
+	@$(TENANT_PIPELINE) plan --env $(ENV) $(JSON_FLAG)
+
+preview: venv ## `pulumi preview` of every stack of ENV (the platform and its cells)
+	@$(TENANT_PIPELINE) preview --env $(ENV) $(PARALLEL_FLAG)
+
+up: venv ## deploy ENV: the platform, then its cells in parallel; a re-run resumes (ENV=dev PARALLEL=2)
+	@$(TENANT_PIPELINE) up --env $(ENV) $(PARALLEL_FLAG)
+
+onboard: venv ## add TENANT on TIER to ENV, in a cell with room, and deploy that cell (ENV=dev TENANT=x TIER=basic)
+	@$(NEEDS_TENANT); $(NEEDS_TIER); $(TENANT_PIPELINE) onboard $(TENANT) --tier $(TIER) --env $(ENV)
+
+move: venv ## move TENANT to TIER: between storage models, the migration's steps with the job between them (ARGS=job options)
+	@$(NEEDS_TENANT); $(NEEDS_TIER); $(TENANT_PIPELINE) move $(TENANT) --tier $(TIER) --env $(ENV) $(if $(ARGS),-- $(ARGS))
+
+offboard-tenant: venv ## set TENANT's status offboarded in ENV and deploy its cell (its data then: `make offboard`)
+	@$(NEEDS_TENANT); $(TENANT_PIPELINE) offboard $(TENANT) --env $(ENV)
 
 lint: venv ## ruff, mypy, and import-linter (the layout's layers and independence contracts: pyproject.toml)
 	$(VENV)/bin/ruff check .
@@ -133,7 +163,7 @@ fmt: venv ## format the code
 test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
 	$(VENV)/bin/pytest tests/unit --ignore=tests/unit/authorizer
 
-test-integration: venv check-jvm iam-evaluator ## runtime functions against real local services (moto server, Cassandra), and the IAM matrix
+test-integration: venv check-jvm iam-evaluator engine ## runtime functions against real local services (moto server, Cassandra), the IAM matrix, the real engine (make engine)
 	$(VENV)/bin/pytest tests/integration --ignore=tests/integration/flink --ignore=tests/integration/authorizer
 
 test-authorizer: authorizer-venv ## the authorizer's tests on its Lambda runtime's Python (.venv-authorizer)

@@ -21,9 +21,8 @@ import pulumi.runtime.config
 from components.cells.tenant_cell import PlatformOutputs, TenantCell, TenantCellArgs
 from components.platform import declare_platform
 from components.tags import platform_tags
-from functions.contracts.cells import cell_stack
 from functions.contracts.directory import TenantRecord
-from tiers.cell_scope import referenced_cells
+from tiers.cell_scope import merged_records, record_sources
 from tiers.errors import ConfigError, ConfigProblem
 from tiers.load import load_stack_config
 from tiers.naming import PROJECT
@@ -128,23 +127,19 @@ async def read_platform(scope: StackScope, cells: bool) -> Deployed:
 
 async def read_cell(scope: StackScope, config: StackConfig) -> tuple[Deployed, PlatformOutputs]:
     """A cell's reads: the platform's outputs, and the records deployed by the platform (adopted), the cells its
-    tenants move between, and itself (read last: its own records win)."""
+    tenants move between, and itself (tiers/cell_scope.py record_sources)."""
     platform = stack_reference("platform", scope.environment)
-    records: dict[str, TenantRecord] = {}
     adopted = await output_value(platform, ADOPTED) or {}
-    records |= deployed_roster(adopted, f"stack {scope.environment}'s `{ADOPTED}` output")
-    sources = [
-        (cell_stack(scope.environment, cell), f"cell-{cell}") for cell in referenced_cells(config.tenants, scope)
-    ]
-    for stack, name in [*sources, (scope.stack, "previous-roster")]:
-        tenants = await output_value(stack_reference(name, stack), TENANTS)
-        records |= deployed_roster(tenants or {}, f"stack {stack}'s last `{TENANTS}` output")
+    sources = []
+    for stack in record_sources(config.tenants, scope):
+        name = "previous-roster" if stack == scope.stack else f"cell-{stack}"
+        sources.append((stack, await output_value(stack_reference(name, stack), TENANTS)))
     outputs = PlatformOutputs(
         usage_plan_ids=platform.require_output("usagePlanIds"),
         api_key_secret=pulumi.Output.secret(platform.require_output("apiKeySecret")),
         application_role_arn=platform.require_output("applicationRoleArn"),
     )
-    return Deployed(records, dict(adopted)), outputs
+    return Deployed(merged_records(adopted, sources), dict(adopted)), outputs
 
 
 async def main() -> None:

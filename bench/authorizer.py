@@ -5,7 +5,7 @@ JWKS, with the same checks: signature, issuer, expiry, token_use, app client, te
 measured twice: `verify` (TokenVerifier.verify, the like-for-like comparison) and `authorize` (the whole warm
 request: event parsing, verification, the tenant's record from the directory, the tenant's API key, the Powertools
 policy response). The secret is in memory (in Lambda, Powertools' parameter cache keeps SSM off the warm path); the
-directory is the real cached reader within its max age (in Lambda, one conditional GET a minute). Each side runs
+directory is the real cached reader within its max age (in Lambda, one LIST of its slices a minute). Each side runs
 pinned to one CPU.
 Throughput is given per wall-clock second and per CPU-second (the process's own CPU time: on a shared machine
 the fairer of the two); the ratios are Python over aws-jwt-verify (for p50: aws-jwt-verify's p50 over ours).
@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from functions.authorizer.config import load_config
 from functions.authorizer.errors import RefusedError
 from functions.authorizer.jwks import SigningKeys
 from functions.authorizer.tokens import TokenVerifier
+from functions.contracts.cells import PLATFORM_SLICE, slice_key
 from functions.contracts.directory import TenantRecord, directory_document
 from functions.contracts.keyspaces import POOLED_KEYSPACE, silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
@@ -108,7 +110,7 @@ def tier_of(tenant: int) -> str:
 
 
 def directory_bytes() -> bytes:
-    """The published directory of the bench's tenants."""
+    """The published directory of the bench's tenants, as one slice (an environment without cells)."""
     records = []
     for n in range(TENANTS):
         tenant_id, tier = f"tenant-{n}", tier_of(n)
@@ -118,16 +120,21 @@ def directory_bytes() -> bytes:
     return json.dumps(directory_document(records)).encode()
 
 
-class InMemoryObject:
-    """One S3 object for the directory reader's first GET (the warm path never calls S3 again)."""
+class InMemorySlice:
+    """One slice for the directory reader's first LIST and GET (the warm path never calls S3 again)."""
+
+    KEY = slice_key(PLATFORM_SLICE)
 
     def __init__(self, body: bytes):
         self._body = body
 
+    def list_objects_v2(self, **request: Any) -> dict[str, Any]:
+        return {"Contents": [{"Key": self.KEY, "ETag": '"bench"'}], "IsTruncated": False}
+
     def get_object(self, **request: Any) -> dict[str, Any]:
         import io
 
-        return {"Body": io.BytesIO(self._body), "ETag": '"bench"'}
+        return {"Body": io.BytesIO(self._body), "ETag": '"bench"', "LastModified": datetime.now(UTC)}
 
 
 def python_authorizer(fixture: Fixture) -> Authorizer:
@@ -138,12 +145,11 @@ def python_authorizer(fixture: Fixture) -> Authorizer:
             "AWS_REGION": REGION,
             "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/bench/api-key-secret",
             "TENANT_DIRECTORY_BUCKET": "tenant-pipeline-bench-directory",
-            "TENANT_DIRECTORY_KEY": "tenants.json",
         }
     )
     keys = SigningKeys(lambda: PyJWKSet.from_dict(fixture.jwks).keys)
     directory = DirectoryReader(
-        InMemoryObject(directory_bytes()), config.directory_bucket, config.directory_key, config.directory_max_age
+        InMemorySlice(directory_bytes()), config.directory_bucket, config.directory_prefix, config.directory_max_age
     )
     return Authorizer(TokenVerifier(config, keys), lambda: "bench-secret-" + "x" * 40, directory.records)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.analytics.analytics import TenantAnalytics, TenantAnalyticsArgs
 from components.ingestion.pipeline import IngestionPipeline, IngestionPipelineArgs
 from components.storage.directory_document import TenantDirectoryDocument, TenantDirectoryDocumentArgs
 from components.storage.storage import TenantStorage, TenantStorageArgs
@@ -71,8 +72,21 @@ def declare_platform(config: StackConfig, adopted: Mapping[str, Any] | None = No
             force_destroy=config.disposable,
         ),
     )
+    analytics = TenantAnalytics(
+        "analytics",
+        TenantAnalyticsArgs(
+            namer=namer,
+            region=config.region,
+            account_id=account_id,
+            ingest_bucket=bucket_name,
+            tiers=config.tiers,
+            tags=tags,
+            force_destroy=config.disposable,
+        ),
+    )
     outputs: dict[str, pulumi.Input[Any]] = {
         **pipeline.stack_outputs(),
+        **analytics.stack_outputs(),
         # Where running code reads the directory's slices: the authorizer, and the DAL (TenantDirectory.from_s3).
         "directoryBucket": directory.bucket.bucket,
         "directoryPrefix": DIRECTORY_PREFIX,

@@ -50,4 +50,12 @@ class IamEvaluatorError(LocalError, RuntimeError):
 
 
 # What the local commands (make plan, make demo, the local services) report as their message alone.
+class QueryRefusedError(LocalError, RuntimeError):
+    """The local Athena fails a query as Athena would: `code` is Athena's error category (local/analytics)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
 EXPECTED_FAILURES: tuple[type[Exception], ...] = (LocalError, ConfigError, ContractError)

@@ -7,7 +7,7 @@ What runtime code must not read comes from the stack here: the tenant directory 
 output, from a run under mocks, written to build/lifecycle/<stack>/tenants.json), the tenant's place in the
 stack config (for the `pulumi config set --path` commands the migration job prints), its tier's offboarding
 strategy and the ingest bucket. Options after `--` go to the job as they are: on AWS, e.g.
-`-- --region us-east-1 --directory s3://<directory bucket>/tenants.json` (the published directory).
+`-- --region us-east-1 --directory s3://<directory bucket>/tenants/` (the published directory: every slice).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from functions.contracts.cli import run_command
 from functions.dal.errors import DalError
 from functions.lifecycle import migrate, offboard
 from functions.lifecycle.errors import LifecycleError
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES, StackRefusedError
 from local.paths import BUILD_DIR, PROJECT_ROOT
-from local.program import read_stack
-from local.stack_file import TENANTS_KEY
+from local.stack_file import config_path
 from tiers.model import TenantSpec
 from tiers.stack_config import StackConfig
 
@@ -39,11 +39,6 @@ def tenant_spec(config: StackConfig, tenant_id: str) -> TenantSpec:
     return spec
 
 
-def config_path(spec: TenantSpec) -> str:
-    """The tenant's entry for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
-    return f"{TENANTS_KEY}[{spec.index}]"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.lifecycle", description=__doc__.splitlines()[0])
     parser.add_argument("job", choices=("migrate", "offboard"))
@@ -56,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     cut = argv.index("--") if "--" in argv else len(argv)
     args = parser.parse_args(argv[:cut])
     args.job_options = argv[cut + 1 :]
-    stack = read_stack(args.stack, args.project_dir, purpose="read")
+    stack = read_environment(args.stack, args.project_dir, purpose="read")
     spec = tenant_spec(stack.config, args.tenant)
     work = BUILD_DIR / "lifecycle" / args.stack
     work.mkdir(parents=True, exist_ok=True)

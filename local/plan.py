@@ -14,12 +14,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from functions.contracts.cells import cell_tier
 from functions.contracts.cli import run_command
+from local.environment import EnvironmentRun, StackRun, read_environment
 from local.errors import EXPECTED_FAILURES
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
 from local.previous_roster import PreviousRoster, local_backend_roster, read_previous
-from local.program import Declaration, read_stack
+from local.program import Declaration
 from tiers.plan import TenantPlan
 from tiers.policy import KeyspaceSettings
 from tiers.quotas import QuotaUse, format_number
@@ -44,7 +46,16 @@ def transition_table(config: StackConfig, previous: PreviousRoster | None) -> Ta
 
 def tenant_table(config: StackConfig) -> Table:
     table = Table(title=f"Tenants of stack '{config.environment}' ({config.region})", title_justify="left")
-    for column in ("tenant", "tier", "status", "keyspace", "S3 prefix", "IAM role", "API limits (rate/burst/day)"):
+    for column in (
+        "tenant",
+        "tier",
+        "cell",
+        "status",
+        "keyspace",
+        "S3 prefix",
+        "IAM role",
+        "API limits (rate/burst/day)",
+    ):
         table.add_column(column, no_wrap=True)
     for plan in config.plans:
         throttle = plan.tier.throttle
@@ -53,6 +64,7 @@ def tenant_table(config: StackConfig) -> Table:
         table.add_row(
             plan.tenant_id,
             plan.tier.name,
+            plan.cell or "",
             status_column(plan),
             keyspace,
             plan.s3_prefix,
@@ -234,9 +246,58 @@ def quota_entry(use: QuotaUse) -> dict[str, Any]:
 PLAN_FORMAT = 1
 
 
-def plan_document(
-    config: StackConfig, declaration: Declaration, previous: PreviousRoster | None = None
-) -> dict[str, Any]:
+def stack_entry(config: StackConfig, run: StackRun) -> dict[str, Any]:
+    """One stack of the environment: what it holds and declares, and a cell's use of its budget."""
+    counts = run.declaration.count_by_type()
+    load = None if run.cell is None else config.cell_loads.get(run.cell)
+    holds_all = config.cells is None  # the one stack of an environment without cells holds every tenant
+    return {
+        "name": run.stack,
+        "kind": run.kind,
+        "cell": run.cell,
+        "tier": None if run.cell is None else cell_tier(run.cell),  # the tier the cell was opened for
+        "tenants": list(load.tenants) if load else [tenant.id for tenant in config.tenants] if holds_all else [],
+        "sources": list(load.sources) if load else [],  # tenants moving away whose old side it still holds
+        "resources": {
+            "byType": dict(sorted(counts.items())),
+            "total": sum(counts.values()),
+            "stackReferences": len(run.declaration.references),  # read, not declared, but in its state too
+        },
+        # A cell's resources as tiers/cells.py counts them (declared and read) against tenant-pipeline:cells.budget.
+        "budget": None
+        if load is None or config.cells is None
+        else {
+            "limit": config.cells.budget,
+            "counted": load.resources,
+            "use": round(load.resources / config.cells.budget, 4),
+        },
+    }
+
+
+def stacks_table(name: str, stacks: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Stacks of environment '{name}'", title_justify="left")
+    for column in ("stack", "kind", "tier", "tenants", "resources", "budget"):
+        table.add_column(column, justify="right" if column in ("resources", "budget") else "left")
+    for stack in stacks:
+        tenants = stack["tenants"]
+        more = len(tenants) - STREAM_TENANTS_SHOWN
+        shown = ", ".join(tenants[:STREAM_TENANTS_SHOWN]) + (f", +{more:,}" if more > 0 else "")
+        if stack["sources"]:
+            shown += f" (leaving: {', '.join(stack['sources'])})"
+        budget = stack["budget"]
+        table.add_row(
+            stack["name"],
+            stack["kind"],
+            stack["tier"] or "",
+            f"{len(tenants)}: {shown}" if tenants else "[dim]none[/]",
+            f"{stack['resources']['total']:,}",
+            "" if budget is None else f"{budget['use']:.0%} of {budget['limit']:,}",
+        )
+    return table
+
+
+def plan_document(run: EnvironmentRun, previous: PreviousRoster | None = None) -> dict[str, Any]:
+    config, declaration = run.config, run.declaration
     counts = declaration.count_by_type()
     return {
         "format": PLAN_FORMAT,
@@ -250,6 +311,7 @@ def plan_document(
         "tenants": [tenant_entry(config, plan) for plan in config.plans],
         "quotas": [quota_entry(use) for use in config.quota_uses()],
         "resources": {"byType": dict(sorted(counts.items())), "total": sum(counts.values())},
+        "stacks": [stack_entry(config, stack) for stack in run.stacks],
     }
 
 
@@ -272,12 +334,14 @@ def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
         if plan.served
         else None,
         "offboarding": plan.tier.offboarding,
+        "cell": plan.cell,  # the cell that declares it; null in an environment without cells
         "migration": None
         if plan.migration is None
         else {
             "from": plan.migration.from_tier.name,
             "state": plan.migration.state,
             "sourceKeyspace": plan.migration.source_keyspace,
+            "fromCell": plan.from_cell,
             "verified": plan.migration.verified,
         },
         # The enriched-events delivery stream its events go through (null once offboarded).
@@ -287,7 +351,9 @@ def tenant_entry(config: StackConfig, plan: TenantPlan) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack", default="dev", help="environment: reads Pulumi.<stack>.yaml (and plans its cells, if it has any)"
+    )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     parser.add_argument(
         "--previous",
@@ -298,17 +364,18 @@ def main(argv: list[str] | None = None) -> int:
     add_json_option(parser, "the plan")
     args = parser.parse_args(argv)
     previous = read_previous(args.previous) if args.previous else local_backend_roster(args.stack)
-    stack = read_stack(args.stack, args.project_dir, previous=previous)
+    stack = read_environment(args.stack, args.project_dir, previous=previous)
     if args.json:
-        write_json(plan_document(stack.config, stack.declaration, previous), args.json)
+        write_json(plan_document(stack, previous), args.json)
     if not json_on_stdout(args.json):
         # Wide enough for the tenant table when the output is a pipe or a CI log.
-        console = Console(width=None if sys.stdout.isatty() else 200)
+        console = Console(width=None if sys.stdout.isatty() else 240)
         console.print(transition_table(stack.config, previous))
         console.print(tier_table(stack.config))
         console.print(tenant_table(stack.config))
         console.print(delivery_stream_table(stack.config))
         console.print(quota_table(stack.config.quota_uses()))
+        console.print(stacks_table(stack.name, [stack_entry(stack.config, run) for run in stack.stacks]))
         console.print(resource_table(stack.declaration))
     return 0
 

@@ -2,7 +2,7 @@
 
 Read from a file given with `--previous`, in any of the shapes a user has at hand:
 - a `tenants` map (`pulumi stack output tenants --json`): {<id>: <record>};
-- a directory document (the published `tenants.json`): {"version": 1, "tenants": {...}};
+- a directory document (a published slice, `tenants/<cell>.json`): {"version": 1, "tenants": {...}};
 - a stack's state (`pulumi stack export`, or a self-managed backend's checkpoint): the root stack's `tenants`.
 
 Without `--previous`, the stack's checkpoint in a self-managed local backend (`pulumi login --local`, or
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from functions.contracts.cells import STACK_SEPARATOR
 from functions.contracts.directory import DOCUMENT_VERSION
 from local.errors import StackFileError
 from tiers.naming import PROJECT
@@ -42,12 +43,18 @@ def read_previous(path: Path) -> PreviousRoster:
     return PreviousRoster(str(path), _tenants_of(document, str(path)))
 
 
-def local_backend_roster(stack: str, environ: Mapping[str, str] | None = None) -> PreviousRoster | None:
-    """The stack's last `tenants` output from a self-managed local backend's checkpoint, if there is one."""
-    checkpoint = local_checkpoint(stack, os.environ if environ is None else environ)
-    if checkpoint is None or not checkpoint.is_file():
+def local_backend_roster(environment: str, environ: Mapping[str, str] | None = None) -> PreviousRoster | None:
+    """The environment's last records from a self-managed local backend's checkpoints, if there are any: its
+    platform's `tenants` (or, with cells, `adoptedTenants`), and each of its cells' `tenants`."""
+    checkpoint = local_checkpoint(environment, os.environ if environ is None else environ)
+    if checkpoint is None:
         return None
-    return read_previous(checkpoint)
+    cells = sorted(checkpoint.parent.glob(f"{environment}{STACK_SEPARATOR}*.json"))
+    read = [path for path in (checkpoint, *cells) if path.is_file()]
+    tenants: dict[str, Any] = {}
+    for path in read:
+        tenants |= _outputs_of(json.loads(path.read_text()), str(path))
+    return PreviousRoster(", ".join(str(path) for path in read), tenants) if read else None
 
 
 def local_checkpoint(stack: str, environ: Mapping[str, str]) -> Path | None:
@@ -56,6 +63,15 @@ def local_checkpoint(stack: str, environ: Mapping[str, str]) -> Path | None:
         return None  # Pulumi Cloud or an object store: `pulumi stack output tenants --json > f`, then --previous f
     root = Path(backend.removeprefix("file://")).expanduser() if backend else Path.home()
     return root / ".pulumi" / "stacks" / PROJECT / f"{stack}.json"
+
+
+def _outputs_of(document: Any, source: str) -> dict[str, Any]:
+    """A checkpoint's records: its `tenants` output, or a platform's `adoptedTenants` (an environment with cells)."""
+    deployment = document.get("checkpoint", {}).get("latest") if isinstance(document, dict) else None
+    stacks = [r for r in (deployment or {}).get("resources") or [] if r.get("type") == STACK_TYPE]
+    outputs = (stacks[0].get("outputs") or {}) if stacks else {}
+    records = outputs.get("tenants", outputs.get("adoptedTenants"))
+    return dict(records) if isinstance(records, dict) else {}
 
 
 def _tenants_of(document: Any, source: str) -> dict[str, Any]:

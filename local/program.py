@@ -19,15 +19,8 @@ import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
 from local import fake_cloud
-from local.errors import StackFileError, StackRefusedError
 from local.paths import PROJECT_ROOT
-from local.previous_roster import PreviousRoster
-from local.stack_file import project_values, read_stack_config
-from tiers.errors import ConfigError
-from tiers.load import load_stack_config
 from tiers.naming import PROJECT
-from tiers.stack_config import StackConfig
-from tiers.transitions import deployed_roster
 
 PROGRAM = PROJECT_ROOT / "__main__.py"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -55,6 +48,7 @@ class Declaration:
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
     component_outputs: dict[str, list[str]] = field(default_factory=dict)  # component URN -> output names
+    references: list[str] = field(default_factory=list)  # the stacks it read (pulumi.StackReference), in order
     registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # component URN -> its outputs
     read: list[DeclaredResource] = field(default_factory=list)  # resources read, not managed: its StackReferences
 
@@ -85,10 +79,12 @@ class _RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str, stack_outputs: Mapping[str, Mapping[str, Any]]):
         self.region = region
         self.stack_outputs = stack_outputs  # stack name -> its outputs, as a stack reference reads them
+        self.references: list[str] = []  # each stack read, by name
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.typ == STACK_REFERENCE:  # `<organization>/<project>/<stack>`: the stack's last outputs
             stack = str(args.inputs.get("name", "")).rsplit("/", 1)[-1]
+            self.references.append(stack)
             outputs = dict(self.stack_outputs.get(stack, {}))
             secret = [name for name in SECRET_OUTPUTS if name in outputs]
             return args.name, {"name": args.inputs.get("name"), "outputs": outputs, "secretOutputNames": secret}
@@ -225,35 +221,7 @@ def run_program(
         resources=monitor.declared,
         outputs=exported,
         component_outputs=monitor.component_outputs,
+        references=mocks.references,
         registered_outputs=monitor.registered_outputs,
         read=monitor.read,
     )
-
-
-@dataclass
-class Stack:
-    """A stack as `make plan` and `make demo` read it: its file, its validated config, what the program declares."""
-
-    name: str
-    raw: dict[str, Any]  # Pulumi.<stack>.yaml's config, fully qualified keys
-    config: StackConfig
-    declaration: Declaration
-
-
-def read_stack(
-    name: str, root: Path = PROJECT_ROOT, purpose: str = "planned", previous: PreviousRoster | None = None
-) -> Stack:
-    """Read, validate and run the program for stack `name`; StackRefusedError says why it cannot be `purpose`.
-
-    `previous`: the roster deployed last, which each tenant's change must step on from (None: a first deploy).
-    """
-    try:
-        raw = read_stack_config(name, root)
-        region = str(raw.get("aws:region", "")) or "us-east-1"
-        deployed = None if previous is None else deployed_roster(previous.tenants, previous.source)
-        # The config's own messages first (every problem at once), then the program's run.
-        config = load_stack_config(project_values(raw), name, region, previous=deployed)
-        declaration = run_program(name, raw, previous=None if previous is None else previous.tenants)
-    except (StackFileError, ConfigError, ProgramStopped) as error:
-        raise StackRefusedError(f"Stack '{name}' cannot be {purpose}: {error}") from error
-    return Stack(name, raw, config, declaration)

@@ -5,12 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from functions.contracts.cells import STACK_SEPARATOR
 from local.errors import StackFileError
 from local.paths import PROJECT_ROOT
 from tiers.errors import ConfigError
+from tiers.model import TenantSpec
 from tiers.stack_file import parse_stack_file, stack_file_name
 
 TENANTS_KEY = "tenant-pipeline:tenants"  # the roster, as `pulumi config set --path` names it
+
+
+def config_path(spec: TenantSpec) -> str:
+    """The tenant's entry for `pulumi config set --path`: `tenant-pipeline:tenants[<index>]`."""
+    return f"{TENANTS_KEY}[{spec.index}]"
 
 
 def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
@@ -20,7 +27,8 @@ def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
 def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
     path = stack_file(stack, root)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        stacks = (p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        known = sorted(name for name in stacks if STACK_SEPARATOR not in name)  # environments, not their cells
         raise StackFileError(f"no stack file {path.name} (stacks here: {', '.join(known) or 'none'})")
     try:
         return parse_stack_file(path.read_text(), path.name)

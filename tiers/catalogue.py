@@ -29,7 +29,7 @@ from tiers.validation import check_tier
 
 TIERS_KEY = "tenant-pipeline:tiers"
 THROTTLE_KEYS = ("rateLimit", "burstLimit", "quotaPerDay")
-_TIER_KEYS = {"storage", "throttle", "iam", "offboarding", "partitionKeys", *KEYSPACE_KEYS}
+_TIER_KEYS = {"storage", "throttle", "iam", "offboarding", "partitionKeys", "analytics", *KEYSPACE_KEYS}
 
 
 def resolve_tiers(raw: Any, problems: list[ConfigProblem]) -> dict[str, TierPolicy]:
@@ -87,8 +87,15 @@ def _tier(name: str, default: TierPolicy | None, fields: Fields) -> TierPolicy |
         throttle=_throttle(base.throttle, fields.sub("throttle")),
         offboarding=fields.choice("offboarding", OFFBOARDING_STRATEGIES, base.offboarding),
         partition_keys=fields.get("partitionKeys", int, base.partition_keys),
+        query_bytes_scanned_cutoff=_query_cutoff(base.query_bytes_scanned_cutoff, fields.sub("analytics")),
         own_keyspace=own_keyspace,
     )
+
+
+def _query_cutoff(base: int, fields: Fields) -> int:
+    """`analytics: {bytesScannedCutoffPerQuery: N}`: what one query in the tier's Athena workgroup may scan."""
+    fields.reject_unknown({"bytesScannedCutoffPerQuery"})
+    return fields.get("bytesScannedCutoffPerQuery", int, base)
 
 
 def _check_iam(fields: Fields, base: TierPolicy) -> None:

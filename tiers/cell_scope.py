@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from functions.contracts.cells import cell_stack
 from functions.contracts.directory import TenantRecord
 from tiers.errors import ConfigProblem
 from tiers.model import TenantSpec
 from tiers.policy import TierPolicy
 from tiers.stacks import StackScope
-from tiers.transitions import Transitions, transitions
+from tiers.transitions import Transitions, deployed_roster, transitions
 
 
 def declared_by(tenant: TenantSpec, cell: str) -> bool:
@@ -90,3 +91,22 @@ def cell_transitions(
                 )
     steps = transitions(relevant, scoped, tiers)
     return replace(steps, problems=(*steps.problems, *problems))
+
+
+def record_sources(tenants: Sequence[TenantSpec], scope: StackScope) -> tuple[str, ...]:
+    """The stacks whose last `tenants` a cell reads, in the order their records are merged: the cells its tenants
+    move between, then itself (its own records win). The platform's adopted records come before all of them."""
+    assert scope.cell is not None, "the platform reads only its own outputs"
+    others = [cell_stack(scope.environment, cell) for cell in referenced_cells(tenants, scope)]
+    return (*others, scope.stack)
+
+
+def merged_records(
+    adopted: Mapping[str, object] | None, sources: Sequence[tuple[str, Mapping[str, object] | None]]
+) -> dict[str, TenantRecord]:
+    """The deployed records a cell checks its tenants against: the platform's `adoptedTenants`, then each source's
+    `tenants` in order (later ones win). Each is read as the program reads a `tenants` output."""
+    records = deployed_roster(adopted or {}, "the platform's `adoptedTenants` output")
+    for stack, tenants in sources:
+        records |= deployed_roster(tenants or {}, f"stack {stack}'s last `tenants` output")
+    return records

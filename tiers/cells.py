@@ -20,15 +20,17 @@ away from it, its silo source; and its pooled roles (two resources a shard).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from functions.contracts.cells import cell_number, cell_tier, is_cell_name
 from functions.contracts.tables import TENANT_TABLES
+from tiers import offboarding
 from tiers.errors import ConfigProblem
 from tiers.fields import Fields
 from tiers.model import TenantSpec
-from tiers.plan import TenantPlan, pooled_role_members
+from tiers.naming import Namer
+from tiers.plan import TenantPlan, plan_tenant
 from tiers.policy import TierPolicy
 
 CELLS_KEY = "tenant-pipeline:cells"
@@ -46,7 +48,7 @@ CELL_FIXED_RESOURCES = 4
 # its own moves to or from (stack references are resources of the stack's state too).
 BASE_STACK_REFERENCES = 2
 KEY_RESOURCES = 2  # a served tenant's API key and its usage-plan key
-ROLE_RESOURCES = 2  # a role and its inline policy (a silo tenant's, or a pooled shard's)
+ROLE_RESOURCES = 3  # a role and its inline policies, tenant data and analytics (a silo tenant's, or a pooled shard's)
 POOLED_ROLES_COMPONENT = 1  # the cell's pooled roles' component, when it has any pooled tenant
 
 
@@ -206,15 +208,19 @@ def check_budgets(loads: Iterable[CellLoad], settings: CellSettings) -> list[Con
     ]
 
 
-# An estimate of a tenant's cost in a cell for choosing cells (the exact count is cell_loads'): its key, its silo
-# side as its tier declares it, and for a pooled tenant a share of a pooled role (a shard holds tens of tenants).
-def _estimate(tier: TierPolicy, served: bool) -> int:
-    count = KEY_RESOURCES if served else 0
-    if not tier.siloed:
-        return count + (1 if served else 0)
-    own = tier.own_keyspace
-    scaled = own is not None and own.capacity.auto_scaling is not None
-    return count + 1 + 1 + (1 + (4 if scaled else 0)) * len(TENANT_TABLES) + (ROLE_RESOURCES if served else 0)
+_ESTIMATING = Namer("estimate")  # any environment: names do not change a count
+
+
+def _estimate(tenant: TenantSpec, tier: TierPolicy) -> int:
+    """A tenant's resources in its cell as cell_loads counts them (its key, its silo side), for choosing cells; a
+    pooled tenant adds a share of a pooled role instead (a shard holds tens of tenants: the exact count is
+    cell_loads', which the budget check uses)."""
+    served = offboarding.is_served(tenant.status)
+    plan = plan_tenant(replace(tenant, migration=None), tier, _ESTIMATING, pooled_shard=0)
+    cost = KEY_RESOURCES if served else 0
+    if tier.siloed:
+        return cost + silo_resources(plan)
+    return cost + (1 if served else 0)
 
 
 def suggest_cells(
@@ -229,12 +235,12 @@ def suggest_cells(
     used: dict[str, int] = {}
     for tenant in tenants:
         if tenant.cell is not None and tenant.tier in tiers:
-            used[tenant.cell] = used.get(tenant.cell, 0) + _estimate(tiers[tenant.tier], tenant.status == "active")
+            used[tenant.cell] = used.get(tenant.cell, 0) + _estimate(tenant, tiers[tenant.tier])
     chosen: dict[str, str] = {}
     for tenant in tenants:
         if tenant.cell is not None or tenant.tier not in tiers:
             continue
-        cost = _estimate(tiers[tenant.tier], tenant.status == "active")
+        cost = _estimate(tenant, tiers[tenant.tier])
         number = 1
         while used.get(f"{tenant.tier}-{number}", 0) + cost > room and used.get(f"{tenant.tier}-{number}", 0) > 0:
             number += 1
@@ -244,7 +250,12 @@ def suggest_cells(
     return chosen
 
 
-def pooled_roles_by_cell(plans: Sequence[TenantPlan], cell: str) -> dict[int, tuple[str, ...]]:
-    """Shard -> the tenants a cell's pooled role trusts (the served pooled tenants, and those moving, whose
-    pooled side the cell holds)."""
-    return pooled_role_members([plan for plan in plans if plan.pooled_cell == cell])
+def cell_for(
+    tenants: Sequence[TenantSpec], tiers: Mapping[str, TierPolicy], settings: CellSettings, tenant_id: str, tier: str
+) -> str:
+    """The cell a tenant joins when it moves to `tier` (or onboards on it): suggest_cells' choice for it alone."""
+    unassigned = [
+        replace(tenant, tier=tier, cell=None, migration=None) if tenant.id == tenant_id else tenant
+        for tenant in tenants
+    ]
+    return suggest_cells(unassigned, tiers, settings)[tenant_id]

@@ -39,6 +39,7 @@ BASIC = TierPolicy(
     throttle=Throttle(rate_limit=50, burst_limit=100, quota_per_day=500_000),
     offboarding="retain",
     partition_keys=1,  # exactly `tenantId`: existing stacks keep each tenant's records in order
+    query_bytes_scanned_cutoff=1_000_000_000,  # 1 GB a query: ~1.5 million gzipped events of 2 KB
 )
 
 PREMIUM = TierPolicy(
@@ -49,6 +50,7 @@ PREMIUM = TierPolicy(
     # One shard takes 1 MiB/s and 1,000 records/s: the throttle's 500 req/s of 2 KB events is already
     # 1 MB/s and its 1,000 burst 2 MB/s, so 4 keys (4 shards' worth when the stream has them) leave 2x room.
     partition_keys=4,
+    query_bytes_scanned_cutoff=10_000_000_000,  # 10 GB a query
     own_keyspace=SILO_KEYSPACE,
 )
 

@@ -14,8 +14,6 @@ from functions.contracts.keyspaces import silo_keyspace
 from functions.contracts.s3_layout import tenant_s3_prefix
 
 PROJECT = "tenant-pipeline"
-# The published tenant directory's object in its bucket (Namer.directory_bucket); the authorizer and the DAL read it.
-DIRECTORY_DOCUMENT_KEY = "tenants.json"
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,10 @@ RULES: dict[str, NameRule] = {
     "ssm-parameter": NameRule(1011, "-", re.compile(r"[^a-zA-Z0-9_.-]")),
     "kms-alias": NameRule(250, "-", re.compile(r"[^a-zA-Z0-9/_-]")),
     "cognito-client": NameRule(128, "-", re.compile(r"[^\w+=,.@-]")),
+    # Glue Data Catalog database and table names: lowercase letters, digits, underscores (Athena's rule), 255.
+    "glue": NameRule(255, "_", re.compile(r"[^a-z0-9_]"), lowercase=True),
+    # Athena workgroup: [a-zA-Z0-9._-]{1,128}
+    "athena-workgroup": NameRule(128, "-", re.compile(r"[^a-zA-Z0-9._-]")),
 }
 
 _HASH_LENGTH = 6
@@ -109,8 +111,21 @@ class Namer:
         return fit(f"{self.prefix}-artifacts-{account_id}-{region}", "s3-bucket-name")
 
     def directory_bucket(self, account_id: str, region: str) -> str:
-        """The published tenant directory (DIRECTORY_DOCUMENT_KEY): runtime configuration, apart from tenant data."""
+        """The published tenant directory (its slices, functions/contracts/cells.py): runtime configuration, apart
+        from tenant data."""
         return fit(f"{self.prefix}-directory-{account_id}-{region}", "s3-bucket-name")
+
+    def analytics_results_bucket(self, account_id: str, region: str) -> str:
+        """Athena's query results, each tenant's under its own prefix: derived data, apart from tenant events."""
+        return fit(f"{self.prefix}-query-results-{account_id}-{region}", "s3-bucket-name")
+
+    def analytics_database(self) -> str:
+        """The Glue Data Catalog database of the analytics tables (the events; later, per-tenant usage)."""
+        return self.physical("glue", "analytics")
+
+    def tier_workgroup(self, tier: str) -> str:
+        """The Athena workgroup of a tier's tenants (one per tier: at most 1,000 workgroups per Region)."""
+        return self.physical("athena-workgroup", tier)
 
     def log_group(self, service: str, *parts: str) -> str:
         """A CloudWatch log group in the service's conventional `/aws/<service>/` namespace."""

@@ -259,6 +259,15 @@ def pooled_role_names(plans: Sequence[TenantPlan]) -> dict[int, str]:
     }
 
 
+def pooled_role_tiers(plans: Sequence[TenantPlan]) -> dict[int, tuple[str, ...]]:
+    """Shard -> the tiers of the tenants its role trusts (their analytics workgroups), in name order."""
+    tiers: dict[int, set[str]] = {}
+    for plan in plans:
+        if plan.pooled_shard is not None:
+            tiers.setdefault(plan.pooled_shard, set()).add(plan.tier.name)
+    return {shard: tuple(sorted(names)) for shard, names in sorted(tiers.items())}
+
+
 def pooled_role_members(plans: Sequence[TenantPlan]) -> dict[int, tuple[str, ...]]:
     """Shard -> the tenant ids its pooled role trusts, for the shards that serve any tenant (plans of one pooled
     cell, or of an environment without cells)."""

@@ -23,6 +23,8 @@ IAM_MODELS: tuple[IamModel, ...] = ("pooled-role", "dedicated-role")
 # than API Gateway's default account throttle (10,000 requests/s) can send.
 MAX_PARTITION_KEYS = 16
 OFFBOARDING_STRATEGIES: tuple[OffboardingStrategy, ...] = ("retain", "delete", "scale-down")
+# Athena's per-query data usage control (WorkGroupConfiguration.BytesScannedCutoffPerQuery): at least 10 MB.
+MIN_QUERY_BYTES_SCANNED_CUTOFF = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class TierPolicy:
     offboarding: OffboardingStrategy
     # Kinesis partition keys per tenant: 1 is `<tenantId>` (one shard, ordered); N is `<tenantId>#0..N-1`.
     partition_keys: int = 1
+    # Bytes one analytics query in the tier's Athena workgroup may scan before Athena cancels it
+    # (config `analytics: {bytesScannedCutoffPerQuery: N}`; docs/design.md "Per-tenant analytics").
+    query_bytes_scanned_cutoff: int = 1_000_000_000
     # Silo tiers: each tenant's own keyspace. None for a pooled tier: its tenants share the pool's tables.
     own_keyspace: KeyspaceSettings | None = None
 

@@ -182,6 +182,11 @@ def _move_start(record: TenantRecord, tenant: TenantSpec, tier: TierPolicy) -> T
     where = f"{tenant.where}.migration"
     if migration.from_tier != record.tier:
         return f"{where}.from is '{migration.from_tier}', but the deployed tier is '{record.tier}': set it to that"
+    if record.cell is not None and migration.from_cell != record.cell:
+        return (
+            f"{where}.fromCell is '{migration.from_cell}', but its data is deployed in cell '{record.cell}': "
+            "set it to that"
+        )
     if migration.state != "copying":
         return (
             f"{where}.state: a move starts in copying (the job copies and verifies before anyone reads the "

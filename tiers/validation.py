@@ -9,7 +9,7 @@ from functions.contracts.migration import VERIFIED_DIGEST, is_verified_digest
 from tiers import offboarding
 from tiers.errors import ConfigProblem
 from tiers.model import TenantSpec
-from tiers.policy import MAX_PARTITION_KEYS, KeyspaceSettings, TierPolicy
+from tiers.policy import MAX_PARTITION_KEYS, MIN_QUERY_BYTES_SCANNED_CUTOFF, KeyspaceSettings, TierPolicy
 
 # Application Auto Scaling target tracking for Keyspaces accepts 20-90 percent.
 MIN_TARGET_UTILIZATION = 20.0
@@ -30,6 +30,11 @@ def check_tier(policy: TierPolicy) -> list[ConfigProblem]:
         problems.extend(check_keyspace(policy.own_keyspace))
     if not 1 <= policy.partition_keys <= MAX_PARTITION_KEYS:
         problems.append(f"partitionKeys must be 1-{MAX_PARTITION_KEYS}, got {policy.partition_keys}")
+    if policy.query_bytes_scanned_cutoff < MIN_QUERY_BYTES_SCANNED_CUTOFF:
+        problems.append(
+            f"analytics.bytesScannedCutoffPerQuery must be at least {MIN_QUERY_BYTES_SCANNED_CUTOFF:,} "
+            f"(Athena's minimum, 10 MB), got {policy.query_bytes_scanned_cutoff:,}"
+        )
     own = policy.own_keyspace
     if policy.offboarding == "scale-down" and not (own is not None and own.capacity.mode == "PROVISIONED"):
         problems.append("offboarding 'scale-down' needs silo storage with PROVISIONED capacity")

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pulumi
 
 from components.cells.cell_api_keys import AT_ROOT
-from components.storage.pooled_roles import PooledRolesSpec, declare_pooled_roles
+from components.storage.pooled_roles import PooledRolesArgs, declare_pooled_roles
 from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
 from components.tags import storage_tags
 from tiers.cells import silo_cell
 from tiers.naming import Namer, logical
-from tiers.plan import TenantPlan, pooled_role_members, pooled_role_names
+from tiers.plan import TenantPlan, pooled_role_members, pooled_role_names, pooled_role_tiers
 
 # The component the pooled roles' logical names came from in a one-stack environment (components/storage/storage.py).
 POOLED_ROLES_OWNER = "pooled-storage"
@@ -35,9 +35,8 @@ class CellStorageArgs:
 class CellStorage(pulumi.ComponentResource):
     def __init__(self, name: str, args: CellStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:cells:CellStorage", name, None, opts)
-        for plan in args.plans:
-            if plan.silo_tier is None or silo_cell(plan) != args.cell:
-                continue
+        silo = [plan for plan in args.plans if plan.silo_tier is not None and silo_cell(plan) == args.cell]
+        for plan in silo:
             SiloTenant(
                 logical("tenant", plan.tenant_id),
                 SiloTenantArgs(
@@ -55,10 +54,11 @@ class CellStorage(pulumi.ComponentResource):
         if any(plan.pooled_shard is not None for plan in pooled):
             PooledRoles(
                 logical(name, "pooled-roles"),
-                PooledRolesSpec(
+                PooledRolesArgs(
                     namer=args.namer,
                     members=pooled_role_members(pooled),
                     role_names=pooled_role_names(pooled),
+                    tiers=pooled_role_tiers(pooled),
                     region=args.region,
                     account_id=args.account_id,
                     ingest_bucket_arn=args.ingest_bucket_arn,
@@ -67,14 +67,16 @@ class CellStorage(pulumi.ComponentResource):
                 ),
                 pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({})
+        self.register_outputs(
+            {"siloTenants": [plan.tenant_id for plan in silo], "pooledTenants": [p.tenant_id for p in pooled]}
+        )
 
 
 class PooledRoles(pulumi.ComponentResource):
     """The pooled roles of a cell's pooled tenants, under the logical names a one-stack environment gave them, so
     its roles, moved here when it is adopted, are found (AT_ROOT)."""
 
-    def __init__(self, name: str, spec: PooledRolesSpec, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: PooledRolesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tenant-pipeline:cells:PooledRoles", name, None, opts)
-        arns = declare_pooled_roles(POOLED_ROLES_OWNER, spec, pulumi.ResourceOptions(parent=self, aliases=[AT_ROOT]))
+        arns = declare_pooled_roles(POOLED_ROLES_OWNER, args, pulumi.ResourceOptions(parent=self, aliases=[AT_ROOT]))
         self.register_outputs({"roleArns": {str(shard): arn for shard, arn in arns.items()}})

@@ -3,7 +3,7 @@
 Every tenant's API key value is derived from one generated secret (functions/authorizer/api_keys.py).
 The secret lives in an SSM SecureString under a key of its own; the authorizer may read that one
 parameter and decrypt it only through SSM. It reads each tenant's status and tier from the published
-tenant directory: GetObject on that one object (SSE-S3, so no key policy is involved).
+tenant directory: it lists the slices under DIRECTORY_PREFIX and GETs them (SSE-S3, so no key policy is involved).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import pulumi_random as random
 from components.build_artifacts import authorizer_code
 from components.ingestion.policies import LAMBDA, assume_role_policy, authorizer_policy
 from components.ingestion.service_role import declare_service_role
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.contracts.lambda_runtime import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
-from tiers.naming import DIRECTORY_DOCUMENT_KEY, Namer, logical, s3_object_arn
+from tiers.naming import Namer, logical, s3_bucket_arn
 
 RUNTIME = LAMBDA_RUNTIME  # the authorizer's tests run on this Python (.venv-authorizer)
 # functions/authorizer/handler.py, at the same path in build/authorizer: the package uses relative imports.
@@ -38,7 +39,8 @@ class ApiAuthorizerArgs:
     account_id: pulumi.Input[str]
     user_pool_id: pulumi.Input[str]
     app_client_ids: pulumi.Input[list[str]]
-    directory_bucket: pulumi.Input[str]  # the published tenant directory's bucket; the object is DIRECTORY_DOCUMENT_KEY
+    # The published tenant directory's bucket; its slices are under DIRECTORY_PREFIX.
+    directory_bucket: pulumi.Input[str]
     tags: Mapping[str, str]
 
 
@@ -101,9 +103,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
                 log_group.arn,
                 self.parameter.arn,
                 secrets_key.arn,
-                pulumi.Output.from_input(args.directory_bucket).apply(
-                    lambda bucket: s3_object_arn(bucket, DIRECTORY_DOCUMENT_KEY)
-                ),
+                pulumi.Output.from_input(args.directory_bucket).apply(s3_bucket_arn),
             ).apply(lambda arns: json.dumps(authorizer_policy(arns[0], arns[1], arns[2], args.region, arns[3]))),
             tags=tags,
             parent=self,
@@ -126,7 +126,7 @@ class ApiAuthorizer(pulumi.ComponentResource):
                     "APP_CLIENT_IDS": pulumi.Output.from_input(args.app_client_ids).apply(",".join),
                     "API_KEY_SECRET_PARAMETER": self.parameter.name,
                     "TENANT_DIRECTORY_BUCKET": args.directory_bucket,
-                    "TENANT_DIRECTORY_KEY": DIRECTORY_DOCUMENT_KEY,
+                    "TENANT_DIRECTORY_PREFIX": DIRECTORY_PREFIX,
                 }
             },
             logging_config={"log_format": "JSON", "log_group": log_group.name},

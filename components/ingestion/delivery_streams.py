@@ -4,7 +4,10 @@
 partitions, `streams` of them, each carrying its share of the tenants (tiers/delivery_shards.py) under the
 same prefixes. Stream 0 keeps the name and logical name a single stream always had.
 `rejects`: records the Flink job refused, kept under errors/ (never dropped silently).
-Layout: ingestion/firehose_partitioning.py.
+Layout: ingestion/firehose_partitioning.py. Enriched events land GZIP-compressed (keys end in `.gz`): the
+analytics table reads them with a quarter or less of the bytes (bench/RESULTS.md "Analytics"); rejects stay
+plain JSON Lines, for people to read. Changing the compression updates a stream in place; objects already
+landed keep theirs, and readers decompress by the key's suffix.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ DELIVERY_LOG_STREAM = "DestinationDelivery"
 # Objects hold one JSON record per line (JSON Lines): the Flink job writes records without a newline.
 Processor = aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArgsDict
 NEWLINE_AFTER_EACH_RECORD: Processor = {"type": "AppendDelimiterToRecord"}
+EVENTS_COMPRESSION = "GZIP"  # Firehose appends functions.contracts.s3_layout.COMPRESSED_EVENTS_SUFFIX
+REJECTS_COMPRESSION = "UNCOMPRESSED"
 
 
 @dataclass
@@ -97,7 +102,13 @@ class DeliveryStreams(pulumi.ComponentResource):
         after_policy = pulumi.ResourceOptions(parent=self, depends_on=[role_policy])
 
         def destination(
-            stream: str, prefix: str, error_prefix: str, processors: list[Processor], *, partitioned: bool = False
+            stream: str,
+            prefix: str,
+            error_prefix: str,
+            processors: list[Processor],
+            compression: str,
+            *,
+            partitioned: bool = False,
         ) -> aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgsDict:
             return {
                 "role_arn": role.arn,
@@ -106,7 +117,7 @@ class DeliveryStreams(pulumi.ComponentResource):
                 "error_output_prefix": error_prefix,
                 "buffering_size": args.settings.buffer_size_mb,
                 "buffering_interval": args.settings.buffer_interval_seconds,
-                "compression_format": "UNCOMPRESSED",
+                "compression_format": compression,
                 "dynamic_partitioning_configuration": {"enabled": partitioned},
                 "processing_configuration": {"enabled": True, "processors": processors},
                 "cloudwatch_logging_options": {
@@ -134,6 +145,7 @@ class DeliveryStreams(pulumi.ComponentResource):
                     EVENTS_PREFIX,
                     EVENTS_ERROR_PREFIX,
                     [extract_partition_keys, NEWLINE_AFTER_EACH_RECORD],
+                    EVENTS_COMPRESSION,
                     partitioned=True,
                 ),
                 tags=tags,
@@ -148,7 +160,7 @@ class DeliveryStreams(pulumi.ComponentResource):
             destination="extended_s3",
             server_side_encryption={"enabled": True, "key_type": "AWS_OWNED_CMK"},
             extended_s3_configuration=destination(
-                "rejects", REJECTS_PREFIX, REJECTS_ERROR_PREFIX, [NEWLINE_AFTER_EACH_RECORD]
+                "rejects", REJECTS_PREFIX, REJECTS_ERROR_PREFIX, [NEWLINE_AFTER_EACH_RECORD], REJECTS_COMPRESSION
             ),
             tags=tags,
             opts=after_policy,

@@ -10,10 +10,13 @@ Firehose's own failures (a record it cannot partition or deliver) go under `erro
 from __future__ import annotations
 
 from functions.contracts.s3_layout import (
+    DATE_PARTITIONS,
     ERRORS_PREFIX,
     FIREHOSE_ERRORS_PREFIX,
     FLINK_REJECTS_PREFIX,
     TENANT_DATA_PREFIX,
+    TENANT_PARTITION,
+    events_prefix,
 )
 
 __all__ = ["ERRORS_PREFIX", "FIREHOSE_ERRORS_PREFIX", "FLINK_REJECTS_PREFIX", "TENANT_DATA_PREFIX"]
@@ -25,7 +28,6 @@ JSON_PARSING_ENGINE = "JQ-1.6"
 # The Flink job refuses records nested deeper than functions.contracts.kinesis_record.MAX_NESTING_DEPTH, below this.
 JQ16_MAX_PARSING_DEPTH = 256
 JQ16_MAX_NESTED_OBJECTS = JQ16_MAX_PARSING_DEPTH // 2
-PARTITION_KEYS = ("tenantId", "year", "month", "day")
 
 
 def _utc_date_part(strftime_format: str) -> str:
@@ -40,12 +42,11 @@ METADATA_EXTRACTION_QUERY = (
 MAX_PARAMETER_LENGTH = 512
 
 
-EVENTS_PREFIX = (
-    f"{TENANT_DATA_PREFIX}!{{partitionKeyFromQuery:tenantId}}/"
-    "year=!{partitionKeyFromQuery:year}/"
-    "month=!{partitionKeyFromQuery:month}/"
-    "day=!{partitionKeyFromQuery:day}/"
-)
+# The layout's partitions (functions/contracts/s3_layout.py), each from the metadata query's key of that name.
+_QUERY_KEY = {TENANT_PARTITION: "tenantId", **{part: part for part in DATE_PARTITIONS}}
+# The metadata query's keys, in the order the query builds them.
+PARTITION_KEYS = tuple(_QUERY_KEY.values())
+EVENTS_PREFIX = events_prefix({name: f"!{{partitionKeyFromQuery:{key}}}" for name, key in _QUERY_KEY.items()})
 _ARRIVAL_DATE = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
 # An error prefix with expressions must name the error type.
 EVENTS_ERROR_PREFIX = f"{FIREHOSE_ERRORS_PREFIX}events/!{{firehose:error-output-type}}/{_ARRIVAL_DATE}"

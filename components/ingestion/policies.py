@@ -6,7 +6,8 @@ not an ARN of the expected service, so a wildcard or an empty Output cannot slip
 
 Wildcards appear only where AWS gives no exact ARN to name, each justified where it is built:
 `log-group:*` for logs:DescribeLogGroups (a listing call), `<log group>:log-stream:*` for streams the
-service creates at run time, and `<bucket>/<prefix>*` for object keys Firehose generates. Never a bare "*".
+service creates at run time, `<bucket>/<prefix>*` for object keys Firehose generates and for the tenant
+directory's slices (one per cell, named as cells are opened). Never a bare "*".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.errors import ComponentInputError
+from functions.contracts.cells import DIRECTORY_PREFIX
 
 Document = dict[str, Any]
 Statement = dict[str, Any]
@@ -55,6 +57,21 @@ def require_object_arn(value: str, what: str = "the object") -> str:
     if "/" not in arn.split(":::", 1)[-1] or "*" in arn:
         raise ComponentInputError(f"{what} must be an object ARN (bucket/key), got {arn!r}")
     return arn
+
+
+def require_bucket_arn(value: str) -> str:
+    """`value` if it is the ARN of one S3 bucket (no key, no wildcard); a clear error otherwise."""
+    arn = require_arn(value, "s3")
+    if "/" in arn or "*" in arn:
+        raise ComponentInputError(f"expected a bucket ARN (arn:aws:s3:::<bucket>), got {arn!r}")
+    return arn
+
+
+def require_literal_prefix(prefix: str, what: str = "object prefix") -> str:
+    """`prefix` if it is a non-empty literal key prefix (a policy appends its own `*`); a clear error otherwise."""
+    if not isinstance(prefix, str) or not prefix or "*" in prefix or "?" in prefix:
+        raise ComponentInputError(f"{what} must be a non-empty literal key prefix, got {prefix!r}")
+    return prefix
 
 
 def statement(
@@ -131,10 +148,10 @@ def api_gateway_put_record_policy(stream_arn: str, stream_key_arn: str) -> Docum
 
 
 def authorizer_policy(
-    log_group_arn: str, parameter_arn: str, parameter_key_arn: str, region: str, directory_object_arn: str
+    log_group_arn: str, parameter_arn: str, parameter_key_arn: str, region: str, directory_bucket_arn: str
 ) -> Document:
     """The authorizer Lambda: its own logs, the API key secret decrypted only through SSM, and the tenant
-    directory's one object (GetObject; a conditional GET needs nothing more)."""
+    directory's slices (tenant_directory_statements)."""
     group = require_arn(log_group_arn, "logs")
     parameter = require_arn(parameter_arn, "ssm")
     return document(
@@ -152,18 +169,31 @@ def authorizer_policy(
                 }
             },
         ),
-        tenant_directory_statement(directory_object_arn),
+        *tenant_directory_statements(directory_bucket_arn),
     )
 
 
-def tenant_directory_statement(directory_object_arn: str) -> Statement:
-    """Read the published tenant directory: GetObject on its one object (a conditional GET needs no more)."""
-    return statement("ReadTenantDirectory", ["s3:GetObject"], [require_object_arn(directory_object_arn)])
+def tenant_directory_statements(bucket_arn: str, prefix: str = DIRECTORY_PREFIX) -> list[Statement]:
+    """Read the published tenant directory: every cell's slice under `prefix` of its bucket, and nothing else.
+
+    The reader lists the slices (ListObjectsV2: `s3:ListBucket` on the bucket) and GETs those that changed. The
+    listing is allowed only with `s3:prefix` StringLike `<prefix>*`: `*` also matches no character, so the
+    reader's request (Prefix exactly `<prefix>`) and narrower ones pass; a listing without a prefix (the key is
+    then absent, and the condition fails) or of anything else in the bucket does not
+    (tests/integration/iam/test_directory_read_policy.py). The objects are `<bucket>/<prefix>*`: the cells'
+    slices, whose names come and go with the cells.
+    """
+    bucket = require_bucket_arn(bucket_arn)
+    literal = require_literal_prefix(prefix, "the directory's prefix")
+    return [
+        statement("ListTenantDirectory", ["s3:ListBucket"], [bucket], {"StringLike": {"s3:prefix": [f"{literal}*"]}}),
+        statement("ReadTenantDirectory", ["s3:GetObject"], [f"{bucket}/{literal}*"]),
+    ]
 
 
-def tenant_directory_policy(directory_object_arn: str) -> Document:
+def tenant_directory_policy(bucket_arn: str) -> Document:
     """The tenant directory's readers other than the authorizer (the application role: the DAL)."""
-    return document(tenant_directory_statement(directory_object_arn))
+    return document(*tenant_directory_statements(bucket_arn))
 
 
 def firehose_delivery_policy(
@@ -174,8 +204,7 @@ def firehose_delivery_policy(
     if not object_prefixes:
         raise ComponentInputError("Firehose needs at least one object prefix to write to")
     for prefix in object_prefixes:
-        if not prefix or "*" in prefix:
-            raise ComponentInputError(f"object prefix must be a non-empty literal key prefix, got {prefix!r}")
+        require_literal_prefix(prefix)
     return document(
         statement(
             "LocateBucket",

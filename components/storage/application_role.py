@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from components.ingestion.policies import tenant_directory_policy
 from components.storage.policies import AccountScope, application_policy, application_trust_policy
-from tiers.naming import DIRECTORY_DOCUMENT_KEY, Namer, logical, s3_object_arn
+from tiers.naming import Namer, logical, s3_bucket_arn
 
 
 @dataclass
@@ -59,9 +59,7 @@ class ApplicationRole(pulumi.ComponentResource):
             name=namer.physical("iam-policy", "read-tenant-directory"),
             policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: json.dumps(
-                    tenant_directory_policy(
-                        s3_object_arn(namer.directory_bucket(account, args.region), DIRECTORY_DOCUMENT_KEY)
-                    )
+                    tenant_directory_policy(s3_bucket_arn(namer.directory_bucket(account, args.region)))
                 )
             ),
             opts=child,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.storage.analytics_policy import analytics_policy
 from components.storage.policies import pooled_tenant_policy, pooled_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
 from functions.contracts.keyspaces import POOLED_KEYSPACE
@@ -20,10 +21,11 @@ from tiers.naming import Namer
 
 
 @dataclass(frozen=True)
-class PooledRolesSpec:
+class PooledRolesArgs:
     namer: Namer
     members: Mapping[int, Sequence[str]]  # shard -> the served pooled tenants its role trusts (tiers.plan)
     role_names: Mapping[int, str]  # shard -> its role's name (tiers.plan.pooled_role_names)
+    tiers: Mapping[int, Sequence[str]]  # shard -> its tenants' tiers, whose workgroups its sessions may query in
     region: str
     account_id: pulumi.Input[str]
     ingest_bucket_arn: pulumi.Input[str]
@@ -32,7 +34,7 @@ class PooledRolesSpec:
 
 
 def declare_pooled_roles(
-    owner: str, spec: PooledRolesSpec, opts: pulumi.ResourceOptions
+    owner: str, spec: PooledRolesArgs, opts: pulumi.ResourceOptions
 ) -> dict[int, pulumi.Output[str]]:
     """Each shard's role, `<owner>-role` for shard 0 (the single pooled role's name) and `<owner>-role-<k>`; their
     ARNs by shard."""
@@ -47,6 +49,7 @@ def declare_pooled_roles(
                 role_name=spec.role_names[shard],
                 description="Pooled tenants: the pooled tables; S3 under tenant=<session tag TenantId>/",
                 trust_policy=functools.partial(pooled_trust_policy, tenant_ids=tuple(tenant_ids)),
+                analytics_policy=analytics_policy(spec.namer, None, spec.tiers[shard]),
                 data_policy=lambda scope, bucket_arn: pooled_tenant_policy(
                     scope, POOLED_KEYSPACE, table_names, bucket_arn
                 ),

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
-from components.storage.pooled_roles import PooledRolesSpec, declare_pooled_roles
+from components.storage.pooled_roles import PooledRolesArgs, declare_pooled_roles
 from components.tags import storage_tags
 from functions.contracts.keyspaces import POOLED_KEYSPACE
 from functions.contracts.tables import TENANT_TABLES
@@ -36,6 +36,7 @@ class PooledStorageArgs:
     # an environment with cells (each cell declares its own pooled roles)
     shards: Mapping[int, Sequence[str]]
     role_names: Mapping[int, str]
+    tiers: Mapping[int, Sequence[str]]  # shard -> its tenants' tiers (their analytics workgroups)
     tags: Mapping[str, str]
 
 
@@ -67,10 +68,11 @@ class PooledStorage(pulumi.ComponentResource):
 
         self.role_arns = declare_pooled_roles(
             name,
-            PooledRolesSpec(
+            PooledRolesArgs(
                 namer=namer,
                 members=args.shards,
                 role_names=args.role_names,
+                tiers=args.tiers,
                 region=args.region,
                 account_id=args.account_id,
                 ingest_bucket_arn=args.ingest_bucket_arn,

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.errors import ComponentInputError
+from components.storage.analytics_policy import analytics_policy
 from components.storage.keyspace_tables import KeyspaceTables, declare_tables
 from components.storage.policies import silo_tenant_policy, tenant_trust_policy
 from components.storage.tenant_role import TenantRoleArgs, declare_tenant_role
@@ -84,6 +85,7 @@ class SiloTenant(pulumi.ComponentResource):
                 role_name=plan.silo_role_name,
                 description=f"Tenant {plan.tenant_id}: keyspace {keyspace}, S3 {plan.s3_prefix}",
                 trust_policy=tenant_trust_policy,
+                analytics_policy=analytics_policy(namer, plan.tenant_id, [plan.tier.name]),
                 data_policy=lambda scope, bucket_arn: silo_tenant_policy(
                     scope,
                     tenant_id=plan.tenant_id,

@@ -18,7 +18,7 @@ from components.storage.directory import tenant_entry
 from components.storage.pooled_storage import PooledStorage, PooledStorageArgs
 from components.storage.silo_tenant import SiloTenant, SiloTenantArgs
 from tiers.naming import Namer, logical
-from tiers.plan import TenantPlan, pooled_role_members, pooled_role_names
+from tiers.plan import TenantPlan, pooled_role_members, pooled_role_names, pooled_role_tiers
 from tiers.policy import KeyspaceSettings
 
 
@@ -58,6 +58,7 @@ class TenantStorage(pulumi.ComponentResource):
                 application_role_arn=app.arn,
                 shards=pooled_role_members(args.tenants),
                 role_names=pooled_role_names(args.tenants),
+                tiers=pooled_role_tiers(args.tenants),
                 tags=args.tags,
             ),
             moved,

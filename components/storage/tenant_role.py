@@ -6,6 +6,7 @@ so it adds no registration of its own.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from components.storage.policies import AccountScope
 from tiers.naming import Namer, logical
 from tiers.pooled_roles import trust_policy_text
 
+# (account scope, ingest bucket ARN) -> a policy document
+PolicyOf = Callable[[AccountScope, str], dict[str, Any]]
+
 
 @dataclass
 class TenantRoleArgs:
@@ -25,17 +29,20 @@ class TenantRoleArgs:
     role_name: str
     description: str
     trust_policy: Callable[[str], dict[str, Any]]  # application role ARN -> trust policy
-    data_policy: Callable[[AccountScope, str], dict[str, Any]]  # (account scope, bucket ARN) -> policy
+    data_policy: PolicyOf  # its tenant data
+    analytics_policy: PolicyOf  # its tenant's Athena queries (analytics_policy.py)
     region: str
     account_id: pulumi.Input[str]
     ingest_bucket_arn: pulumi.Input[str]
     application_role_arn: pulumi.Input[str]
     tags: dict[str, str]
-    role: str = "role"  # the role's part of its logical name, `<owner>-<role>`; its policy is `<owner>-<role>-policy`
+    # The role's part of its logical name, `<owner>-<role>`; its policies are `<owner>-<role>-policy` (its tenant
+    # data) and `<owner>-<role>-analytics` (its tenant's queries).
+    role: str = "role"
 
 
 def declare_tenant_role(namer: Namer, args: TenantRoleArgs, opts: pulumi.ResourceOptions) -> aws.iam.Role:
-    """The role and its policy, with `opts` (their parent, and aliases where they moved)."""
+    """The role and its two policies, with `opts` (their parent, and aliases where they moved)."""
     child = opts
     role = aws.iam.Role(
         logical(args.owner, args.role),
@@ -48,13 +55,23 @@ def declare_tenant_role(namer: Namer, args: TenantRoleArgs, opts: pulumi.Resourc
         tags=args.tags,
         opts=child,
     )
-    aws.iam.RolePolicy(
-        logical(args.owner, args.role, "policy"),
-        role=role.id,
-        name=namer.physical("iam-policy", "tenant-data"),
-        policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
-            lambda values: json.dumps(args.data_policy(AccountScope(args.region, values[0]), values[1]))
-        ),
-        opts=child,
-    )
+    for part, policy_name, document in (
+        ("policy", "tenant-data", args.data_policy),
+        ("analytics", "tenant-analytics", args.analytics_policy),
+    ):
+        aws.iam.RolePolicy(
+            logical(args.owner, args.role, part),
+            role=role.id,
+            name=namer.physical("iam-policy", policy_name),
+            policy=pulumi.Output.all(args.account_id, args.ingest_bucket_arn).apply(
+                functools.partial(_policy_text, args.region, document)
+            ),
+            opts=child,
+        )
     return role
+
+
+def _policy_text(region: str, document: PolicyOf, values: list[str]) -> str:
+    """One of the role's policies, once the account and the ingest bucket's ARN are known."""
+    account_id, bucket_arn = values
+    return json.dumps(document(AccountScope(region, account_id), bucket_arn))

@@ -71,7 +71,7 @@ class Authorizer:
         token_event = _token_event(event)
         identity = self._verifier.verify(token_event.authorization_token)
         tenant = served_tenant(identity.tenant_id, self._directory().get(identity.tenant_id))
-        api_key = _api_key(self._api_key_secret(), tenant.tenant_id)
+        api_key = _api_key(self._api_key_secret(), tenant.tenant_id, tenant.key_cell)
         if logger.log_level <= logging.DEBUG:  # skips Powertools' record building on the hot path
             logger.debug("allowed", extra={"tenantId": tenant.tenant_id, "tokenUse": identity.token_use})
         return allow_stage(token_event.method_arn, identity.subject, tenant, api_key)
@@ -103,13 +103,15 @@ def ssm_secret(parameter: str, region: str) -> Callable[[], str]:
 
 
 def s3_directory(config: AuthorizerConfig) -> DirectoryReader:
-    """The published directory, read with the function's role (s3:GetObject on that one object)."""
+    """The published directory's slices, read with the function's role (s3:ListBucket under their prefix,
+    s3:GetObject on the objects there)."""
     import boto3
 
     s3 = boto3.client("s3", region_name=config.region, config=_AWS_CLIENT_CONFIG)
-    return DirectoryReader(s3, config.directory_bucket, config.directory_key, max_age=config.directory_max_age)
+    return DirectoryReader(s3, config.directory_bucket, config.directory_prefix, max_age=config.directory_max_age)
 
 
 @lru_cache(maxsize=4096)
-def _api_key(secret: str, tenant_id: str) -> str:
-    return tenant_api_key(secret, tenant_id)
+def _api_key(secret: str, tenant_id: str, key_cell: str | None) -> str:
+    """The tenant's API key: salted with its record's keyCell, the cell whose key API Gateway holds for it."""
+    return tenant_api_key(secret, tenant_id, key_cell)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from functions.contracts.aws import REGION_PATTERN, is_bucket_name, is_region
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.directory.reader import DEFAULT_MAX_AGE
+from functions.directory.slices import prefix_problem
 
 from .errors import ConfigurationError
 
@@ -24,8 +26,6 @@ __all__ = ["AuthorizerConfig", "ConfigurationError", "load_config"]
 _USER_POOL_ID = re.compile(rf"(?P<region>{REGION_PATTERN.pattern})_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 _SSM_PARAMETER = re.compile(r"[a-zA-Z0-9_.\-/]{1,2048}")
-# S3 object keys: 1-1024 bytes.
-_MAX_KEY_BYTES = 1024
 _LOOPBACK_NAMES = {"localhost"}
 # An offboarding must reach every warm authorizer within minutes, not whenever the instance is recycled.
 MAX_DIRECTORY_MAX_AGE = 900.0
@@ -39,8 +39,8 @@ class AuthorizerConfig:
     jwks_url: str
     api_key_secret_parameter: str
     directory_bucket: str
-    directory_key: str
-    directory_max_age: float  # seconds a fetched directory is served before a conditional GET
+    directory_prefix: str  # the slices' prefix in the directory bucket
+    directory_max_age: float  # seconds the directory is served from memory before the slices are listed again
 
     @property
     def pool_region(self) -> str:
@@ -91,9 +91,10 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
     directory_bucket = required("TENANT_DIRECTORY_BUCKET")
     if directory_bucket and not is_bucket_name(directory_bucket):
         problems.append(f"TENANT_DIRECTORY_BUCKET {directory_bucket!r} is not an S3 bucket name")
-    directory_key = required("TENANT_DIRECTORY_KEY")
-    if len(directory_key.encode()) > _MAX_KEY_BYTES:
-        problems.append(f"TENANT_DIRECTORY_KEY is longer than {_MAX_KEY_BYTES} bytes")
+    directory_prefix = env.get("TENANT_DIRECTORY_PREFIX", "").strip() or DIRECTORY_PREFIX
+    prefix_refused = prefix_problem(directory_prefix)
+    if prefix_refused is not None:
+        problems.append(f"TENANT_DIRECTORY_PREFIX {prefix_refused}")
 
     raw_max_age = env.get("TENANT_DIRECTORY_MAX_AGE", "").strip()
     directory_max_age = DEFAULT_MAX_AGE
@@ -124,7 +125,7 @@ def load_config(env: Mapping[str, str]) -> AuthorizerConfig:
         jwks_url=jwks_url,
         api_key_secret_parameter=parameter,
         directory_bucket=directory_bucket,
-        directory_key=directory_key,
+        directory_prefix=directory_prefix,
         directory_max_age=directory_max_age,
     )
 

@@ -1,8 +1,8 @@
 """Which tenant a verified token speaks for, and what the tenant directory says about it.
 
 The token names the tenant (`custom:tenantId`: immutable, written by no app client). Everything else about
-the tenant (served or offboarded, its tier) comes from the published directory: `custom:tier` is
-informational and never read, so a tier change needs no new users or tokens.
+the tenant (served or offboarded, its tier, which of its API keys API Gateway holds) comes from the published
+directory: `custom:tier` is informational and never read, so a tier change needs no new users or tokens.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ TENANT_ID_CLAIM = TENANT_ID.claim
 class Tenant:
     tenant_id: str
     tier: str
+    key_cell: str | None = None  # its API key's salt (the record's keyCell); None: a key from before cells
 
     def as_context(self) -> dict[str, str]:
         """The authorizer context the mapping template reads ($context.authorizer.tenantId / .tier)."""
@@ -46,4 +47,4 @@ def served_tenant(tenant_id: str, record: TenantRecord | None) -> Tenant:
         raise RefusedError(f"tenant {tenant_id!r} is not in the tenant directory")
     if not record.active:
         raise RefusedError(f"tenant {tenant_id!r} is {record.status}")
-    return Tenant(tenant_id=tenant_id, tier=record.tier)
+    return Tenant(tenant_id=tenant_id, tier=record.tier, key_cell=record.key_cell)

@@ -12,6 +12,7 @@ ENVELOPE_FIELDS = ("tenantId", "tier", "requestId", "receivedAt")
 PAYLOAD_FIELD = "payload"
 RECORD_FIELDS = (*ENVELOPE_FIELDS, PAYLOAD_FIELD)
 TIMESTAMP_FIELD = "timestamp"
+ENRICHED_FIELDS = (*RECORD_FIELDS, TIMESTAMP_FIELD)  # the analytics table's columns (components/analytics/catalog.py)
 
 # How deep objects and arrays may nest in a record (the record's own braces count as 1). Below any
 # parser's recursion limit (the job's JSON functions on the JVM overflow the stack near 2,000, Python's json near

@@ -3,7 +3,7 @@
     {"acme": {"tier": "premium", "status": "active", "keyspace": "tenant_acme",
               "s3Prefix": "tenant=acme/", "roleArn": "arn:aws:iam::123456789012:role/..."}}
 
-On AWS it is the document the program publishes to S3, read through the shared cached reader
+On AWS it is the slices the cells publish to S3 (`tenants/<cell>.json`), read through the shared cached reader
 (`TenantDirectory.from_s3`, functions/directory: a published change is seen within the reader's max age).
 Also loaded from a dict, a JSON file, or the environment (TENANT_DIRECTORY holds the JSON,
 TENANT_DIRECTORY_FILE names a file). The directory, not the caller, decides where a tenant's data lives
@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.contracts.directory import TenantRecord
 from functions.contracts.errors import ContractError
 from functions.dal.context import TenantContext
@@ -82,18 +83,19 @@ class TenantDirectory:
     @staticmethod
     def from_s3(
         bucket: str,
-        key: str,
+        prefix: str = DIRECTORY_PREFIX,
         *,
         region: str | None = None,
         s3: Any = None,
         max_age: float = DEFAULT_MAX_AGE,
         clock: Callable[[], float] = time.monotonic,
     ) -> TenantDirectory:
-        """The published directory `s3://bucket/key` (stack outputs `directoryBucket`, `directoryKey`), refreshed
-        at most every `max_age` seconds; `s3` is a boto3 S3 client (default: one for `region`)."""
+        """The published directory: every slice under `s3://bucket/prefix` (the stack output `directoryBucket`; the
+        prefix is `tenants/`), refreshed at most every `max_age` seconds; `s3` is a boto3 S3 client (default: one
+        for `region`)."""
         if s3 is None:
             s3 = boto3.client("s3", region_name=region)
-        return TenantDirectory(DirectoryReader(s3, bucket, key, max_age=max_age, clock=clock).records)
+        return TenantDirectory(DirectoryReader(s3, bucket, prefix, max_age=max_age, clock=clock).records)
 
     @staticmethod
     def from_env(environ: Mapping[str, str] = os.environ) -> TenantDirectory:

@@ -1,4 +1,4 @@
-"""The directory reader's errors: the published directory cannot be read or does not parse."""
+"""The directory reader's errors: the published directory cannot be read or does not parse, or a setting is wrong."""
 
 from __future__ import annotations
 
@@ -8,6 +8,6 @@ class DirectoryError(Exception):
 
 
 class DirectoryUnavailableError(DirectoryError):
-    """No usable directory: the object cannot be read, or its content is not a valid directory document.
+    """No usable directory: the slices cannot be listed or read, one is not a valid slice, or there is none.
 
     Readers fail closed on it: no tenant is served from a directory that cannot be trusted."""

@@ -1,8 +1,9 @@
 """What both jobs take from their command line: the tenant's directory record and where Cassandra is.
 
-The directory is the document the program publishes (`s3://bucket/key`, read with the job's credentials)
-or a file: that document, or the stack output `tenants`. Cassandra is a local node (`--cassandra-port`) or
-Amazon Keyspaces in `--region` (TLS, SigV4 with the tenant's roles assumed).
+The directory is what the cells publish (`s3://bucket/tenants/`: every slice under the prefix, read with the job's
+credentials through the runtime's reader) or a file: a directory document, or the stack output `tenants`.
+Cassandra is a local node (`--cassandra-port`) or Amazon Keyspaces in `--region` (TLS, SigV4 with the tenant's
+roles assumed).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError
 
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.contracts.directory import TenantRecord, document_records
 from functions.dal.connection import AmazonKeyspaces, Endpoint, LocalCassandra
 from functions.dal.credentials import RoleAssumer
 from functions.dal.directory import TenantDirectory
 from functions.directory.errors import DirectoryUnavailableError
 from functions.directory.reader import DirectoryReader
+from functions.directory.slices import prefix_problem
 from functions.lifecycle.errors import JobUsageError, StorageError
 from functions.lifecycle.store import Cassandra
 
@@ -30,7 +33,7 @@ S3_SCHEME = "s3://"
 def add_storage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tenant", required=True, help="the tenant id")
     parser.add_argument(
-        "--directory", required=True, help="the tenant directory: s3://bucket/key (published) or a JSON file"
+        "--directory", required=True, help="the tenant directory: s3://bucket/tenants/ (its slices) or a JSON file"
     )
     parser.add_argument("--cassandra-host", default="127.0.0.1", help="a local Cassandra's host")
     parser.add_argument("--cassandra-port", type=int, help="a local Cassandra's native port")
@@ -39,17 +42,20 @@ def add_storage_options(parser: argparse.ArgumentParser) -> None:
 
 
 def read_directory(where: str) -> Mapping[str, TenantRecord]:
-    """Every record of the directory at `where` (s3://bucket/key or a file)."""
+    """Every record of the directory at `where` (s3://bucket/prefix/: the slices under it; or a file)."""
     if where.startswith(S3_SCHEME):
-        bucket, _, key = where[len(S3_SCHEME) :].partition("/")
-        if not bucket or not key:
-            raise JobUsageError(f"--directory {where!r} is not s3://bucket/key")
+        bucket, _, prefix = where[len(S3_SCHEME) :].partition("/")
+        problem = prefix_problem(prefix)
+        if not bucket or problem is not None:
+            raise JobUsageError(
+                f"--directory {where!r} is not s3://bucket/prefix/, the slices' prefix (s3://<bucket>/{DIRECTORY_PREFIX})"
+            )
         try:
             s3 = boto3.client("s3")
         except BotoCoreError as error:
             raise StorageError(f"cannot read the tenant directory {where}: {error}") from error
         try:
-            return DirectoryReader(s3, bucket, key).records()
+            return DirectoryReader(s3, bucket, prefix).records()
         except DirectoryUnavailableError as error:  # a LifecycleError: the job's expected failures
             raise StorageError(f"tenant directory: {error}") from error
     path = Path(where)

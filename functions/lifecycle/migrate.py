@@ -1,7 +1,7 @@
 """The migration job: copy a tenant's rows between its two storages, verify the copy, release the source.
 
     python -m functions.lifecycle.migrate --directory tenants.json --tenant acme --cassandra-port 9042
-    python -m functions.lifecycle.migrate --directory s3://bucket/tenants.json --tenant acme --region us-east-1
+    python -m functions.lifecycle.migrate --directory s3://bucket/tenants/ --tenant acme --region us-east-1
 
 What it does depends on the state in the tenant's record (functions/contracts/migration.py):
   copying  page through every table of the source (the tenant's partitions of the pool, or its keyspace),
@@ -10,6 +10,8 @@ What it does depends on the state in the tenant's record (functions/contracts/mi
            table) and print the `verified` digest and the config commands for `cutover`.
   cutover  verify again; print the commands for `done`.
   done     empty the source (the DAL's partition deletes) and say to remove the migration block.
+`--result FILE` also writes what the run did as JSON (`result_document`), for the programs that drive the job
+(`tenant-pipeline move` reads the digest from it).
 The DAL writes every write to both storages until `done`, with one timestamp, and the copy carries the
 source's write times, so a concurrent write or delete always wins over the copy and a copy can be repeated.
 The source is never written before `done`.
@@ -18,6 +20,7 @@ The source is never written before `done`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -233,6 +236,18 @@ def report(result: MigrationResult, config_path: str, stack: str | None, out: Te
         print(line, file=out)
 
 
+def result_document(result: MigrationResult) -> dict[str, Any]:
+    """`--result FILE`: the state the run did, its `verified` digest (copying, cutover; else null) and its rows."""
+    return {
+        "tenant": result.tenant_id,
+        "state": result.state,
+        "verified": result.digest,
+        "copied": result.copied,
+        "deleted": result.deleted,
+        "seconds": round(result.seconds, 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m functions.lifecycle.migrate", description=__doc__.splitlines()[0])
     add_storage_options(parser)
@@ -243,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", help="the stack, for the printed commands")
     parser.add_argument("--source-role", help="the role reaching the source once `done` (default: own credentials)")
     parser.add_argument("--page-size", type=int, default=PAGE_SIZE)
+    parser.add_argument("--result", type=Path, help="also write what the run did as JSON to this file")
     args = parser.parse_args(argv)
     record = record_from(args)
     ledger = args.ledger or Path("build") / "migrations" / f"{record.tenant_id}.json"
@@ -258,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     report(
         result, args.config_path or f"tenant-pipeline:tenants[<index of {record.tenant_id}>]", args.stack, sys.stdout
     )
+    if args.result is not None:
+        args.result.parent.mkdir(parents=True, exist_ok=True)
+        args.result.write_text(json.dumps(result_document(result), indent=2) + "\n")
     return 0
 
 

@@ -6,10 +6,9 @@
 A user with the installer has `pulumi` on the PATH, and that one is used. Otherwise both binaries are built
 from the Go module proxy: the CLI is `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi` built in a wrapper module
 that requires `pkg/v3` and `sdk/v3` at one version and repeats pkg/v3's one non-relative `replace`; the
-language host is local/engine/language_host/main.go built the same way. The language host runs a program
-through its exec shim, `pulumi-language-python-exec`, which it looks for beside its own executable (not on the
-PATH): the build copies it there from sdk/v3's `python/cmd` in the Go module cache. Provider plugins are not
-built here: see README "Running on the real engine".
+language host is local/engine/language_host/main.go built the same way; its exec shim, a script that ships in
+sdk/v3's `python/cmd` folder, is copied beside it (the host runs the `pulumi-language-python-exec` next to its
+own executable). Provider plugins are not built here: see README "Running on the real engine".
 """
 
 from __future__ import annotations
@@ -34,8 +33,9 @@ LANGUAGE_HOST_SOURCE = Path(__file__).parent / "language_host" / "main.go"
 CLIPBOARD_REPLACE = (
     "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 )
+# The script the language host runs the program with, looked up beside the host's own executable.
+EXEC_SHIM = "pulumi-language-python-exec"
 VERSION_LDFLAG = "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v{version}"
-EXEC_SHIM = "pulumi-language-python-exec"  # what the language host runs a program with, found beside it
 
 
 class ToolchainError(LocalError, RuntimeError):
@@ -70,17 +70,25 @@ class Toolchain:
         return self.cli.is_file() and self.language_host.is_file() and self.exec_shim.is_file()
 
     def shim_source(self) -> Path:
-        """sdk/v3's python/cmd/pulumi-language-python-exec, in the Go module cache the build filled."""
-        modcache = Path(_go("env", "GOMODCACHE").strip())
-        return modcache / f"github.com/pulumi/pulumi/sdk/v3@v{self.version}" / "python" / "cmd" / EXEC_SHIM
+        """sdk/v3's python/cmd/pulumi-language-python-exec, in the Go module cache (downloaded if it is not)."""
+        module = f"github.com/pulumi/pulumi/sdk/v3@v{self.version}"
+        shim = Path(_go("env", "GOMODCACHE").strip()) / module / "python" / "cmd" / EXEC_SHIM
+        if not shim.is_file():
+            _go("mod", "download", module)
+        return shim
 
     def path_entries(self) -> list[str]:
-        """What PATH needs for the engine to find the CLI and the language host (the shim is beside the host)."""
+        """What PATH needs for the engine to find the CLI, the language host and its exec shim."""
         return [str(self.bin_dir)]
 
 
 def pulumi_on_path() -> str | None:
     return shutil.which("pulumi")
+
+
+def available() -> bool:
+    """Whether there is a CLI to run: a `pulumi` on the PATH or the one `make engine` built."""
+    return pulumi_on_path() is not None or Toolchain().built
 
 
 def locate() -> tuple[Path, list[str]]:
@@ -109,14 +117,9 @@ def build(toolchain: Toolchain, log: Callable[[str], None] = print) -> Toolchain
         return toolchain
     if shutil.which("go") is None:
         raise ToolchainError("go is not on the PATH: the CLI is built from the Go module proxy")
-    if not (toolchain.cli.is_file() and toolchain.language_host.is_file()):
-        build_binaries(toolchain, log)
-    install_exec_shim(toolchain)
-    log(f"installed: {EXEC_SHIM} beside the language host")
-    return toolchain
-
-
-def build_binaries(toolchain: Toolchain, log: Callable[[str], None]) -> None:
+    if toolchain.cli.is_file() and toolchain.language_host.is_file():
+        install_shim(toolchain, log)  # built before the shim was copied beside the host
+        return toolchain
     src = toolchain.root / "src" / toolchain.version
     toolchain.bin_dir.mkdir(parents=True, exist_ok=True)
     cli_dir = src / "cli"
@@ -145,16 +148,16 @@ def build_binaries(toolchain: Toolchain, log: Callable[[str], None]) -> None:
         log(f"building: {title} (go {' '.join(arguments[:2])}) ...")
         _go(*arguments, cwd=directory, log_file=src / f"{title.replace(' ', '-')}.log")
         log(f"built: {title} in {time.monotonic() - started:.0f}s")
+    install_shim(toolchain, log)
+    return toolchain
 
 
-def install_exec_shim(toolchain: Toolchain) -> None:
-    """Copy the exec shim from the module cache beside the language host (a script run by python: no exec bit
-    needed, but given one like the installer's)."""
-    source = toolchain.shim_source()
-    if not source.is_file():
-        raise ToolchainError(f"{EXEC_SHIM} is not in the Go module cache ({source}): run `make engine` again")
-    shutil.copyfile(source, toolchain.exec_shim)
+def install_shim(toolchain: Toolchain, log: Callable[[str], None]) -> None:
+    # The module cache's copy is read-only: a copy of its bytes, made executable.
+    toolchain.exec_shim.unlink(missing_ok=True)
+    shutil.copyfile(toolchain.shim_source(), toolchain.exec_shim)
     toolchain.exec_shim.chmod(0o755)
+    log(f"installed: {EXEC_SHIM} beside the language host")
 
 
 def _go(*arguments: str, cwd: Path | None = None, log_file: Path | None = None) -> str:
@@ -174,10 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("build", "which"))
     args = parser.parse_args(argv)
     if args.command == "which":
-        try:
-            print(locate()[0])
-        except ToolchainError:
-            print("none: run `make engine`")
+        print(pulumi_on_path() or (Toolchain().cli if Toolchain().built else "none: run `make engine`"))
         return 0
     if found := pulumi_on_path():
         print(f"using the Pulumi CLI on the PATH: {found}")

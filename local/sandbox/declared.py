@@ -36,6 +36,7 @@ class DeliveryStream:
     error_prefix: str
     metadata_query: str | None  # the JQ query of dynamic partitioning, if enabled
     append_newline: bool
+    compression: str = "UNCOMPRESSED"  # the declared compression_format: UNCOMPRESSED or GZIP
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,9 @@ class DeclaredStack:
     stream_mode: str  # ON_DEMAND or PROVISIONED
     stream_shards: int  # PROVISIONED only
     bucket: str
-    directory_bucket: str  # the published tenant directory: its bucket, key and content as declared
-    directory_key: str
-    directory_document: str
+    directory_bucket: str  # the published tenant directory: its bucket, prefix, and each slice as declared
+    directory_prefix: str
+    directory_slices: dict[str, str]  # object key -> the directory document it holds (a cell's, or the platform's)
     mapping_template: str
     request_schema: dict[str, Any]
     responses: tuple[IntegrationResponse, ...]  # POST /events' integration responses
@@ -110,6 +111,7 @@ def _delivery_stream(resource: DeclaredResource) -> DeliveryStream:
         error_prefix=s3.get("errorOutputPrefix", ""),
         metadata_query=query,
         append_newline=any(p["type"] == "AppendDelimiterToRecord" for p in processors),
+        compression=s3.get("compressionFormat", "UNCOMPRESSED"),
     )
 
 
@@ -196,7 +198,6 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
     streams = {
         r.inputs["name"]: r for r in declaration.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
     }
-    directory_object = _only(declaration, "aws:s3/bucketObjectv2:BucketObjectv2", "tenant-directory-document")
     return DeclaredStack(
         region=region,
         directory=directory,
@@ -207,8 +208,12 @@ def read_declaration(declaration: Declaration, region: str) -> DeclaredStack:
         stream_shards=int(stream.inputs.get("shardCount") or 0),
         bucket=outputs["ingestBucket"],
         directory_bucket=outputs["directoryBucket"],
-        directory_key=directory_object.inputs["key"],
-        directory_document=directory_object.inputs["content"],
+        directory_prefix=outputs["directoryPrefix"],
+        directory_slices={
+            r.inputs["key"]: r.inputs["content"]
+            for r in declaration.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+            if r.inputs["key"].startswith(outputs["directoryPrefix"])
+        },
         mapping_template=integration.inputs["requestTemplates"]["application/json"],
         request_schema=json.loads(model.inputs["schema"]),
         responses=_integration_responses(declaration, methods["POST"]),

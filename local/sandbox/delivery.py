@@ -5,10 +5,13 @@ The declared JQ metadata query (run with the `jq` library) gives each enriched r
 keys; the declared prefix expressions give its S3 prefix; records with equal prefixes share an object.
 A record the query cannot partition goes under the declared error prefix, as Firehose does; that
 includes a record nested deeper than the declared engine, JQ-1.6, parses (local/sandbox/jq16.py).
+The declared compression applies too: GZIP objects are compressed and their keys end in `.gz`, as
+Firehose names them; `object_lines` reads either kind back.
 """
 
 from __future__ import annotations
 
+import gzip
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +25,8 @@ from local.sandbox.firehose_prefix import render_prefix
 from local.sandbox.jq16 import exceeds_parsing_depth
 
 PARTITIONING_FAILED = "partitioning-failed"  # Firehose's error output type for dynamic partitioning
+# Firehose's file extension per compression_format (docs: "Amazon S3 object name format").
+EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz"}
 
 
 @dataclass
@@ -46,8 +51,16 @@ def partition_keys(query: Any, record: bytes) -> dict[str, str]:
 
 
 def object_key(prefix: str, stream: DeliveryStream, arrival: datetime) -> str:
-    # Firehose's object names: <prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>
-    return f"{prefix}{stream.name}-1-{arrival:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}"
+    # Firehose's object names: <prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><file extension>
+    if stream.compression not in EXTENSIONS:
+        raise ValueError(f"{stream.name}: the sandbox does not apply compression {stream.compression}")
+    return f"{prefix}{stream.name}-1-{arrival:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}{EXTENSIONS[stream.compression]}"
+
+
+def object_lines(key: str, body: bytes) -> list[bytes]:
+    """A delivered object's records (one per line), decompressed by its key's extension as Athena does."""
+    text = gzip.decompress(body) if key.endswith(EXTENSIONS["GZIP"]) else body
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def deliver(stream: DeliveryStream, records: list[bytes], s3: Any, bucket: str) -> Delivered:
@@ -68,6 +81,9 @@ def deliver(stream: DeliveryStream, records: list[bytes], s3: Any, bucket: str) 
     delimiter = b"\n" if stream.append_newline else b""
     for prefix, batch in batches.items():
         key = object_key(prefix, stream, arrival)
-        s3.put_object(Bucket=bucket, Key=key, Body=b"".join(r + delimiter for r in batch))
+        body = b"".join(r + delimiter for r in batch)
+        if stream.compression == "GZIP":
+            body = gzip.compress(body)
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
         delivered.objects[key] = len(batch)
     return delivered

@@ -25,17 +25,20 @@ from rich.status import Status
 
 from functions.contracts.cli import run_command
 from functions.dal import RoleAssumer, TenantDataAccess, TenantDirectory
+from local.analytics.catalog import read_analytics
+from local.analytics.iam_matrix import analytics_matrix
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES
 from local.fake_cloud import ACCOUNT_ID
+from local.iam.matrix import read_access
 from local.json_output import add_json_option, json_on_stdout, write_json
 from local.paths import PROJECT_ROOT
-from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.firehose_buffer import Progress, create_delivery_streams, wait_for_records
 from local.sandbox.flink_stage import FlinkJob
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
-from local.sandbox.iam_isolation import pooled_isolation
+from local.sandbox.iam_isolation import check, pooled_isolation
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.ledger import DIRECT_PRODUCER, Ledger
 from local.sandbox.lifecycle import LifecycleResult, LiveStack, lifecycle_document, render_lifecycle, run_lifecycle
@@ -44,6 +47,7 @@ from local.sandbox.report import IsolationCheck, TenantOutcome, render, totals
 from local.sandbox.routing import misrouted, streams_by_tenant
 from local.sandbox.run_log import LOG_NAME, python_log
 from local.sandbox.s3_isolation import s3_isolation
+from local.sandbox.tenant_analytics import TenantQueries, tenant_queries
 from local.sandbox.tenant_data import dal_isolation, row_counts, write_orders
 from local.sandbox.throttle import Throttler
 from local.sandbox.traffic import TenantTraffic, bad_producer, burst, preflight, tenant_traffic
@@ -76,6 +80,16 @@ class DemoResult:
     lifecycle: LifecycleResult | None = None  # None: the section was skipped (--no-lifecycle)
     event_streams: tuple[str, ...] = ()  # the declared enriched-events delivery streams, by routing index
     misrouted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tenant -> streams, when not its own
+    analytics: dict[str, TenantQueries] = field(default_factory=dict)  # served tenant -> its SQL over its events
+
+    @property
+    def analytics_holds(self) -> bool:
+        """Every served tenant's query counted what landed for it, and its query for another was refused."""
+        served = [o.tenant_id for o in self.outcomes if o.tenant_id != DIRECT_PRODUCER]
+        return all(t in self.analytics and self.analytics[t].holds for t in served)
+
+    # The environment's stacks as deployed here (the platform, then each cell) and the tenants each holds.
+    stacks: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, kind, tenants)
 
     @property
     def tenants_by_stream(self) -> dict[str, list[str]]:
@@ -108,6 +122,7 @@ class DemoResult:
             and self.forged_landed_in_place
             and self.cors_holds
             and self.routing_holds
+            and self.analytics_holds
             and (self.lifecycle is None or self.lifecycle.ok)
         )
 
@@ -167,7 +182,7 @@ def authorizer_environment(stack: DeclaredStack, cloud: LocalCloud) -> dict[str,
         "AWS_REGION": stack.region,
         "API_KEY_SECRET_PARAMETER": stack.api_key_secret_parameter,
         "TENANT_DIRECTORY_BUCKET": stack.directory_bucket,
-        "TENANT_DIRECTORY_KEY": stack.directory_key,
+        "TENANT_DIRECTORY_PREFIX": stack.directory_prefix,
         "JWKS_URL": cloud.jwks_url,  # moto serves the pool's keys itself
     }
 
@@ -241,7 +256,7 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
     steps = Steps(console)
     with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
         # Before anything starts: a missing or refused stack ends the demo with its message alone.
-        read = read_stack(settings.stack, settings.project_dir, purpose="run")
+        read = read_environment(settings.stack, settings.project_dir, purpose="run")
         stack = read_declaration(read.declaration, read.config.region)
     run_dir = settings.run_dir or PROJECT_ROOT / "build" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -251,6 +266,11 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         served = [t for t in stack.tenants if t.active]
         with steps.step("Judging each pooled session and the pooled roles' trust with the IAM evaluator"):
             iam_checks = pooled_isolation(read.declaration, stack.region, f"{read.config.namer.prefix}-")
+        with steps.step("Judging every tenant's analytics (events, results, workgroups) with the IAM evaluator"):
+            access = read_access(read.declaration, stack.region)
+            analytics = read_analytics(read.declaration, stack.region, ACCOUNT_ID)
+            name_prefix = f"{read.config.namer.prefix}-"
+            iam_checks += [check(c, c.role.removeprefix(name_prefix)) for c in analytics_matrix(access, analytics)]
 
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)
         services.callback(node.stop)
@@ -316,12 +336,15 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
             siloed = [t for t in served if t.role_arn and not t.pooled]
             checks += s3_isolation(cloud, stack.bucket, siloed, landed.sample_keys)
 
+        with steps.step("Each tenant queries its own events with SQL (local Athena: DataFusion, IAM-judged)"):
+            queries = tenant_queries(cloud, access, analytics, served, dict(landed.landed))
+
         lifecycle = None
         if settings.lifecycle:
             with steps.step(
                 "Tenant lifecycle: a tier move each way while the tenants write, then an offboarding"
             ) as step:
-                live = LiveStack(read, node, cloud)
+                live = LiveStack(read, node, cloud, run_dir / "stacks")
                 lifecycle = run_lifecycle(live, stack, node.native_port, run_dir, say=step.update)
 
     checks += iam_checks
@@ -340,6 +363,11 @@ def run_demo(settings: DemoSettings, console: Console) -> DemoResult:
         lifecycle=lifecycle,
         event_streams=event_streams,
         misrouted=misrouted(routing, event_streams),
+        analytics={q.tenant_id: q for q in queries},
+        stacks=[
+            (run.stack, run.kind, () if run.cell is None else read.config.cell_loads[run.cell].tenants)
+            for run in read.stacks
+        ],
     )
 
 
@@ -387,6 +415,13 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[bold red]events came through another tenant's delivery stream: {result.misrouted}[/]")
     for origin, allowed in result.cors.items():
         console.print(f"CORS preflight from {origin}: {'allowed' if allowed else 'refused'}")
+    for tenant_id, queried in result.analytics.items():
+        console.print(
+            f"analytics {tenant_id}: queried={queried.queried} landed={queried.landed} "
+            f"other tenant's partition: {'refused' if queried.refused_other else 'ANSWERED'} ({queried.refusal})"
+        )
+    if not result.analytics_holds:
+        console.print("[bold red]a tenant's SQL did not count what landed for it, or reached another tenant[/]")
     if not result.cors_holds:
         console.print("[bold red]a CORS preflight was answered other than the configured origins say[/]")
     if args.json:
@@ -406,7 +441,11 @@ def result_document(result: DemoResult) -> dict[str, Any]:
         "format": DEMO_FORMAT,
         "stack": result.stack,
         "ok": result.ok,
-        "tenants": [outcome_entry(o) for o in result.outcomes if o.tenant_id != DIRECT_PRODUCER],
+        "tenants": [
+            {**outcome_entry(o), "analytics": analytics_entry(result, o.tenant_id)}
+            for o in result.outcomes
+            if o.tenant_id != DIRECT_PRODUCER
+        ],
         "straightToStream": {
             "sent": sum(o.sent for o in direct),
             "landed": sum(o.landed for o in direct),
@@ -436,11 +475,19 @@ def result_document(result: DemoResult) -> dict[str, Any]:
             "isolationHolds": result.isolation_holds,
             "corsHolds": result.cors_holds,
             "routingHolds": result.routing_holds,
+            "analyticsHolds": result.analytics_holds,
         },
         "deliveryStreams": result.tenants_by_stream,
+        # The platform and each cell the environment was brought up as, with the tenants each declares.
+        "stacks": [{"name": name, "kind": kind, "tenants": list(tenants)} for name, kind, tenants in result.stacks],
         "cors": {"preflight": result.cors, "configured": list(result.cors_origins)},
         "lifecycle": None if result.lifecycle is None else lifecycle_document(result.lifecycle),
     }
+
+
+def analytics_entry(result: DemoResult, tenant_id: str) -> dict[str, Any] | None:
+    queries = result.analytics.get(tenant_id)
+    return None if queries is None else queries.to_json()
 
 
 def outcome_entry(outcome: TenantOutcome) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from functions.contracts.directory import TenantRecord
 from local.sandbox.declared import DeclaredStack
+from local.sandbox.delivery import object_lines
 from local.sandbox.report import TenantOutcome
 from local.sandbox.traffic import TenantTraffic
 
@@ -41,7 +42,7 @@ def _objects(s3: Any, bucket: str, prefix: str) -> list[str]:
 
 def _records(s3: Any, bucket: str, key: str) -> list[dict[str, Any]]:
     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    return [json.loads(line) for line in body.splitlines() if line.strip()]
+    return [json.loads(line) for line in object_lines(key, body)]
 
 
 def reject_owner(reject: dict[str, Any], tenants: set[str]) -> str:

@@ -33,8 +33,10 @@ from functions.dal.connection import LocalCassandra
 from functions.lifecycle.migrate import run_migration
 from functions.lifecycle.offboard import run_offboarding
 from functions.lifecycle.store import Cassandra
+from local.environment import EnvironmentRun, read_environment_settings
 from local.errors import DeclarationError
-from local.program import Declaration, Stack, run_program
+from local.previous_roster import PreviousRoster
+from local.program import Declaration
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.keyspaces import schema_statements
 from local.sandbox.local_cloud import LocalCloud, publish_directory
@@ -42,7 +44,9 @@ from local.sandbox.tenant_data import customer_ids
 from local.services.cassandra import CassandraNode
 from local.stack_file import TENANTS_KEY
 from tiers.catalogue import TIERS_KEY
+from tiers.cells import cell_for
 from tiers.policy import TierPolicy
+from tiers.stack_config import StackConfig
 
 KEYSPACE_TYPE = "aws:keyspaces/keyspace:Keyspace"
 DIRECTORY_MAX_AGE = 0.2  # seconds the demo's DAL keeps a directory: a step's publish reaches it at once
@@ -71,6 +75,8 @@ class MoveOutcome:
     target: str
     digest: str = ""
     tables: list[TableMove] = field(default_factory=list)
+    from_cell: str | None = None  # with cells: the cell it leaves, and the one it joins
+    to_cell: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,9 +111,10 @@ class LifecycleResult:
 class LiveStack:
     """The stack as deployed here: each `apply` is one `pulumi up` of a changed roster."""
 
-    def __init__(self, stack: Stack, node: CassandraNode, cloud: LocalCloud):
+    def __init__(self, stack: EnvironmentRun, node: CassandraNode, cloud: LocalCloud, workdir: Path):
         self.name = stack.name
-        self.tiers = stack.config.tiers  # the catalogue (the demo's steps change no tier's storage model)
+        self.config = stack.config  # the catalogue and the cells, as first read (no step changes them)
+        self.workdir = workdir  # where each step's settings file is written, as every stack reads it
         self.raw = copy.deepcopy(stack.raw)
         self.declaration = stack.declaration
         self.node = node
@@ -123,10 +130,15 @@ class LiveStack:
         """The keyspaces the last step declares (and Cassandra therefore has)."""
         return {r.inputs["name"] for r in self.declaration.of_type(KEYSPACE_TYPE)}
 
+    @property
+    def tiers(self) -> Mapping[str, TierPolicy]:
+        return self.config.tiers
+
     def apply(self, step: str, edit: Callable[[dict[str, Any]], None]) -> DeclaredStack:
         raw = copy.deepcopy(self.raw)
         edit(raw)
-        declaration = run_program(self.name, raw, previous=self.tenants)
+        before = PreviousRoster(f"the step before {step!r}", self.tenants)
+        declaration = read_environment_settings(self.name, raw, self.workdir, before, purpose="stepped").declaration
         stack = read_declaration(declaration, str(raw.get("aws:region", "us-east-1")))
         with self.node.cql() as admin:
             for statement in schema_statements(stack):
@@ -230,6 +242,13 @@ class LifecyclePlan:
     leaving: TenantRecord  # a pooled tenant, offboarded with `delete`
 
 
+def target_cell(config: StackConfig, tenant_id: str, tier: str) -> str | None:
+    """The cell a moving tenant joins on its new tier (tiers/cells.py cell_for); None without cells."""
+    if config.cells is None:
+        return None
+    return cell_for(config.tenants, config.tiers, config.cells, tenant_id, tier)
+
+
 def plan_lifecycle(stack: DeclaredStack, tiers: Mapping[str, TierPolicy]) -> LifecyclePlan:
     """One pooled tenant moves to the first silo tier, from the pooled tier listed last that has served tenants
     (the stack's own tiers come after the defaults: the move a stack adding a pooled tier makes); the last served
@@ -262,11 +281,21 @@ def run_lifecycle(
     chosen = plan_lifecycle(stack, live.tiers)
     upgrade, downgrade, leaving = chosen.upgrade, chosen.downgrade, chosen.leaving
     moves = {
-        upgrade.tenant_id: MoveOutcome(upgrade.tenant_id, upgrade.tier, chosen.to_silo, upgrade.keyspace, ""),
-        downgrade.tenant_id: MoveOutcome(downgrade.tenant_id, downgrade.tier, chosen.to_pooled, downgrade.keyspace, ""),
+        tenant.tenant_id: MoveOutcome(
+            tenant.tenant_id,
+            tenant.tier,
+            tier,
+            tenant.keyspace,
+            "",
+            from_cell=tenant.cell,
+            to_cell=target_cell(live.config, tenant.tenant_id, tier),
+        )
+        for tenant, tier in ((upgrade, chosen.to_silo), (downgrade, chosen.to_pooled))
     }
     s3 = live.cloud.client("s3")
-    directory = TenantDirectory.from_s3(stack.directory_bucket, stack.directory_key, s3=s3, max_age=DIRECTORY_MAX_AGE)
+    directory = TenantDirectory.from_s3(
+        stack.directory_bucket, stack.directory_prefix, s3=s3, max_age=DIRECTORY_MAX_AGE
+    )
     roles = RoleAssumer(stack.region)
     with (
         TenantDataAccess.local(directory, port, roles=roles, outage_deadline=60.0) as dal,
@@ -282,6 +311,9 @@ def run_lifecycle(
                     entry = tenant_entry(raw, tenant_id)
                     entry["tier"] = move.to_tier
                     entry["migration"] = {"from": move.from_tier, "state": "copying"}
+                    if move.to_cell is not None:  # with cells: to a cell of its new tier, the old side stays
+                        entry["cell"] = move.to_cell
+                        entry["migration"]["fromCell"] = move.from_cell
 
             def step_to(state: str) -> Callable[[dict[str, Any]], None]:
                 def edit(raw: dict[str, Any]) -> None:
@@ -406,6 +438,8 @@ def lifecycle_document(result: LifecycleResult) -> dict[str, Any]:
                 "tenant": m.tenant_id,
                 "from": m.from_tier,
                 "to": m.to_tier,
+                "fromCell": m.from_cell,  # null without cells
+                "toCell": m.to_cell,
                 "source": m.source,
                 "target": m.target,
                 "verified": m.digest,

@@ -8,6 +8,7 @@ authorizer's API key secret, and the tenant roles with their inline policies.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,18 +143,19 @@ def _tenant_roles(cloud: LocalCloud, stack: DeclaredStack) -> None:
             iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=document)
 
 
-def publish_directory(cloud: LocalCloud, stack: DeclaredStack, document: str | None = None) -> None:
-    """The directory bucket, versioned as declared, and the declared document (or `document`) as its object."""
+def publish_directory(cloud: LocalCloud, stack: DeclaredStack, slices: Mapping[str, str] | None = None) -> None:
+    """The directory bucket, versioned as declared, and the declared slices (or `slices`: key -> document) as its
+    objects; a slice no longer declared is deleted, as `pulumi up` deletes a cell's object with the cell."""
     s3 = cloud.client("s3")
     if stack.directory_bucket not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
         s3.create_bucket(Bucket=stack.directory_bucket)
         s3.put_bucket_versioning(Bucket=stack.directory_bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_object(
-        Bucket=stack.directory_bucket,
-        Key=stack.directory_key,
-        Body=(stack.directory_document if document is None else document).encode(),
-        ContentType="application/json",
-    )
+    published = stack.directory_slices if slices is None else slices
+    listed = s3.list_objects_v2(Bucket=stack.directory_bucket, Prefix=stack.directory_prefix).get("Contents", [])
+    for key in sorted({item["Key"] for item in listed} - set(published)):
+        s3.delete_object(Bucket=stack.directory_bucket, Key=key)
+    for key, document in published.items():
+        s3.put_object(Bucket=stack.directory_bucket, Key=key, Body=document.encode(), ContentType="application/json")
 
 
 def provision(stack: DeclaredStack, endpoint: str) -> LocalCloud:

@@ -142,4 +142,12 @@ def render(outcomes: list[TenantOutcome], checks: list[IsolationCheck]) -> Group
             "pooled tenants share the pooled tables, whose rows the DAL isolates (below)",
         ),
         isolation_table(checks, "dal", "Isolation: each tenant's DAL context against every other tenant's data"),
+        *(
+            isolation_table(checks, f"iam-{kind}", f"Analytics (IAM evaluator): each tenant's session against {what}")
+            for kind, what in (
+                ("analytics-data", "every tenant's events, as a query naming it lists and reads them"),
+                ("analytics-results", "every tenant's query results prefix (write, read)"),
+                ("analytics-workgroup", "every tier's workgroup (StartQueryExecution)"),
+            )
+        ),
     )

@@ -41,9 +41,9 @@ from functions.contracts.cli import run_command
 from functions.contracts.directory import TenantRecord
 from functions.dal import TenantContext, TenantDataAccess, tenant_scope
 from functions.flink.checkpoints import LocalCheckpoints, latest_checkpoint
+from local.environment import read_environment
 from local.errors import EXPECTED_FAILURES
 from local.paths import BUILD_DIR
-from local.program import read_stack
 from local.sandbox.declared import DeclaredStack, DeliveryStream, read_declaration
 from local.sandbox.delivery import deliver
 from local.sandbox.demo import (
@@ -292,7 +292,7 @@ def run_soak(settings: SoakSettings, console: Console) -> SoakResult:
     with ExitStack() as services:
         services.enter_context(python_log(run_dir))
         with steps.step(f"Reading stack {settings.stack!r} from the program under mocks"):
-            read = read_stack(settings.stack, purpose="soaked")
+            read = read_environment(settings.stack, purpose="soaked")
             stack = read_declaration(read.declaration, read.config.region)
         served = [t for t in stack.tenants if t.active]
         node, cassandra_thread, cassandra_errors = start_cassandra(run_dir)

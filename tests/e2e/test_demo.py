@@ -146,15 +146,17 @@ def test_the_iam_evaluator_matrix_covers_every_pooled_session_and_holds(demo) ->
     checks = [c for c in result["isolation"] if c["kind"].startswith("iam-")]
     assert checks and all(c["holds"] for c in checks), [c for c in checks if not c["holds"]]
     trust = {(c["principal"], c["target"]): c for c in checks if c["kind"] == "iam-trust"}
-    (role,) = {principal for principal, _ in trust}  # the dev roster fits one pooled role
-    assert role == "pooled-tenants"
-    assert {target for _, target in trust} == everyone | {"(no tag)", "(+ other tag)"}
-    assert {target for (_, target), c in trust.items() if c["allowed"]} == pooled
-    for kind in ("iam-s3", "iam-keyspaces"):
-        cells = {(c["principal"], c["target"]): c for c in checks if c["kind"] == kind}
-        assert set(cells) == {(f"{tag} @ {role}", target) for tag in everyone for target in everyone}
+    roles = {principal for principal, _ in trust}  # each pooled cell's pooled role (one shard each here)
+    assert len(roles) == len({tenant["cell"] for tenant in roster if tenant["id"] in pooled})
+    members = {role: {target for (r, target), c in trust.items() if r == role and c["allowed"]} for role in roles}
+    assert sorted(t for ids in members.values() for t in ids) == sorted(pooled)  # each in one role only
+    for role in roles:
+        assert {target for r, target in trust if r == role} == everyone | {"(no tag)", "(+ other tag)"}
+        for kind in ("iam-s3", "iam-keyspaces"):
+            cells = {(c["principal"], c["target"]) for c in checks if c["kind"] == kind}
+            assert {(f"{tag} @ {role}", target) for tag in everyone for target in everyone} <= cells
     reached = {(c["principal"], c["target"]) for c in checks if c["kind"] == "iam-s3" and c["allowed"]}
-    assert reached == {(f"{tenant} @ {role}", tenant) for tenant in pooled}
+    assert reached == {(f"{tenant} @ {role}", tenant) for role in roles for tenant in members[role]}
     assert "Isolation (IAM evaluator)" in completed.stderr  # the report (stdout holds the JSON)
 
 
@@ -196,3 +198,29 @@ def test_log_records_go_to_the_run_directory_not_between_the_report_lines(demo, 
     assert "refusal" in logged
     assert "refusal" not in completed.stderr
     assert completed.stderr.count("is not built") <= 2  # the first read of the stack, before the run directory
+
+
+def test_every_served_tenant_queries_its_own_events_and_is_refused_anothers(demo) -> None:
+    """SQL through the local Athena as the tenant itself: the count equals what landed for it (after the
+    tenant's events landed, before the lifecycle moves anyone); another tenant's partition is refused."""
+    _, result = demo
+    tenants = served_tenants()
+    analytics = {o["id"]: o["analytics"] for o in result["tenants"]}
+    assert set(analytics) == set(tenants)
+    for tenant_id, entry in analytics.items():
+        landed = next(o["landed"] for o in result["tenants"] if o["id"] == tenant_id)
+        assert entry == {"queried": landed, "landed": landed, "refusedOther": True}, tenant_id
+    assert result["checks"]["analyticsHolds"] is True
+    cells = [c for c in result["isolation"] if c["kind"] == "iam-analytics-data"]
+    assert {c["target"] for c in cells if c["allowed"]} == set(tenants)  # each its own, N x N
+    assert all(c["holds"] for c in result["isolation"] if c["kind"].startswith("iam-analytics"))
+
+
+def test_the_environment_ran_as_a_platform_and_at_least_two_cells(demo) -> None:
+    _, result = demo
+    stacks = result["stacks"]
+    assert stacks[0]["kind"] == "platform" and stacks[0]["tenants"] == []
+    cells = [stack for stack in stacks if stack["kind"] == "cell"]
+    assert len(cells) >= 2
+    roster = read_stack_config("dev")["tenant-pipeline:tenants"]
+    assert sorted(t for cell in cells for t in cell["tenants"]) == sorted(t["id"] for t in roster)

@@ -80,12 +80,6 @@ def directory_json(entries: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def publish_directory(endpoint: str, bucket: str, key: str, entries: dict[str, dict[str, Any]]) -> None:
-    client("s3", endpoint).put_object(
-        Bucket=bucket, Key=key, Body=directory_json(entries).encode(), ContentType="application/json"
-    )
-
-
 def client(service: str, endpoint: str) -> Any:
     return boto3.client(
         service,

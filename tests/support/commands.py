@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from local.paths import PROJECT_ROOT
@@ -19,6 +21,21 @@ def run_command(
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+def run_console_script(
+    name: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """A console script of the project (pyproject.toml [project.scripts]), as `make venv` installs it."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / name), *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
-from local.program import Declaration, DeclaredResource, run_program
-from local.stack_file import project_values, read_stack_config
-from tiers.load import load_stack_config
+from local.environment import run_settings
+from local.program import Declaration, DeclaredResource
+from local.stack_file import read_stack_config
 from tiers.stack_config import StackConfig
 
 
@@ -61,6 +61,6 @@ def reveal(value: Any) -> tuple[Any, bool]:
 
 
 def run(stack: str, **overrides: Any) -> DeclaredPipeline:
-    config = {**read_stack_config("dev"), **overrides}
-    validated = load_stack_config(project_values(config), stack, str(config["aws:region"]))
-    return DeclaredPipeline(run_program(stack, config), validated)
+    """The dev environment's settings (with `overrides`) declared as environment `stack`: every stack of it."""
+    environment = run_settings(stack, {**read_stack_config("dev"), **overrides})
+    return DeclaredPipeline(environment.declaration, environment.config)

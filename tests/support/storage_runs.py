@@ -53,14 +53,15 @@ class StorageRun:
         components = [r for r in self.declaration.resources if r.type in STORAGE_COMPONENTS]
         return [*components, *(child for c in components for child in self.declaration.children_of(c.urn))]
 
-    def role_policy(self, role_logical_name: str) -> dict[str, Any]:
+    def role_policy(self, role_logical_name: str, policy: str = "tenant-data") -> dict[str, Any]:
+        """The role's inline policy named `<prefix>-<policy>`: its tenant data (storage), or its analytics."""
         role = self.declaration.named(role_logical_name)
         policies = [
             r
             for r in self.declaration.of_type("aws:iam/rolePolicy:RolePolicy")
-            if r.inputs["role"] == role.outputs["name"]
+            if r.inputs["role"] == role.outputs["name"] and r.inputs["name"].endswith(f"-{policy}")
         ]
-        assert len(policies) == 1, f"{role_logical_name} has {len(policies)} role policies"
+        assert len(policies) == 1, f"{role_logical_name} has {len(policies)} {policy} policies"
         document: dict[str, Any] = json.loads(policies[0].inputs["policy"])
         return document
 

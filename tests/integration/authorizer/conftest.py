@@ -13,6 +13,7 @@ import pytest
 from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.config import load_config
 from functions.authorizer.log import SERVICE, logger
+from functions.contracts.cells import DIRECTORY_PREFIX
 from local.services.moto_server import MotoServer
 from tests.support.authorizer import (
     DIRECTORY,
@@ -21,12 +22,27 @@ from tests.support.authorizer import (
     client,
     create_pool,
     create_secret,
-    publish_directory,
 )
+from tests.support.slices import put_slice
 
 SECRET_PARAMETER = "/tenant-pipeline/test/authorizer/api-key-secret"
 DIRECTORY_BUCKET = "tenant-pipeline-authorizer-tests-directory"
-DIRECTORY_KEY = "tenants.json"
+# DIRECTORY as two cells publish it. Each tenant's API key salt (keyCell): acme's and initech's keys are their
+# cells', globex's and umbrella's from before cells (no salt).
+KEY_CELLS = {"acme": "premium-1", "globex": None, "initech": "basic-1", "umbrella": None}
+SLICES = {
+    cell: {
+        tenant_id: {**entry, "keyCell": KEY_CELLS[tenant_id]}
+        for tenant_id, entry in DIRECTORY.items()
+        if (entry["tier"] == "premium") == (cell == "premium-1")
+    }
+    for cell in ("premium-1", "basic-1")
+}
+
+
+def publish_slices(s3: Any, prefix: str, slices: dict[str, dict[str, dict[str, Any]]]) -> None:
+    for cell, entries in slices.items():
+        put_slice(s3, DIRECTORY_BUCKET, prefix, cell, entries)
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +57,11 @@ def api_key_secret(moto_server: MotoServer) -> str:
 
 @pytest.fixture(scope="session")
 def directory_bucket(moto_server: MotoServer) -> str:
-    """The published tenant directory (DIRECTORY) at DIRECTORY_KEY; tests that change it use keys of their own."""
-    client("s3", moto_server.endpoint).create_bucket(Bucket=DIRECTORY_BUCKET)
-    publish_directory(moto_server.endpoint, DIRECTORY_BUCKET, DIRECTORY_KEY, DIRECTORY)
+    """The published tenant directory (SLICES) under DIRECTORY_PREFIX; tests that change it use prefixes of
+    their own."""
+    s3 = client("s3", moto_server.endpoint)
+    s3.create_bucket(Bucket=DIRECTORY_BUCKET)
+    publish_slices(s3, DIRECTORY_PREFIX, SLICES)
     return DIRECTORY_BUCKET
 
 
@@ -59,7 +77,7 @@ def authorizer_env(
         "JWKS_URL": cognito.jwks_url,
         "API_KEY_SECRET_PARAMETER": SECRET_PARAMETER,
         "TENANT_DIRECTORY_BUCKET": directory_bucket,
-        "TENANT_DIRECTORY_KEY": DIRECTORY_KEY,
+        "TENANT_DIRECTORY_PREFIX": DIRECTORY_PREFIX,
     }
 
 

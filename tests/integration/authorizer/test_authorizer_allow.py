@@ -10,7 +10,7 @@ import pytest
 from functions.authorizer.authorizer import Authorizer
 from functions.authorizer.errors import UnauthorizedError
 from functions.contracts.api_keys import tenant_api_key
-from tests.integration.authorizer.conftest import LogLines
+from tests.integration.authorizer.conftest import KEY_CELLS, LogLines
 from tests.support.authorizer import (
     STAGE_ARN,
     CognitoPool,
@@ -38,8 +38,21 @@ def test_id_token_from_cognito_is_allowed_on_the_stage_with_tenant_context_and_k
             "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": [STAGE_ARN]}],
         },
         "context": {"tenantId": "acme", "tier": "premium"},
-        "usageIdentifierKey": tenant_api_key(api_key_secret, "acme"),
+        "usageIdentifierKey": tenant_api_key(api_key_secret, "acme", KEY_CELLS["acme"]),
     }
+
+
+def test_the_api_key_is_salted_with_the_records_key_cell(
+    authorizer: Authorizer, cognito: CognitoPool, api_key_secret: str
+) -> None:
+    # initech's key is its cell's; globex's is from before cells, unsalted (conftest.KEY_CELLS).
+    assert KEY_CELLS["initech"] is not None and KEY_CELLS["globex"] is None
+    initech = authorizer.authorize(token_event(cognito.tokens("erin")["id"]))
+    globex = authorizer.authorize(token_event(cognito.tokens("bob")["id"]))
+
+    assert initech["usageIdentifierKey"] == tenant_api_key(api_key_secret, "initech", KEY_CELLS["initech"])
+    assert initech["usageIdentifierKey"] != tenant_api_key(api_key_secret, "initech")
+    assert globex["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex")
 
 
 def test_each_tenant_gets_its_own_context_and_api_key(
@@ -49,7 +62,7 @@ def test_each_tenant_gets_its_own_context_and_api_key(
     bob = authorizer.authorize(token_event(cognito.tokens("bob")["id"]))
 
     assert bob["context"] == {"tenantId": "globex", "tier": "basic"}
-    assert bob["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex")
+    assert bob["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex", KEY_CELLS["globex"])
     assert bob["usageIdentifierKey"] != alice["usageIdentifierKey"]
     assert bob["principalId"] != alice["principalId"]
 
@@ -153,15 +166,21 @@ def test_the_api_key_secret_is_cached_for_its_max_age(
     old_secret = create_secret(cognito.endpoint, parameter)
     authorizer = make_authorizer(API_KEY_SECRET_PARAMETER=parameter)
     token = cognito.tokens("alice")["id"]
-    assert authorizer.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(old_secret, "acme")
+    assert authorizer.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(
+        old_secret, "acme", KEY_CELLS["acme"]
+    )
 
     new_secret = create_secret(cognito.endpoint, parameter)
 
     # The warm instance keeps the secret it read (no SSM call per request) ...
-    assert authorizer.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(old_secret, "acme")
+    assert authorizer.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(
+        old_secret, "acme", KEY_CELLS["acme"]
+    )
     # ... a new instance reads the new one.
     fresh = make_authorizer(API_KEY_SECRET_PARAMETER=parameter)
-    assert fresh.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(new_secret, "acme")
+    assert fresh.authorize(token_event(token))["usageIdentifierKey"] == tenant_api_key(
+        new_secret, "acme", KEY_CELLS["acme"]
+    )
 
 
 def test_tokens_are_verified_not_just_decoded(authorizer: Authorizer, cognito: CognitoPool) -> None:

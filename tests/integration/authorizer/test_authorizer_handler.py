@@ -22,6 +22,7 @@ from functions.authorizer.log import logger as authorizer_logger
 from functions.authorizer.package import copy_sources
 from functions.contracts.api_keys import tenant_api_key
 from local.paths import PROJECT_ROOT
+from tests.integration.authorizer.conftest import KEY_CELLS
 from tests.support.authorizer import METHOD_ARN, STAGE_ARN, CognitoPool, claims_of, token_event
 
 pytestmark = pytest.mark.moto
@@ -106,7 +107,7 @@ def test_invoke_runs_the_real_handler_for_the_local_demo(
 
     assert response["principalId"] == claims_of(token)["sub"]
     assert response["context"] == {"tenantId": "globex", "tier": "basic"}
-    assert response["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex")
+    assert response["usageIdentifierKey"] == tenant_api_key(api_key_secret, "globex", KEY_CELLS["globex"])
 
 
 @pytest.mark.parametrize(
@@ -117,7 +118,6 @@ def test_invoke_runs_the_real_handler_for_the_local_demo(
         "AWS_REGION",
         "API_KEY_SECRET_PARAMETER",
         "TENANT_DIRECTORY_BUCKET",
-        "TENANT_DIRECTORY_KEY",
     ],
 )
 def test_cold_start_fails_loudly_naming_a_missing_variable(authorizer_env: dict[str, str], missing: str) -> None:

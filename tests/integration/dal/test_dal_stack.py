@@ -15,16 +15,16 @@ from cassandra.cluster import Session
 from functions.dal import TenantContext, TenantDataAccess, TenantDirectory, tenant_scope
 from functions.dal.bootstrap import bootstrap_keyspaces
 from functions.dal.counts import row_counts
-from local.program import Declaration, run_program
+from local.environment import read_environment
+from local.program import Declaration
 from local.services.cassandra import CassandraNode
-from local.stack_file import read_stack_config
 
 pytestmark = pytest.mark.cassandra
 
 
 @pytest.fixture(scope="module")
 def dev_stack() -> Declaration:
-    return run_program("dev", read_stack_config("dev"))
+    return read_environment("dev").declaration
 
 
 @pytest.fixture(scope="module")

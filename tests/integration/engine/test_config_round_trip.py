@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from local.engine.cli import PulumiCli
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
+from local.environment import run_settings
 from local.paths import PROJECT_ROOT
 from local.program import ProgramStopped, run_program
 
-pytestmark = pytest.mark.skipif(
-    pulumi_on_path() is None and not Toolchain().built, reason="no Pulumi CLI: `make engine` builds one"
-)
+pytestmark = pytest.mark.skipif(not available(), reason="no Pulumi CLI: `make engine` builds one")
 
 
 @pytest.fixture
@@ -36,13 +35,16 @@ def cli(tmp_path: Path) -> PulumiCli:
 def test_a_tenant_onboarded_and_a_tier_tuned_with_config_set_path_reach_the_program(cli):
     cli.run("config", "set", "--path", "tenant-pipeline:tenants[6].id", "newco")
     cli.run("config", "set", "--path", "tenant-pipeline:tenants[6].tier", "basic")
+    cli.run("config", "set", "--path", "tenant-pipeline:tenants[6].cell", "basic-1")
     # --path stores a bare number as a number, and a quoted one as a string: the program takes both.
     cli.run("config", "set", "--path", "tenant-pipeline:tiers.basic.throttle.rateLimit", "25")
     cli.run("config", "set", "--path", "tenant-pipeline:tiers.basic.throttle.burstLimit", "50", "--type", "string")
 
     config = cli.engine_config("dev")
-    assert json.loads(config["tenant-pipeline:tenants"])[6] == {"id": "newco", "tier": "basic"}
-    declared = run_program("dev", config)
+    assert json.loads(config["tenant-pipeline:tenants"])[6] == {"id": "newco", "tier": "basic", "cell": "basic-1"}
+    # The platform and its cells, each reading the settings file as the CLI left it (structured values as JSON).
+    settings = {key: json.loads(value) if value[:1] in "[{" else value for key, value in config.items()}
+    declared = run_settings("dev", settings).declaration
 
     assert declared.outputs["tenants"]["newco"]["tier"] == "basic"
     plans = [r for r in declared.resources if r.type == "aws:apigateway/usagePlan:UsagePlan"]

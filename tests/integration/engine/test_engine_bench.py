@@ -14,11 +14,9 @@ from typing import Any
 import pytest
 
 from bench.engine import main
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
 
-pytestmark = pytest.mark.skipif(
-    pulumi_on_path() is None and not Toolchain().built, reason="no Pulumi CLI: `make engine` builds one"
-)
+pytestmark = pytest.mark.skipif(not available(), reason="no Pulumi CLI: `make engine` builds one")
 
 PLATFORM = "bench"
 

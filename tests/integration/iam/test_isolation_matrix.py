@@ -4,7 +4,8 @@ moto matches actions and ARNs but not conditions or `${aws:PrincipalTag/TenantId
 scopes a pooled session; @cloud-copilot/iam-simulate evaluates both. For every role the application may
 assume and every tenant id as the session tag, every tenant's S3 prefix (GetObject, ListBucket) and tables
 (Select, Modify), and the trust decision: each principal reaches its own tenant only, and a pooled role
-is assumable only with the id of one of its own served basic tenants.
+is assumable only with the id of one of its own served pooled tenants. The rosters are the dev environment's
+(a platform and cells) and bigger ones: every stack's declarations, judged together.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from local.environment import run_settings
 from local.iam.matrix import EXTRA_TAG, UNTAGGED, Cell, DeclaredAccess, isolation_matrix, read_access
-from local.program import run_program
-from local.stack_file import read_stack_config
+from local.stack_file import project_values, read_stack_config
+from tiers.load import load_stack_config
 from tiers.naming import Namer
 
 pytestmark = pytest.mark.iam
@@ -30,9 +32,9 @@ def more_config() -> dict[str, Any]:
     config = dev_config()
     config["tenant-pipeline:tenants"] = [
         *config["tenant-pipeline:tenants"],
-        {"id": "wayne-enterprises", "tier": "premium"},
-        {"id": "kramerica", "tier": "basic", "status": "offboarded"},
-        {"id": "oldcorp", "tier": "premium", "status": "offboarded"},
+        {"id": "wayne-enterprises", "tier": "premium", "cell": "premium-1"},
+        {"id": "kramerica", "tier": "basic", "status": "offboarded", "cell": "basic-1"},
+        {"id": "oldcorp", "tier": "premium", "status": "offboarded", "cell": "premium-1"},
     ]
     return config
 
@@ -41,7 +43,7 @@ def sharded_config() -> dict[str, Any]:
     """more, with six more basic tenants and a trust policy quota small enough for several pooled roles
     (K=4 here, one shard left empty by the hash, so it gets no role)."""
     config = more_config()
-    config["tenant-pipeline:tenants"] += [{"id": f"shop-{n}", "tier": "basic"} for n in range(6)]
+    config["tenant-pipeline:tenants"] += [{"id": f"shop-{n}", "tier": "basic", "cell": "basic-1"} for n in range(6)]
     config["tenant-pipeline:quotas"] = {"roleTrustPolicyLength": 380}
     return config
 
@@ -53,19 +55,24 @@ def pooled(role_name: str) -> bool:
 ROSTERS = {"dev": dev_config, "more": more_config, "sharded": sharded_config}
 
 
-def served_basic(config: dict[str, Any]) -> set[str]:
-    """From the roster itself, not from what the program made of it."""
+def served(config: dict[str, Any], storage: str) -> set[str]:
+    """From the roster and its tiers' storage models, not from what the program made of it."""
+    tiers = load_stack_config(project_values(config), "dev", str(config["aws:region"])).tiers
     return {
         t["id"]
         for t in config["tenant-pipeline:tenants"]
-        if t["tier"] == "basic" and t.get("status", "active") == "active"
+        if tiers[t["tier"]].storage == storage and t.get("status", "active") == "active"
     }
+
+
+def served_basic(config: dict[str, Any]) -> set[str]:
+    return served(config, "pooled")
 
 
 @pytest.fixture(scope="module", params=sorted(ROSTERS))
 def judged(request: pytest.FixtureRequest) -> tuple[dict[str, Any], DeclaredAccess, list[Cell]]:
     config = ROSTERS[request.param]()
-    access = read_access(run_program("dev", config), str(config["aws:region"]))
+    access = read_access(run_settings("dev", config).declaration, str(config["aws:region"]))
     return config, access, isolation_matrix(access)
 
 
@@ -78,11 +85,7 @@ def test_every_cell_of_the_matrix_holds(judged) -> None:
 def test_the_matrix_is_complete(judged) -> None:
     config, access, cells = judged
     tenants = [t["id"] for t in config["tenant-pipeline:tenants"]]
-    served_premium = {
-        t["id"]
-        for t in config["tenant-pipeline:tenants"]
-        if t["tier"] == "premium" and t.get("status", "active") == "active"
-    }
+    served_premium = served(config, "silo")
     pooled_roles = {role.name for role in access.roles if pooled(role.name)}
     assert len(access.roles) == len(served_premium) + len(pooled_roles)
     for role in access.roles:
@@ -119,8 +122,4 @@ def test_each_session_reads_its_own_prefix_and_tables(judged) -> None:
     reached = {(c.tag, c.target) for c in cells if c.kind == "s3" and c.allowed and pooled(c.role)}
     assert reached == {(t, t) for t in served_basic(config)}
     premium = {(c.role, c.target) for c in cells if c.kind == "keyspaces" and c.allowed and not pooled(c.role)}
-    assert {target for _, target in premium} == {
-        t["id"]
-        for t in config["tenant-pipeline:tenants"]
-        if t["tier"] == "premium" and t.get("status", "active") == "active"
-    }
+    assert {target for _, target in premium} == served(config, "silo")

@@ -15,8 +15,8 @@ from functions.contracts.tables import TENANT_TABLES
 from functions.lifecycle.errors import OffboardRefusedError
 from functions.lifecycle.store import Cassandra
 from local import lifecycle
+from local.environment import read_environment
 from local.errors import StackRefusedError
-from local.program import read_stack
 from local.sandbox.declared import read_declaration
 from local.services.cassandra import CassandraNode
 from local.services.moto_server import MotoServer
@@ -45,7 +45,7 @@ def test_make_offboard_deletes_by_the_stacks_strategy_and_refuses_retain(
 ) -> None:
     leaver, keeper = new_tenant("leaver"), new_tenant("keeper")
     (tmp_path / "Pulumi.lc.yaml").write_text(STACK.format(leaver=leaver, keeper=keeper))
-    stack = read_stack("lc", tmp_path)
+    stack = read_environment("lc", tmp_path)
     bucket = read_declaration(stack.declaration, "us-east-1").bucket
     s3 = boto3.client("s3", region_name="us-east-1")
     fill_bucket(s3, bucket, [leaver, keeper])

@@ -41,7 +41,9 @@ def test_the_command_copies_verifies_and_prints_the_next_steps(
     assert "customers: 11 rows copied" in err and "rows/s" in err
 
     directory.write_text(json.dumps(directory_document([moving(tenant, "premium", "cutover", digest[1])])))
-    assert migrate.main([*common, "--ledger", str(tmp_path / "l.json")]) == 0
+    result = tmp_path / "result" / "cutover.json"
+    assert migrate.main([*common, "--ledger", str(tmp_path / "l.json"), "--result", str(result)]) == 0
     out, _ = capsys.readouterr()
     assert f"verified: {digest[1]}" in out  # nothing written meanwhile: the same digest
+    assert json.loads(result.read_text())["verified"] == digest[1]  # what `tenant-pipeline move` reads
     assert "'tenant-pipeline:tenants[<index of " in out and ".migration.state' done" in out

@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 
 from components.ingestion.mapping_template import put_record_template
-from local.program import run_program
+from local.environment import read_environment
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.front_door import FrontDoor, FrontDoorServer, kinesis_put_record
 from local.sandbox.local_cloud import aws_client
 from local.sandbox.throttle import Throttler, UsagePlanLimits
 from local.services.moto_server import MotoServer
-from local.stack_file import read_stack_config
 
 pytestmark = pytest.mark.moto
 STREAM = "front-door-test"
@@ -31,7 +30,7 @@ ONE_MIB = 1024 * 1024
 
 @pytest.fixture(scope="module")
 def stack() -> DeclaredStack:
-    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+    return read_declaration(read_environment("dev").declaration, "us-east-1")
 
 
 @pytest.fixture(scope="module")

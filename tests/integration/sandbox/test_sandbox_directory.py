@@ -14,12 +14,11 @@ from functions.authorizer.config import load_config
 from functions.authorizer.errors import UnauthorizedError
 from functions.authorizer.local import token_event
 from functions.contracts.directory import TenantRecord, directory_document, parse_document
-from local.program import run_program
+from local.environment import read_environment
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.demo import authorizer_environment
 from local.sandbox.local_cloud import LocalCloud, provision, publish_directory, user_email
 from local.services.moto_server import MotoServer
-from local.stack_file import read_stack_config
 
 pytestmark = pytest.mark.moto
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:local/v1/POST/events"
@@ -28,7 +27,7 @@ PASSWORD = "Sandbox-Directory-Test-9a"
 
 @pytest.fixture(scope="module")
 def stack() -> DeclaredStack:
-    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+    return read_declaration(read_environment("dev").declaration, "us-east-1")
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +59,16 @@ def authorize(authorizer: Authorizer, cloud: LocalCloud, tenant_id: str) -> dict
     return authorizer.authorize(token_event(f"Bearer {cloud.id_token(tenant_id)}", METHOD_ARN))
 
 
-def test_the_published_object_is_the_declared_document(stack: DeclaredStack, cloud: LocalCloud) -> None:
-    body = cloud.client("s3").get_object(Bucket=stack.directory_bucket, Key=stack.directory_key)["Body"].read()
-
-    assert body.decode() == stack.directory_document
-    assert parse_document(body) == {record.tenant_id: record for record in stack.tenants}
+def test_the_published_objects_are_the_declared_slices(stack: DeclaredStack, cloud: LocalCloud) -> None:
+    s3 = cloud.client("s3")
+    listed = s3.list_objects_v2(Bucket=stack.directory_bucket, Prefix=stack.directory_prefix)["Contents"]
+    assert {item["Key"] for item in listed} == set(stack.directory_slices)
+    published: dict[str, TenantRecord] = {}
+    for key, document in stack.directory_slices.items():
+        body = s3.get_object(Bucket=stack.directory_bucket, Key=key)["Body"].read()
+        assert body.decode() == document
+        published |= parse_document(body)
+    assert published == {record.tenant_id: record for record in stack.tenants}
 
 
 def test_the_demo_users_carry_no_tier_and_get_the_directorys(
@@ -91,16 +95,17 @@ def test_offboarded_and_unknown_tenants_are_refused(cloud: LocalCloud, authorize
 def test_a_tier_change_published_later_reaches_the_same_user(
     stack: DeclaredStack, cloud: LocalCloud, authorizer: Authorizer
 ) -> None:
-    records = parse_document(stack.directory_document)
+    (key,) = [key for key, document in stack.directory_slices.items() if "initech" in parse_document(document)]
+    records = parse_document(stack.directory_slices[key])
     assert records["initech"].tier != "premium"
     assert authorize(authorizer, cloud, "initech")["context"]["tier"] == records["initech"].tier
     entry = {**records["initech"].to_entry(), "tier": "premium", "keyspace": "tenant_initech"}
     moved = {**records, "initech": TenantRecord.from_entry("initech", entry)}
     try:
-        publish_directory(cloud, stack, json.dumps(directory_document(moved.values())))
+        publish_directory(cloud, stack, {**stack.directory_slices, key: json.dumps(directory_document(moved.values()))})
 
         assert authorize(authorizer, cloud, "initech")["context"] == {"tenantId": "initech", "tier": "premium"}
     finally:
         publish_directory(cloud, stack)
-    versions = cloud.client("s3").list_object_versions(Bucket=stack.directory_bucket, Prefix=stack.directory_key)
+    versions = cloud.client("s3").list_object_versions(Bucket=stack.directory_bucket, Prefix=key)
     assert len(versions["Versions"]) == 3  # the bucket is versioned, as declared

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.authorizer.config import ConfigurationError, load_config
+from functions.contracts.cells import DIRECTORY_PREFIX
 
 GOOD = {
     "USER_POOL_ID": "eu-west-1_AbCdEf123",
@@ -12,7 +13,6 @@ GOOD = {
     "AWS_REGION": "eu-west-1",
     "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/dev/api-key-secret",
     "TENANT_DIRECTORY_BUCKET": "tenant-pipeline-dev-directory-123456789012-eu-west-1",
-    "TENANT_DIRECTORY_KEY": "tenants.json",
 }
 
 
@@ -25,8 +25,14 @@ def test_good_configuration_and_defaults() -> None:
         "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
         "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
     }
-    assert (config.directory_bucket, config.directory_key) == (GOOD["TENANT_DIRECTORY_BUCKET"], "tenants.json")
+    assert (config.directory_bucket, config.directory_prefix) == (GOOD["TENANT_DIRECTORY_BUCKET"], DIRECTORY_PREFIX)
     assert config.directory_max_age == 60
+
+
+@pytest.mark.parametrize("prefix", ["tenants/", "tests/run-1/tenants/"])
+def test_the_directory_prefix_can_be_set(prefix: str) -> None:
+    assert load_config({**GOOD, "TENANT_DIRECTORY_PREFIX": prefix}).directory_prefix == prefix
+    assert load_config({**GOOD, "TENANT_DIRECTORY_PREFIX": " "}).directory_prefix == DIRECTORY_PREFIX
 
 
 def test_the_directory_max_age_can_be_set() -> None:
@@ -60,8 +66,13 @@ def test_jwks_url_may_point_at_a_local_emulator() -> None:
         ("JWKS_URL", "ftp://127.0.0.1/jwks.json", "must be https"),
         ("TENANT_DIRECTORY_BUCKET", "", "TENANT_DIRECTORY_BUCKET is not set"),
         ("TENANT_DIRECTORY_BUCKET", "Tenant_Directory", "'Tenant_Directory' is not an S3 bucket"),
-        ("TENANT_DIRECTORY_KEY", " ", "TENANT_DIRECTORY_KEY is not set"),
-        ("TENANT_DIRECTORY_KEY", "k" * 1025, "TENANT_DIRECTORY_KEY is longer than 1024 bytes"),
+        (
+            "TENANT_DIRECTORY_PREFIX",
+            "tenants",
+            "TENANT_DIRECTORY_PREFIX 'tenants' is not a key prefix that ends with '/'",
+        ),
+        ("TENANT_DIRECTORY_PREFIX", "tenants.json", "TENANT_DIRECTORY_PREFIX 'tenants.json' is not a key prefix"),
+        ("TENANT_DIRECTORY_PREFIX", "k" * 1024 + "/", "TENANT_DIRECTORY_PREFIX is longer than 1024 bytes"),
         ("TENANT_DIRECTORY_MAX_AGE", "soon", "TENANT_DIRECTORY_MAX_AGE 'soon' is not a number of seconds"),
         ("TENANT_DIRECTORY_MAX_AGE", "-1", "is not a number of seconds from 0 to 900"),
         ("TENANT_DIRECTORY_MAX_AGE", "3600", "is not a number of seconds from 0 to 900"),
@@ -81,6 +92,5 @@ def test_every_problem_is_reported_at_once() -> None:
 
     assert str(error.value) == (
         "authorizer configuration: USER_POOL_ID is not set; APP_CLIENT_IDS is not set; "
-        "AWS_REGION is not set; API_KEY_SECRET_PARAMETER is not set; TENANT_DIRECTORY_BUCKET is not set; "
-        "TENANT_DIRECTORY_KEY is not set"
+        "AWS_REGION is not set; API_KEY_SECRET_PARAMETER is not set; TENANT_DIRECTORY_BUCKET is not set"
     )

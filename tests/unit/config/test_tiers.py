@@ -10,7 +10,15 @@ import pytest
 from functions.contracts.tiers import TIER_NAME_RULE
 from tests.support.config import base_config, load, only_problem, roster
 from tiers.defaults import BASIC, DEFAULT_TIERS, PREMIUM, PROVISIONED_BOUNDS, SILO_KEYSPACE
-from tiers.policy import MAX_PARTITION_KEYS, STORAGE_MODELS, AutoScaling, KeyspaceSettings, Throttle, TierPolicy
+from tiers.policy import (
+    MAX_PARTITION_KEYS,
+    MIN_QUERY_BYTES_SCANNED_CUTOFF,
+    STORAGE_MODELS,
+    AutoScaling,
+    KeyspaceSettings,
+    Throttle,
+    TierPolicy,
+)
 from tiers.pool import DEFAULT_POOL
 
 
@@ -163,7 +171,8 @@ def test_overrides_must_be_a_mapping() -> None:
 
 def test_unknown_key_in_a_tier() -> None:
     message = only_problem(with_tiers({"premium": {"throtle": {}}}))
-    assert message.startswith("tier 'premium': unknown key 'throtle' in tiers.premium (allowed: capacity, iam,")
+    allowed = "(allowed: analytics, capacity, iam,"
+    assert message.startswith(f"tier 'premium': unknown key 'throtle' in tiers.premium {allowed}")
 
 
 def test_unknown_key_in_throttle() -> None:
@@ -259,3 +268,33 @@ def test_the_pool_is_declared_once_with_its_defaults() -> None:
     )
     message = only_problem(base_config(pool={"capacity": {"mode": "ON_DEMAND"}, "size": 3}))
     assert message == "tenant-pipeline:pool: unknown key 'size' in pool (allowed: capacity, pointInTimeRecovery)"
+
+
+def test_query_cutoff_defaults_and_override() -> None:
+    # Premium tenants may scan more per query than basic ones (their workgroup's cutoff).
+    assert PREMIUM.query_bytes_scanned_cutoff > BASIC.query_bytes_scanned_cutoff
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": 50_000_000}}})
+    assert load(raw).tiers["basic"].query_bytes_scanned_cutoff == 50_000_000
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            MIN_QUERY_BYTES_SCANNED_CUTOFF - 1,
+            f"analytics.bytesScannedCutoffPerQuery must be at least {MIN_QUERY_BYTES_SCANNED_CUTOFF:,} "
+            f"(Athena's minimum, 10 MB), got {MIN_QUERY_BYTES_SCANNED_CUTOFF - 1:,}",
+        ),
+        ("lots", "tiers.basic.analytics.bytesScannedCutoffPerQuery must be a whole number, got 'lots'"),
+    ],
+)
+def test_query_cutoff_is_refused_below_athena_minimum_or_not_a_number(value: object, expected: str) -> None:
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": value}}})
+    assert only_problem(raw) == f"tier 'basic': {expected}"
+
+
+def test_query_cutoff_at_athena_minimum_is_accepted_and_unknown_analytics_keys_are_refused() -> None:
+    raw = with_tiers({"basic": {"analytics": {"bytesScannedCutoffPerQuery": MIN_QUERY_BYTES_SCANNED_CUTOFF}}})
+    assert load(raw).tiers["basic"].query_bytes_scanned_cutoff == MIN_QUERY_BYTES_SCANNED_CUTOFF
+    problem = only_problem(with_tiers({"basic": {"analytics": {"bytesScanned": 1}}}))
+    assert "unknown key 'bytesScanned' in tiers.basic.analytics" in problem

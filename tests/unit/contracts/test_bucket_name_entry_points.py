@@ -18,7 +18,6 @@ AUTHORIZER_ENV = {
     "APP_CLIENT_IDS": "1example23456789abcdefghij",
     "AWS_REGION": "eu-west-1",
     "API_KEY_SECRET_PARAMETER": "/tenant-pipeline/dev/api-key-secret",
-    "TENANT_DIRECTORY_KEY": "tenants.json",
 }
 
 

@@ -16,7 +16,7 @@ from functions.contracts.tables import CUSTOMERS, ORDERS
 from functions.lifecycle.checksum import MASK, TableSummary, row_hash, row_key, verified_digest
 from functions.lifecycle.errors import LedgerError, OffboardRefusedError
 from functions.lifecycle.ledger import Ledger
-from functions.lifecycle.migrate import MigrationResult, next_step
+from functions.lifecycle.migrate import MigrationResult, next_step, result_document
 from functions.lifecycle.offboard import check_deletable
 from functions.lifecycle.rows import (
     OLDEST_TIMESTAMP,
@@ -153,6 +153,21 @@ def test_next_step_prints_the_exact_config_commands_of_each_state() -> None:
     done = next_step(MigrationResult("acme", "done"), "tenants[2]", "dev")
     assert "remove the migration block" in done[0]
     assert done[1] == "pulumi config rm --path --stack dev 'tenants[2].migration'"
+
+
+def test_the_result_document_carries_the_digest_of_the_states_that_verify_and_survives_json() -> None:
+    copying = MigrationResult("acme", "copying", copied={"orders": 12}, digest="0123456789abcdef", seconds=1.23456)
+    document = json.loads(json.dumps(result_document(copying)))
+    assert document == {
+        "tenant": "acme",
+        "state": "copying",
+        "verified": copying.digest,
+        "copied": {"orders": 12},
+        "deleted": {},
+        "seconds": 1.235,
+    }
+    done = result_document(MigrationResult("acme", "done", deleted={"orders": 12}))
+    assert done["verified"] is None and done["deleted"] == {"orders": 12}
 
 
 def test_offboarding_refuses_active_unknown_and_kept_tenants() -> None:

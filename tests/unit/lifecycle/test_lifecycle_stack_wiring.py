@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from local.errors import StackRefusedError
-from local.lifecycle import config_path, tenant_spec
+from local.lifecycle import tenant_spec
+from local.stack_file import config_path
 from tests.support.config import base_config, load, roster
 
 

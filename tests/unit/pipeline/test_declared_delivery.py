@@ -162,3 +162,11 @@ def test_the_partitions_need_is_the_busiest_declared_stream_s_tenants(dev):
     config = load_stack_config(values, environment="dev", region=raw["aws:region"])
     (need,) = [use.need for use in config.quota_uses() if use.spec.key == "firehosePartitions"]
     assert need == max(routed.values()) <= config.quotas.firehose_partitions == 4
+
+
+def test_every_enriched_events_stream_lands_gzip_and_rejects_stay_readable(dev):
+    """Compression on every enriched-events stream (the analytics table reads fewer bytes); rejects stay plain."""
+    events = [r for r in dev.all(FIREHOSE) if "delivery-events" in r.name]
+    assert len(events) >= 2  # the dev roster spreads over two streams: each one must be compressed
+    assert {r.inputs["extendedS3Configuration"]["compressionFormat"] for r in events} == {"GZIP"}
+    assert destination(dev, "delivery-rejects")["compressionFormat"] == "UNCOMPRESSED"

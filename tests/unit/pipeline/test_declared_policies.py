@@ -2,7 +2,8 @@
 
 A resource in an Allow statement must be one of:
 - the ARN of a resource this stack declares (stream, key, delivery stream, parameter, log stream, code object);
-- objects under a literal prefix of a declared bucket (keys Firehose generates at delivery);
+- objects under a literal prefix of a declared bucket (keys Firehose generates at delivery; the tenant
+  directory's slices, one per cell);
 - the log streams of a declared log group (streams the service creates at run time);
 - one of WILDCARDS_AWS_REQUIRES below, each for a listing/account-wide reason given there.
 Anything else (a bare "*", another account, a service-wide wildcard) fails.
@@ -14,6 +15,7 @@ import json
 from typing import Any
 
 from components.ingestion.firehose_partitioning import WRITTEN_PREFIXES
+from functions.contracts.cells import DIRECTORY_PREFIX
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import DeclaredPipeline
 
@@ -47,7 +49,7 @@ def unscoped(pipeline: DeclaredPipeline, statement: dict[str, Any]) -> list[str]
     buckets = {str(b.outputs["arn"]) for b in pipeline.all("aws:s3/bucket:Bucket")}
     groups = {str(g.outputs["arn"]) for g in pipeline.all("aws:cloudwatch/logGroup:LogGroup")}
     actions = set(statement["Action"])
-    allowed = {f"{bucket}/{prefix}*" for bucket in buckets for prefix in WRITTEN_PREFIXES}
+    allowed = {f"{bucket}/{prefix}*" for bucket in buckets for prefix in (*WRITTEN_PREFIXES, DIRECTORY_PREFIX)}
     allowed |= {f"{group}:log-stream:*" for group in groups}
     bad = []
     for resource in statement["Resource"]:
@@ -150,6 +152,9 @@ def test_services_reach_exactly_what_they_use(dev):
     assert resources_of("processor-role", "firehose:PutRecordBatch") == {events, events_1, rejects}
     assert resources_of("delivery-role", "s3:PutObject") == {f"{bucket}/tenant=*", f"{bucket}/errors/*"}
     assert resources_of("authorizer-role", "ssm:GetParameter") == {dev.arn("aws:ssm/parameter:Parameter")}
+    directory = dev.arn("aws:s3/bucket:Bucket", "tenant-directory")
+    assert resources_of("authorizer-role", "s3:ListBucket") == {directory}
+    assert resources_of("authorizer-role", "s3:GetObject") == {f"{directory}/{DIRECTORY_PREFIX}*"}
     # Nothing in the pipeline deletes tenant data or the stream.
     for document in documents.values():
         for statement in document["Statement"]:

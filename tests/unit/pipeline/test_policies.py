@@ -21,8 +21,11 @@ from components.ingestion.policies import (
     firehose_delivery_policy,
     flink_policy,
     log_stream_arn,
+    tenant_directory_policy,
+    tenant_directory_statements,
     tls_only_bucket_policy,
 )
+from functions.contracts.cells import DIRECTORY_PREFIX
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -33,7 +36,7 @@ GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/tp-dev-authorize
 PARAMETER = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/tp-dev-api-key-secret"
 EVENTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-events"
 REJECTS = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/tp-dev-rejects"
-DIRECTORY = "arn:aws:s3:::tp-dev-directory/tenants.json"
+DIRECTORY = "arn:aws:s3:::tp-dev-directory"  # the tenant directory's bucket
 
 
 def by_sid(document: Document) -> dict[str, Statement]:
@@ -76,22 +79,39 @@ def test_authorizer_decrypts_its_secret_only_through_ssm_for_that_parameter():
     assert statements["WriteOwnLogs"]["Resource"] == [f"{GROUP}:log-stream:*"]
 
 
-def test_authorizer_reads_the_tenant_directory_object_and_nothing_else_in_s3():
+def test_authorizer_lists_and_reads_the_directory_slices_and_nothing_else_in_s3():
     document = authorizer_policy(GROUP, PARAMETER, KEY, REGION, DIRECTORY)
-    assert by_sid(document)["ReadTenantDirectory"] == {
+    statements = by_sid(document)
+    assert statements["ListTenantDirectory"] == {
+        "Sid": "ListTenantDirectory",
+        "Effect": "Allow",
+        "Action": ["s3:ListBucket"],
+        "Resource": [DIRECTORY],
+        "Condition": {"StringLike": {"s3:prefix": [f"{DIRECTORY_PREFIX}*"]}},
+    }
+    assert statements["ReadTenantDirectory"] == {
         "Sid": "ReadTenantDirectory",
         "Effect": "Allow",
         "Action": ["s3:GetObject"],
-        "Resource": [DIRECTORY],
+        "Resource": [f"{DIRECTORY}/{DIRECTORY_PREFIX}*"],
     }
     s3_statements = [s for s in document["Statement"] if any(a.startswith("s3:") for a in s["Action"])]
-    assert s3_statements == [by_sid(document)["ReadTenantDirectory"]]
+    assert s3_statements == [statements["ListTenantDirectory"], statements["ReadTenantDirectory"]]
+    assert tenant_directory_policy(DIRECTORY)["Statement"] == s3_statements  # the DAL's compute reads the same
 
 
-@pytest.mark.parametrize("bad", ["arn:aws:s3:::tp-dev-directory", "arn:aws:s3:::tp-dev-directory/*", "tenants.json"])
-def test_authorizer_directory_must_be_one_object(bad):
-    with pytest.raises(ComponentInputError, match=r"object ARN|exact s3 ARN"):
+@pytest.mark.parametrize(
+    "bad", ["arn:aws:s3:::tp-dev-directory/tenants.json", "arn:aws:s3:::tp-dev-directory/*", "arn:aws:s3:::*", "x"]
+)
+def test_the_directory_must_be_one_bucket(bad):
+    with pytest.raises(ComponentInputError, match=r"bucket ARN|exact s3 ARN"):
         authorizer_policy(GROUP, PARAMETER, KEY, REGION, bad)
+
+
+@pytest.mark.parametrize("prefix", ["", "tenants/*", "tenants/?"])
+def test_the_directory_prefix_must_be_literal(prefix):
+    with pytest.raises(ComponentInputError, match="the directory's prefix must be a non-empty literal key prefix"):
+        tenant_directory_statements(DIRECTORY, prefix)
 
 
 def test_firehose_writes_only_under_the_given_prefixes_of_the_bucket():

@@ -7,6 +7,7 @@ import json
 from components.ingestion.event_model import EVENT_SCHEMA
 from components.ingestion.mapping_template import put_record_template
 from functions.contracts.api_keys import tenant_api_key
+from functions.contracts.cells import DIRECTORY_PREFIX
 from functions.contracts.lambda_runtime import LAMBDA_RUNTIME
 from local.fake_cloud import ACCOUNT_ID
 from tests.support.declared import run
@@ -53,14 +54,13 @@ def test_authorizer_lambda_environment_and_package(dev):
     pool = dev.one("aws:cognito/userPool:UserPool")
     client = dev.one("aws:cognito/userPoolClient:UserPoolClient")
     parameter = dev.one("aws:ssm/parameter:Parameter")
-    directory = dev.one("aws:s3/bucketObjectv2:BucketObjectv2", "tenant-directory")
     directory_bucket = dev.one("aws:s3/bucket:Bucket", "tenant-directory")
     assert function.inputs["environment"]["variables"] == {
         "USER_POOL_ID": pool.id,
         "APP_CLIENT_IDS": client.outputs["id"],
         "API_KEY_SECRET_PARAMETER": parameter.inputs["name"],
         "TENANT_DIRECTORY_BUCKET": directory_bucket.inputs["bucket"],
-        "TENANT_DIRECTORY_KEY": directory.inputs["key"],
+        "TENANT_DIRECTORY_PREFIX": DIRECTORY_PREFIX,
     }
     assert function.inputs["handler"] == "functions.authorizer.handler.handler"
     assert function.inputs["runtime"] == LAMBDA_RUNTIME  # what .venv-authorizer runs the authorizer's tests on
@@ -157,7 +157,7 @@ def test_each_served_tenant_has_a_secret_key_on_its_tiers_plan_and_nothing_else(
         key = keys[f"tenant-pipeline-dev-key-{tenant}"]
         value, is_secret = secret_of(key.inputs["value"])
         assert is_secret
-        assert value == tenant_api_key(secret, tenant)
+        assert value == tenant_api_key(secret, tenant, dev.outputs["tenants"][tenant]["keyCell"])
         assert key.inputs["tags"]["TenantId"] == tenant
         membership = memberships[key.id]
         assert membership["usagePlanId"] == plan_of_tier[tier]

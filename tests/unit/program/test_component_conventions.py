@@ -14,15 +14,15 @@ import pulumi
 import pytest
 
 import components
-from local.program import Declaration, run_program
-from local.stack_file import read_stack_config
+from local.environment import read_environment
+from local.program import Declaration
 
 CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*")
 
 
 @pytest.fixture(scope="module")
 def dev() -> Declaration:
-    return run_program("dev", read_stack_config("dev"))
+    return read_environment("dev").declaration
 
 
 def component_classes() -> list[type[pulumi.ComponentResource]]:

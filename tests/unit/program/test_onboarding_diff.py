@@ -89,6 +89,7 @@ def test_onboarding_a_premium_tenant_adds_its_own_resources_and_changes_nothing_
         "tenant-newprem-keyspace",
         "tenant-newprem-orders",
         "tenant-newprem-role",
+        "tenant-newprem-role-analytics",  # its role's analytics: its tier's workgroup, its results prefix
         "tenant-newprem-role-policy",
     ]
     assert (diff["removed"], diff["changed"], diff["outputs"]) == ([], ["tenant-directory-document"], ["tenants"])

@@ -107,10 +107,10 @@ def test_plan_names_invalid_yaml(tmp_path: Path) -> None:
 def test_a_first_deploy_lists_each_tenant_as_the_program_onboards_it() -> None:
     """With no previous roster every tenant is onboarded, and a tenant listed offboarded gets no key
     and no role: the table says so instead of a plain "onboard"."""
+    from local.environment import read_environment
     from local.plan import transition_table
-    from local.program import read_stack
 
-    config = read_stack("dev").config
+    config = read_environment("dev").config
     table = transition_table(config, None)
     tenants, kinds, summaries = (list(table.columns[n]._cells) for n in range(3))
     assert tenants == [tenant.id for tenant in config.tenants]

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from functions.contracts.directory import directory_document, parse_document
+from local.environment import read_environment
 from local.errors import StackFileError, StackRefusedError
 from local.plan import main
 from local.previous_roster import local_checkpoint, read_previous
 from local.program import run_program
-from local.stack_file import read_stack_config
 
 TENANTS = [{"id": "acme", "tier": "basic"}, {"id": "globex", "tier": "premium"}, {"id": "hooli", "tier": "basic"}]
 
@@ -81,6 +81,7 @@ def test_json_has_the_transitions(tmp_path: Path, deployed: dict[str, Any], caps
         "from": "basic",
         "state": "copying",
         "sourceKeyspace": "tenants_pool",
+        "fromCell": None,  # an environment without cells
         "verified": None,
     }
 
@@ -127,6 +128,6 @@ def test_the_dev_stack_against_its_own_output_changes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     previous = tmp_path / "tenants.json"
-    previous.write_text(json.dumps(run_program("dev", read_stack_config("dev")).outputs["tenants"]))
+    previous.write_text(json.dumps(read_environment("dev").declaration.outputs["tenants"]))
     assert main(["--stack", "dev", "--previous", str(previous), "--json", "-"]) == 0
     assert {step["kind"] for step in json.loads(capsys.readouterr().out)["transitions"]} == {"unchanged"}

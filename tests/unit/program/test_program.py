@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from local.environment import run_settings
 from local.program import ProgramStopped, run_program
 from local.stack_file import project_values, read_stack_config
 from tiers.defaults import DEFAULT_TIERS
@@ -29,13 +30,19 @@ def test_dev_roster_is_realistic(dev_config: dict[str, Any]) -> None:
     assert any("-" in tenant["id"] for tenant in tenants)
 
 
-def test_structure_config_to_platform_to_tenant_components(dev_config: dict[str, Any]) -> None:
-    declaration = run_program("dev", dev_config)
-    counts = declaration.count_by_type()
-    assert counts["tenant-pipeline:ingestion:IngestionPipeline"] == 1
-    assert counts["tenant-pipeline:storage:PooledStorage"] == 1
-    silo = sorted(r.name for r in declaration.of_type("tenant-pipeline:storage:SiloTenant"))
-    assert silo == ["tenant-acme", "tenant-globex"]
+def test_structure_config_to_platform_to_cells_to_tenant_components(dev_config: dict[str, Any]) -> None:
+    environment = run_settings("dev", dev_config)
+    platform = environment.platform.declaration.count_by_type()
+    assert platform["tenant-pipeline:ingestion:IngestionPipeline"] == 1
+    assert platform["tenant-pipeline:storage:PooledStorage"] == 1
+    assert platform["tenant-pipeline:storage:SiloTenant"] == 0  # with cells, the cells declare the tenants
+    assert [run.cell for run in environment.cells()] == list(environment.config.cell_loads)
+    silo_tenants = {t.id for t in environment.config.tenants if environment.config.tiers[t.tier].siloed}
+    for run in environment.cells():
+        silo = {r.name for r in run.declaration.of_type("tenant-pipeline:storage:SiloTenant")}
+        assert silo == {f"tenant-{t.id}" for t in environment.config.tenants if t.cell == run.cell} & {
+            f"tenant-{tenant}" for tenant in silo_tenants
+        }
 
 
 def test_bad_config_stops_the_program_before_any_resource(dev_config: dict[str, Any]) -> None:
@@ -53,7 +60,7 @@ def test_bad_config_stops_the_program_before_any_resource(dev_config: dict[str, 
 def test_a_good_run_after_a_bad_one_is_unaffected(dev_config: dict[str, Any]) -> None:
     with pytest.raises(ProgramStopped):
         run_program("dev", {**dev_config, "tenant-pipeline:tenants": []})
-    assert run_program("dev", dev_config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2
+    assert run_program("dev", dev_config).count_by_type()["tenant-pipeline:ingestion:IngestionPipeline"] == 1
 
 
 def test_an_unknown_key_in_the_projects_namespace_stops_the_program(dev_config: dict[str, Any]) -> None:
@@ -84,7 +91,7 @@ def test_unknown_keys_the_language_host_passes_in_pulumi_config_are_refused(
 
 def test_keys_of_other_namespaces_are_left_alone(dev_config: dict[str, Any]) -> None:
     config = {**dev_config, "aws:profile": "dev", "other-project:tiers": "{}"}
-    assert run_program("dev", config).count_by_type()["tenant-pipeline:storage:SiloTenant"] == 2
+    assert run_program("dev", config).count_by_type()["tenant-pipeline:ingestion:IngestionPipeline"] == 1
 
 
 def test_values_set_with_path_reach_the_declared_resources(dev_config: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ import pytest
 from components.ingestion.api_responses import preflight_response, put_record_responses
 from functions.contracts.api_keys import tenant_api_key
 from functions.contracts.tables import TENANT_TABLES
-from local.program import run_program
+from local.environment import read_environment
 from local.sandbox.declared import DeclaredStack, read_declaration
 from local.sandbox.keyspaces import schema_statements, table_schema
 from local.stack_file import project_values, read_stack_config
@@ -16,7 +16,7 @@ from tiers.load import load_stack_config
 
 @pytest.fixture(scope="module")
 def stack() -> DeclaredStack:
-    return read_declaration(run_program("dev", read_stack_config("dev")), "us-east-1")
+    return read_declaration(read_environment("dev").declaration, "us-east-1")
 
 
 def test_tenants_and_their_api_keys_come_from_the_declaration(stack: DeclaredStack) -> None:
@@ -24,7 +24,8 @@ def test_tenants_and_their_api_keys_come_from_the_declaration(stack: DeclaredSta
     assert served == {"acme", "globex", "initech", "umbrella-labs", "hooli"}
     assert set(stack.api_keys) == served
     for tenant_id, key in stack.api_keys.items():
-        assert key == tenant_api_key(stack.api_key_secret, tenant_id)  # what the authorizer will compute
+        (record,) = [record for record in stack.tenants if record.tenant_id == tenant_id]
+        assert key == tenant_api_key(stack.api_key_secret, tenant_id, record.key_cell)  # what the authorizer computes
 
 
 def test_each_key_carries_its_tiers_usage_plan(stack: DeclaredStack) -> None:
@@ -47,11 +48,10 @@ def test_template_delivery_and_roles(stack: DeclaredStack) -> None:
     events = stack.event_streams[0]
     assert events.metadata_query and events.prefix.startswith("tenant=!{partitionKeyFromQuery:tenantId}/")
     assert stack.rejects.metadata_query is None and stack.rejects.prefix.startswith("errors/flink/")
-    assert {r.name for r in stack.tenant_roles} == {
-        "tenant-pipeline-dev-tenant-acme",
-        "tenant-pipeline-dev-tenant-globex",
-        "tenant-pipeline-dev-pooled-tenants",
-    }
+    # Each served tenant's role (its own, or its pooled shard's), and no other.
+    served_roles = {record.role_arn.rsplit("/", 1)[1] for record in stack.tenants if record.role_arn}
+    assert {r.name for r in stack.tenant_roles} == served_roles
+    assert any(not record.pooled for record in stack.tenants) and any(record.pooled for record in stack.tenants)
     assert all(role.policies for role in stack.tenant_roles)
 
 

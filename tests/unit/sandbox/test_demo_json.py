@@ -7,9 +7,10 @@ import json
 from local.sandbox.demo import DemoResult, result_document
 from local.sandbox.ledger import DIRECT_PRODUCER
 from local.sandbox.report import IsolationCheck, TenantOutcome
+from local.sandbox.tenant_analytics import TenantQueries
 
 
-def result(allowed_across: bool = False) -> DemoResult:
+def result(allowed_across: bool = False, queried: int = 4) -> DemoResult:
     acme = TenantOutcome(
         "acme",
         "premium",
@@ -28,7 +29,12 @@ def result(allowed_across: bool = False) -> DemoResult:
         IsolationCheck("acme", "hooli", "dal", allowed=allowed_across),
     ]
     return DemoResult(
-        "dev", [acme, direct], checks, forged_landed_in_place=True, event_streams=("tp-events", "tp-events-1")
+        "dev",
+        [acme, direct],
+        checks,
+        forged_landed_in_place=True,
+        event_streams=("tp-events", "tp-events-1"),
+        analytics={"acme": TenantQueries("acme", queried=queried, landed=4, refused_other=True, refusal="denied")},
     )
 
 
@@ -51,6 +57,7 @@ def test_the_document_has_the_documented_shape() -> None:
                 "s3Prefix": "tenant=acme/",
                 "keyspace": "tenant_acme",
                 "rows": {"customers": 3, "orders": 12},
+                "analytics": {"queried": 4, "landed": 4, "refusedOther": True},
             }
         ],
         "straightToStream": {"sent": 4, "landed": 0, "rejected": 4},
@@ -65,11 +72,19 @@ def test_the_document_has_the_documented_shape() -> None:
             "isolationHolds": True,
             "corsHolds": True,
             "routingHolds": True,
+            "analyticsHolds": True,
         },
         "deliveryStreams": {"tp-events": [], "tp-events-1": ["acme"]},
+        "stacks": [],
         "cors": {"configured": [], "preflight": {}},
         "lifecycle": None,  # the result was made without the lifecycle section
     }
+
+
+def test_a_tenant_whose_sql_misses_its_events_fails_the_demo() -> None:
+    document = result_document(result(queried=3))
+    assert document["ok"] is False and document["checks"]["analyticsHolds"] is False
+    assert document["tenants"][0]["analytics"] == {"queried": 3, "landed": 4, "refusedOther": True}
 
 
 def test_a_broken_isolation_shows_in_the_document() -> None:

@@ -1,6 +1,6 @@
-"""The published tenant directory under Pulumi mocks: a private bucket and one JSON object whose content is
-the `tenants` output as the runtime reads it, named in the authorizer's environment, readable by the
-authorizer's role (that object only)."""
+"""The published tenant directory under Pulumi mocks: a private bucket and its slices (one per cell, or the
+platform's one without cells), whose content is the `tenants` output as the runtime reads it; the authorizer's and
+the DAL's roles list and read the slices' prefix (DIRECTORY_PREFIX) and nothing else in S3."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import json
 import pytest
 
 from components.storage.directory import document_text
+from functions.contracts.cells import DIRECTORY_PREFIX, PLATFORM_SLICE, cell_of_slice_key, slice_key
 from functions.contracts.directory import TenantRecord, parse_document
 from functions.contracts.errors import ContractError
 from local.fake_cloud import ACCOUNT_ID
+from local.stack_file import read_stack_config
 from tests.support.declared import DeclaredPipeline, run
 from tests.support.directory_data import DIRECTORY
-from tiers.naming import DIRECTORY_DOCUMENT_KEY
 
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -26,50 +27,85 @@ def dev() -> DeclaredPipeline:
     return run("dev")
 
 
-def test_the_directory_is_one_object_in_a_bucket_of_its_own(dev: DeclaredPipeline) -> None:
+@pytest.fixture(scope="module")
+def solo() -> DeclaredPipeline:
+    """The dev roster as an environment without cells: one stack."""
+    tenants = [{k: v for k, v in t.items() if k != "cell"} for t in read_stack_config("dev")["tenant-pipeline:tenants"]]
+    return run("solo", **{"tenant-pipeline:cells": None, "tenant-pipeline:tenants": tenants})
+
+
+def slices(pipeline: DeclaredPipeline) -> dict[str, dict[str, TenantRecord]]:
+    """Each directory slice the environment publishes, by key, as the runtime parses it."""
+    bucket = pipeline.one(BUCKET, "tenant-directory").inputs["bucket"]
+    objects = [r for r in pipeline.all(OBJECT) if r.inputs["key"].startswith(DIRECTORY_PREFIX)]
+    assert all(r.inputs["contentType"] == "application/json" for r in objects)
+    assert all(r.inputs["bucket"] in (bucket, pipeline.one(BUCKET, "tenant-directory").id) for r in objects)
+    return {r.inputs["key"]: parse_document(r.inputs["content"], source=r.inputs["key"]) for r in objects}
+
+
+def test_with_cells_each_cell_publishes_its_slice_in_the_platforms_bucket(dev: DeclaredPipeline) -> None:
     (component,) = dev.all(COMPONENT)
     children = [r for r in dev.declaration.resources if r.parent == component.urn]
-    document = dev.one(OBJECT, "tenant-directory")
+    assert {r.type for r in children} == {"tenant-pipeline:ingestion:ProtectedBucket"}  # the bucket alone
     bucket = dev.one(BUCKET, "tenant-directory")
-    assert document.parent == component.urn
-    assert document.inputs["bucket"] == bucket.id
-    assert document.inputs["key"] == DIRECTORY_DOCUMENT_KEY == "tenants.json"
-    assert document.inputs["contentType"] == "application/json"
     assert bucket.inputs["bucket"] == f"tenant-pipeline-dev-directory-{ACCOUNT_ID}-us-east-1"
-    # Nothing but the directory in that bucket.
-    objects_in_bucket = [r for r in dev.all(OBJECT) if r.inputs["bucket"] == bucket.id]
-    assert objects_in_bucket == [document]
-    assert {r.type for r in children} == {"tenant-pipeline:ingestion:ProtectedBucket", OBJECT}
     assert dev.outputs["directoryBucket"] == bucket.inputs["bucket"]
-    assert dev.outputs["directoryKey"] == DIRECTORY_DOCUMENT_KEY
+    assert dev.outputs["directoryPrefix"] == DIRECTORY_PREFIX
+    published = slices(dev)
+    assert set(published) == {slice_key(cell) for cell in dev.config.cell_loads}
+    for key, records in published.items():
+        assert all(record.cell == cell_of_slice_key(key) for record in records.values())
 
 
-def test_the_object_is_the_tenants_output_as_the_runtime_parses_it(dev: DeclaredPipeline) -> None:
-    records = parse_document(dev.one(OBJECT, "tenant-directory").inputs["content"])
-
-    assert records == {
+def test_the_slices_together_are_the_tenants_output_as_the_runtime_parses_it(dev: DeclaredPipeline) -> None:
+    published = {tenant_id: record for records in slices(dev).values() for tenant_id, record in records.items()}
+    assert published == {
         tenant_id: TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in dev.outputs["tenants"].items()
     }
-    assert sorted(records) == sorted(dev.outputs["tenants"])
-    assert any(not record.active for record in records.values())  # the dev roster's offboarded tenant is listed
+    assert sorted(published) == sorted(t.id for t in dev.config.tenants)  # each tenant in exactly one slice
+    assert any(not record.active for record in published.values())  # the dev roster's offboarded tenant is listed
 
 
-def test_the_authorizer_reads_that_object_and_nothing_else_in_s3(dev: DeclaredPipeline) -> None:
-    bucket = dev.one(BUCKET, "tenant-directory")
-    policy = dev.role_policy("authorizer-role")
-    s3_statements = [s for s in policy["Statement"] if any(action.startswith("s3:") for action in s["Action"])]
+def test_without_cells_the_one_stack_publishes_the_whole_directory_as_the_platform_slice(
+    solo: DeclaredPipeline,
+) -> None:
+    published = slices(solo)
+    assert list(published) == [slice_key(PLATFORM_SLICE)]
+    records = published[slice_key(PLATFORM_SLICE)]
+    assert records == {
+        tenant_id: TenantRecord.from_entry(tenant_id, entry) for tenant_id, entry in solo.outputs["tenants"].items()
+    }
+    assert all(record.cell is None and record.key_cell is None for record in records.values())
 
-    assert s3_statements == [
+
+def directory_read_statements(bucket_arn: str) -> list[dict[str, object]]:
+    """What a reader of the directory may do in S3: list the slices' prefix, read the objects under it."""
+    return [
+        {
+            "Sid": "ListTenantDirectory",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [bucket_arn],
+            "Condition": {"StringLike": {"s3:prefix": [f"{DIRECTORY_PREFIX}*"]}},
+        },
         {
             "Sid": "ReadTenantDirectory",
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
-            "Resource": [f"{bucket.outputs['arn']}/{DIRECTORY_DOCUMENT_KEY}"],
-        }
+            "Resource": [f"{bucket_arn}/{DIRECTORY_PREFIX}*"],
+        },
     ]
 
 
-def test_the_application_role_reads_that_object_for_the_dal(dev: DeclaredPipeline) -> None:
+def test_the_authorizer_reads_the_slices_and_nothing_else_in_s3(dev: DeclaredPipeline) -> None:
+    bucket = dev.one(BUCKET, "tenant-directory")
+    policy = dev.role_policy("authorizer-role")
+    s3_statements = [s for s in policy["Statement"] if any(action.startswith("s3:") for action in s["Action"])]
+
+    assert s3_statements == directory_read_statements(bucket.outputs["arn"])
+
+
+def test_the_application_role_reads_the_slices_for_the_dal(dev: DeclaredPipeline) -> None:
     bucket = dev.one(BUCKET, "tenant-directory")
     (policy,) = [
         r for r in dev.all("aws:iam/rolePolicy:RolePolicy") if r.name == "application-role-read-tenant-directory"
@@ -77,14 +113,7 @@ def test_the_application_role_reads_that_object_for_the_dal(dev: DeclaredPipelin
     assert policy.inputs["role"] == dev.one("aws:iam/role:Role", "application-role").id
     assert json.loads(policy.inputs["policy"]) == {
         "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReadTenantDirectory",
-                "Effect": "Allow",
-                "Action": ["s3:GetObject"],
-                "Resource": [f"{bucket.outputs['arn']}/{DIRECTORY_DOCUMENT_KEY}"],
-            }
-        ],
+        "Statement": directory_read_statements(bucket.outputs["arn"]),
     }
 
 
@@ -110,6 +139,7 @@ def test_only_the_dev_directory_bucket_is_destroyed_with_its_versions() -> None:
 
 
 def test_content_is_json_of_version_1(dev: DeclaredPipeline) -> None:
-    document = json.loads(dev.one(OBJECT, "tenant-directory").inputs["content"])
-    assert document["version"] == 1
-    assert set(document) == {"version", "tenants"}
+    for resource in (r for r in dev.all(OBJECT) if r.inputs["key"].startswith(DIRECTORY_PREFIX)):
+        document = json.loads(resource.inputs["content"])
+        assert document["version"] == 1
+        assert set(document) == {"version", "tenants"}
