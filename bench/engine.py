@@ -35,6 +35,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from bench.synth import machine, write_section
 from functions.contracts.cells import cell_stack
 from functions.contracts.cli import run_command
 from local.engine.automation import preview, refresh, up
-from local.errors import EXPECTED_FAILURES
+from local.errors import EXPECTED_FAILURES, LocalError
 from local.paths import BUILD_DIR
 from tiers.cells import BUDGET_RANGE, DEFAULT_BUDGET
 from tiers.defaults import DEFAULT_TIERS
@@ -66,6 +67,10 @@ ONBOARDED_TIERS = (
     next(tier.name for tier in DEFAULT_TIERS.values() if not tier.siloed),
     next(tier.name for tier in DEFAULT_TIERS.values() if tier.siloed),
 )
+
+
+class BenchError(LocalError):
+    """A benchmark that cannot run as asked."""
 
 
 def log(message: str) -> None:
@@ -208,6 +213,35 @@ class Bench:
         )
         return result, after
 
+    def onboarding_at(self, tenants: int, budget: int) -> list[Onboarding]:
+        """Onboard one tenant of each ONBOARDED_TIERS into an environment of `tenants`, deploying only what the
+        engine reads for it: the platform (its outputs, through the cell's StackReference) and the cells that gain
+        the tenants. The other cells are other stacks: their checkpoints are not read by this `up`."""
+        environment = self.declare(tenants_for(tenants, budget), budget, f"onboard-at-{tenants}")
+        existing = {stack.stack for stack in environment.stacks}
+        gaining = [  # a tenant that opens a new cell gains one that is not deployed yet
+            stack
+            for tier in ONBOARDED_TIERS
+            if (
+                stack := cell_stack(
+                    environment.platform.stack, _cell_of(onboard(environment, f"onboarded-{tier}", tier), tier)
+                )
+            )
+            in existing
+        ]
+        root = self.fresh(f"onboard-at-{tenants}")
+        log(f"  onboard-at-{tenants}: {len(environment.stacks)} stacks declared; deploying the platform, {gaining}")
+        deployment = Deployment(root, log)
+        deployment.select(environment, only=[environment.platform.stack, *gaining])
+        for stack in [environment.platform.stack, *gaining]:
+            deployment.up(stack)
+        results = []
+        for tier in ONBOARDED_TIERS:
+            result, environment = self.onboard(deployment, environment, tier)
+            results.append(result)
+        self.done(root)
+        return results
+
     def operations(self, deployment: Deployment, result: DeployResult) -> dict[str, Any]:
         """What an orchestrator pays per stack besides `up`: select, preview, refresh (the largest cell)."""
         largest = result.largest
@@ -222,24 +256,45 @@ class Bench:
         }
 
 
+def _cell_of(tenants: list[dict[str, str]], tier: str) -> str:
+    return next(entry["cell"] for entry in tenants if entry["id"] == f"onboarded-{tier}")
+
+
+PARTS = ("single", "cells", "onboarding")
+
+
 def measure(
-    bench: Bench, *, sizes: list[int], budget: int, budgets: list[int], budgets_at: int, parallel: int, quick: bool
+    bench: Bench,
+    *,
+    sizes: list[int],
+    budget: int,
+    budgets: list[int],
+    budgets_at: int,
+    parallel: int,
+    quick: bool,
+    parts: tuple[str, ...] = PARTS,
+    onboard_at: int | None = None,
+    progress: Callable[[Measurements], None] = lambda found: None,
 ) -> Measurements:
+    """Every scenario of `parts`; `progress` is called with what is measured so far after each one."""
     found = Measurements(
         sizes, budget, budgets, budgets_at, parallel, started=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     )
     for n in sizes:
         log(f"{n} tenants")
-        single, deployment, root = bench.scenario(
-            bench.declare(tenants_for(n, None), None, f"single-{n}"), 1, f"single-{n}"
-        )
-        found.cli_version = found.cli_version or str(deployment.workspace.pulumi_version)
-        found.singles.append(single.summary())
-        bench.done(root)
-        if quick and n != sizes[-1]:
+        if "single" in parts:
+            single, deployment, root = bench.scenario(
+                bench.declare(tenants_for(n, None), None, f"single-{n}"), 1, f"single-{n}"
+            )
+            found.cli_version = found.cli_version or str(deployment.workspace.pulumi_version)
+            found.singles.append(single.summary())
+            bench.done(root)
+            progress(found)
+        if "cells" not in parts or (quick and n != sizes[-1]):
             continue  # --quick: cells, onboarding and the parallel run at its largest size only
         environment = bench.declare(tenants_for(n, budget), budget, f"cells-{n}")
         cells, deployment, root = bench.scenario(environment, 1, f"cells-{n}-{budget}")
+        found.cli_version = found.cli_version or str(deployment.workspace.pulumi_version)
         found.cells.append(cells.summary())
         if n == budgets_at:
             found.budget_runs.append(cells.summary())
@@ -250,18 +305,25 @@ def measure(
         if n == sizes[-1]:
             found.operations = bench.operations(deployment, cells.deployed)
         bench.done(root)
+        progress(found)
         if parallel > 1:
             concurrent, _, root = bench.scenario(environment, parallel, f"cells-{n}-{budget}-parallel-{parallel}")
             found.cells.append(concurrent.summary())
             bench.done(root)
+            progress(found)
+    if "onboarding" in parts and onboard_at:
+        log(f"{onboard_at} tenants: onboarding")
+        found.onboarding += bench.onboarding_at(onboard_at, budget)
+        progress(found)
     for other in budgets:
-        if other == budget:
+        if other == budget or "cells" not in parts:
             continue
         log(f"{budgets_at} tenants, budget {other}")
         environment = bench.declare(tenants_for(budgets_at, other), other, f"budget-{other}")
         run, _, root = bench.scenario(environment, 1, f"cells-{budgets_at}-{other}")
         found.budget_runs.append(run.summary())
         bench.done(root)
+        progress(found)
     found.budget_runs.sort(key=lambda run: run["budget"])
     return found
 
@@ -520,6 +582,35 @@ def write_json(found: Measurements, extrapolations: list[Extrapolation], judge_e
     path.write_text(json.dumps(document, indent=2) + "\n")
 
 
+MERGED_LISTS = ("singles", "cells", "budget_runs", "onboarding")
+
+
+def read_json(paths: list[Path]) -> Measurements:
+    """The measurements of runs written by --json (parts of one run made by concurrent processes), as one."""
+    documents = [json.loads(path.read_text()) for path in paths]
+    first = documents[0]
+    found = Measurements(
+        sizes=sorted({n for d in documents for n in d["sizes"]}),
+        budget=first["budget"],
+        budgets=sorted({b for d in documents for b in d["budgets"]}),
+        budgets_at=first["budgets_at"],
+        parallel=first["parallel"],
+        cli_version=next(d["cli_version"] for d in documents if d["cli_version"]),
+        started=min(d["started"] for d in documents),
+        operations=next((d["operations"] for d in documents if d["operations"]), {}),
+    )
+    if any(d["budget"] != found.budget for d in documents):
+        raise BenchError(f"runs of different cell budgets cannot be combined: {[d['budget'] for d in documents]}")
+    for name in MERGED_LISTS:
+        merged = [entry for d in documents for entry in d[name]]
+        getattr(found, name).extend(Onboarding(**entry) if name == "onboarding" else entry for entry in merged)
+    found.singles.sort(key=lambda run: run["tenants"])
+    found.cells.sort(key=lambda run: (run["parallel"], run["tenants"]))
+    found.budget_runs.sort(key=lambda run: run["budget"])
+    found.onboarding.sort(key=lambda o: o.tenants)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.engine", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -540,7 +631,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=WORK_DIR, help="backends and declarations (emptied per run)")
     parser.add_argument("--keep", action="store_true", help="keep each scenario's backend")
     parser.add_argument("--no-write", action="store_true", help="print the section, leave RESULTS.md alone")
+    parser.add_argument(
+        "--only", nargs="+", choices=PARTS, default=list(PARTS), help="run these parts only (with --json, to combine)"
+    )
+    parser.add_argument(
+        "--onboard-at",
+        type=int,
+        help=f"also onboard into an environment of this many tenants (default {TARGET_TENANTS:,}; 0: no)",
+    )
+    parser.add_argument(
+        "--combine", type=Path, nargs="+", help="report the --json files of parts run at once (no deploys)"
+    )
     args = parser.parse_args(argv)
+    if args.combine:
+        found = read_json(args.combine)
+        return finish(found, args, judge_extrapolation=True)
     sizes = sorted(set(args.tenants or (QUICK_SIZES if args.quick else SIZES)))
     budget = args.budget or (QUICK_BUDGET if args.quick else DEFAULT_BUDGET)
     budgets = sorted(set(args.budgets if args.budgets is not None else ([budget] if args.quick else BUDGETS)))
@@ -552,6 +657,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("tenants and --parallel must be at least 1")
     if budgets_at not in sizes:
         parser.error(f"--budgets-at {budgets_at} must be one of --tenants {sizes}")
+    onboard_at = args.onboard_at if args.onboard_at is not None else (0 if args.quick else TARGET_TENANTS)
+
+    def progress(found: Measurements) -> None:
+        if args.json:
+            write_json(found, [extrapolate(found, m) for m in MEASURES], not args.quick, args.json)
+
     found = measure(
         Bench(args.work_dir, args.keep),
         sizes=sizes,
@@ -560,12 +671,19 @@ def main(argv: list[str] | None = None) -> int:
         budgets_at=budgets_at,
         parallel=args.parallel,
         quick=args.quick,
+        parts=tuple(args.only),
+        onboard_at=onboard_at,
+        progress=progress,
     )
+    return finish(found, args, judge_extrapolation=not args.quick and set(args.only) == set(PARTS))
+
+
+def finish(found: Measurements, args: argparse.Namespace, judge_extrapolation: bool) -> int:
     extrapolations = [extrapolate(found, measure) for measure in MEASURES]
-    section, ok = report(found, extrapolations, judge_extrapolation=not args.quick)
+    section, ok = report(found, extrapolations, judge_extrapolation=judge_extrapolation)
     print(section)
-    if args.json:
-        write_json(found, extrapolations, not args.quick, args.json)
+    if args.json and not args.combine:
+        write_json(found, extrapolations, judge_extrapolation, args.json)
     if not args.no_write:
         write_section(section)
     return 0 if ok else 1

@@ -102,8 +102,7 @@ def onboard(environment: Environment, tenant_id: str, tier: str) -> list[dict[st
 
 def declare(tenants: list[dict[str, str]], budget: int | None, root: Path) -> Environment:
     """Run the program under mocks for every stack of the environment (its settings file written under `root`)."""
-    config = stack_config([{key: value for key, value in t.items() if key != "cell"} for t in tenants])
-    config["tenant-pipeline:tenants"] = tenants
+    config = stack_config(tenants)
     if budget is not None:
         config["tenant-pipeline:cells"] = {"budget": budget}
     root.mkdir(parents=True, exist_ok=True)

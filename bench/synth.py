@@ -59,7 +59,8 @@ def roster(tenants: int, premium_every: int = PREMIUM_EVERY) -> list[dict[str, s
 def stack_config(tenants: list[dict[str, str]]) -> dict[str, Any]:
     """The stack config a user would write: quotas raised to fit the roster, as AWS would have raised them."""
     namer = Namer(STACK)
-    plans = plan_tenants(tuple(TenantSpec(t["id"], t["tier"]) for t in tenants), DEFAULT_TIERS, namer)
+    specs = tuple(TenantSpec(t["id"], t["tier"], index=i, cell=t.get("cell")) for i, t in enumerate(tenants))
+    plans = plan_tenants(specs, DEFAULT_TIERS, namer)  # with cells, the pooled roles are sharded per cell
     quotas = Quotas()
     roster = Roster(plans, DEFAULT_TIERS, DEFAULT_POOL, IngestSettings(), namer, quotas.firehose_partitions, REGION)
     raised = raises_to_fit(roster, quotas)
