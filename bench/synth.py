@@ -59,7 +59,8 @@ def roster(tenants: int, premium_every: int = PREMIUM_EVERY) -> list[dict[str, s
 def stack_config(tenants: list[dict[str, str]]) -> dict[str, Any]:
     """The stack config a user would write: quotas raised to fit the roster, as AWS would have raised them."""
     namer = Namer(STACK)
-    plans = plan_tenants(tuple(TenantSpec(t["id"], t["tier"]) for t in tenants), DEFAULT_TIERS, namer)
+    specs = tuple(TenantSpec(t["id"], t["tier"], index=i, cell=t.get("cell")) for i, t in enumerate(tenants))
+    plans = plan_tenants(specs, DEFAULT_TIERS, namer)  # with cells, the pooled roles are sharded per cell
     quotas = Quotas()
     roster = Roster(plans, DEFAULT_TIERS, DEFAULT_POOL, IngestSettings(), namer, quotas.firehose_partitions, REGION)
     raised = raises_to_fit(roster, quotas)
@@ -254,13 +255,14 @@ def report(
 
 
 def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section as it is."""
+    """Replace the section of RESULTS.md titled as `section`'s first line, keeping every other section as it is."""
+    title = section.split("\n", 1)[0]
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = text.find(SECTION + "\n")
+    start = text.find(title + "\n")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(title))
         text = text[:start] + section + (text[end:] if end != -1 else "")
     path.write_text(text.rstrip("\n") + "\n")
 

@@ -78,7 +78,15 @@ class EnvironmentRun:
                 for tenant_id, record in (run.declaration.outputs.get(TENANTS) or {}).items()
             }
         components = {urn: names for run in self.stacks for urn, names in run.declaration.component_outputs.items()}
-        return Declaration(resources=resources, outputs=outputs, component_outputs=components)
+        registered = {urn: values for run in self.stacks for urn, values in run.declaration.registered_outputs.items()}
+        read = [resource for run in self.stacks for resource in run.declaration.read]
+        return Declaration(
+            resources=resources,
+            outputs=outputs,
+            component_outputs=components,
+            registered_outputs=registered,
+            read=read,
+        )
 
     def outputs(self) -> dict[str, dict[str, Any]]:
         """Each stack's outputs, by stack name: what the next run reads as deployed."""

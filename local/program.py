@@ -49,6 +49,8 @@ class Declaration:
     outputs: dict[str, Any]
     component_outputs: dict[str, list[str]] = field(default_factory=dict)  # component URN -> output names
     references: list[str] = field(default_factory=list)  # the stacks it read (pulumi.StackReference), in order
+    registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # component URN -> its outputs
+    read: list[DeclaredResource] = field(default_factory=list)  # resources read, not managed: its StackReferences
 
     def of_type(self, type_: str) -> list[DeclaredResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -99,26 +101,46 @@ class _RecordingMonitor(MockMonitor):  # type: ignore[misc]
         super().__init__(mocks)
         self.declared: list[DeclaredResource] = []
         self.component_outputs: dict[str, list[str]] = {}
+        self.registered_outputs: dict[str, dict[str, Any]] = {}
+        self.read: list[DeclaredResource] = []
+
+    def _recorded(
+        self, request: Any, urn: str, properties: Any, *, custom: bool, id_: str, **options: Any
+    ) -> DeclaredResource:
+        """A registration (or a read) as declared: its inputs as sent, its outputs as the mocks returned them."""
+        return DeclaredResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=custom,
+            inputs=pulumi.runtime.rpc.deserialize_properties(properties),
+            outputs=dict(self.resources[urn].state),
+            id=id_,
+            **options,
+        )
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        self.read.append(self._recorded(request, response.urn, request.properties, custom=True, id_=request.id))
+        return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if "::pulumi:pulumi:Stack::" not in request.urn:  # the stack's outputs are the exports
             self.component_outputs[request.urn] = list(request.outputs.fields)
+            self.registered_outputs[request.urn] = pulumi.runtime.rpc.deserialize_properties(request.outputs)
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            registration = self.resources[response.urn]
             self.declared.append(
-                DeclaredResource(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent,
+                self._recorded(
+                    request,
+                    response.urn,
+                    request.object,
                     custom=bool(request.custom),
-                    inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
-                    outputs=dict(registration.state),
-                    id=response.id or "",
+                    id_=response.id or "",
                     protect=bool(request.protect),
                     retain_on_delete=bool(request.retainOnDelete),
                     aliases=[_alias(alias) for alias in request.aliases],
@@ -200,4 +222,6 @@ def run_program(
         outputs=exported,
         component_outputs=monitor.component_outputs,
         references=mocks.references,
+        registered_outputs=monitor.registered_outputs,
+        read=monitor.read,
     )

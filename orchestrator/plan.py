@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
 from local.environment import EnvironmentRun, run_environment
 from local.plan import (
     PLAN_FORMAT,
@@ -40,7 +40,7 @@ TENANTS = "tenants"
 def deployed_outputs(session: Session, environment: Environment) -> tuple[str | None, dict[str, dict[str, Any]]]:
     """Each of the environment's stacks' outputs as its backend has them, and where they were read; (None, {})
     without a Pulumi CLI, a backend, or a deployed stack."""
-    if pulumi_on_path() is None and not Toolchain().built:
+    if not available():
         return None, {}
     try:
         workspace = session.workspace()

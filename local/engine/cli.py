@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from local.engine.toolchain import ENGINE_DIR, Toolchain, ToolchainError, pulumi_on_path
+from local.engine.toolchain import ENGINE_DIR, ToolchainError, locate
 
 LOCAL_PASSPHRASE = "tenant-pipeline-local"  # encrypts the local stacks' secrets; never a real stack's
 
@@ -26,12 +26,8 @@ class PulumiCli:
 
     def executable(self) -> tuple[str, list[str]]:
         """The CLI to run and the PATH entries it needs: the user's own, else the one `make engine` built."""
-        if found := pulumi_on_path():
-            return found, []
-        toolchain = Toolchain()
-        if not toolchain.built:
-            raise ToolchainError("no `pulumi` on the PATH and none built: run `make engine` (about 6 minutes once)")
-        return str(toolchain.cli), toolchain.path_entries()
+        cli, path_entries = locate()
+        return str(cli), path_entries
 
     def environment(self, path_entries: list[str]) -> dict[str, str]:
         """The CLI's environment: `path_entries` (from executable()) first on the PATH, a local backend."""

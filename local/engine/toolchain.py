@@ -86,6 +86,22 @@ def pulumi_on_path() -> str | None:
     return shutil.which("pulumi")
 
 
+def available() -> bool:
+    """Whether there is a CLI to run: a `pulumi` on the PATH or the one `make engine` built."""
+    return pulumi_on_path() is not None or Toolchain().built
+
+
+def locate() -> tuple[Path, list[str]]:
+    """The CLI every engine command and test runs, and the PATH entries it needs: a `pulumi` on the PATH (the
+    installer's, with its language hosts beside it), else the one `make engine` built."""
+    if found := pulumi_on_path():
+        return Path(found), []
+    toolchain = Toolchain()
+    if not toolchain.built:
+        raise ToolchainError("no `pulumi` on the PATH and none built: run `make engine` (about 6 minutes once)")
+    return toolchain.cli, toolchain.path_entries()
+
+
 def wrapper_go_mod(module: str, version: str) -> str:
     return (
         f"module {module}\n\ngo 1.24\n\nrequire (\n"

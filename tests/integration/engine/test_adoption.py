@@ -16,15 +16,13 @@ from typing import Any
 
 import pytest
 
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
 from local.environment import EnvironmentRun, run_settings
 from local.previous_roster import PreviousRoster
 from local.stack_file import read_stack_config
 from tests.support.replay import REPLAY_ENV, Replay, replay, shape
 
-pytestmark = pytest.mark.skipif(
-    pulumi_on_path() is None and not Toolchain().built, reason="no Pulumi CLI: `make engine` builds one"
-)
+pytestmark = pytest.mark.skipif(not available(), reason="no Pulumi CLI: `make engine` builds one")
 
 # What the one stack held that the cells' environment replaces on purpose.
 REPLACED = {("aws:s3/bucketObjectv2:BucketObjectv2", "tenant-directory-document")}

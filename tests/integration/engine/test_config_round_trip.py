@@ -13,14 +13,12 @@ from pathlib import Path
 import pytest
 
 from local.engine.cli import PulumiCli
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
 from local.environment import run_settings
 from local.paths import PROJECT_ROOT
 from local.program import ProgramStopped, run_program
 
-pytestmark = pytest.mark.skipif(
-    pulumi_on_path() is None and not Toolchain().built, reason="no Pulumi CLI: `make engine` builds one"
-)
+pytestmark = pytest.mark.skipif(not available(), reason="no Pulumi CLI: `make engine` builds one")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from local.engine.cli import PulumiCli
-from local.engine.toolchain import Toolchain, pulumi_on_path
+from local.engine.toolchain import available
 from orchestrator import lifecycle, moves, rollout
 from orchestrator.errors import MigrationJobError, OrchestratorError
 from orchestrator.migration_job import MigrationJob
@@ -33,9 +33,7 @@ from tiers.cells import suggest_cells
 from tiers.delivery_shards import HEADROOM
 from tiers.model import TenantSpec
 
-pytestmark = pytest.mark.skipif(
-    pulumi_on_path() is None and not Toolchain().built, reason="no Pulumi CLI: `make engine` builds one"
-)
+pytestmark = pytest.mark.skipif(not available(), reason="no Pulumi CLI: `make engine` builds one")
 
 TENANTS = "tenant-pipeline:tenants"
 STAND_IN_JOB = Path(__file__).parents[2] / "support" / "engine_program" / "migration_job.py"
