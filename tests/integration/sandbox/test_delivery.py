@@ -12,6 +12,7 @@ from components.ingestion.firehose_partitioning import (
     EVENTS_PREFIX,
     METADATA_EXTRACTION_QUERY,
 )
+from functions.flink.attribution import attribute
 from local.sandbox.declared import DeliveryStream
 from local.sandbox.delivery import deliver
 from local.sandbox.ledger import DIRECT_PRODUCER, reject_owner
@@ -56,12 +57,25 @@ def test_a_record_the_query_cannot_partition_goes_to_the_error_prefix(s3: Any) -
     assert key.startswith("errors/firehose/events/partitioning-failed/year=")
 
 
+def _rejected(line: str) -> dict[str, Any]:
+    """The job's rejected document for `line`: the record, and the attribution the job gives it."""
+    found = attribute(line)
+    return {
+        "reason": "bad payload",
+        "record": line,
+        "tenantId": found.tenant if found else None,
+        "receivedAt": found.received_at if found else None,
+    }
+
+
 def test_rejects_are_owned_by_the_tenant_only_when_they_came_through_the_front_door() -> None:
     tenants = {"acme"}
-    through_door = json.dumps({"tenantId": "acme", "requestId": "r-1", "payload": "x"})
-    assert reject_owner({"record": through_door}, tenants) == "acme"
-    assert reject_owner({"record": json.dumps({"tenantId": "acme"})}, tenants) == DIRECT_PRODUCER
-    assert reject_owner({"record": "not json"}, tenants) == DIRECT_PRODUCER
+    through_door = json.dumps({"tenantId": "acme", "requestId": "r-1", "receivedAt": NOV_23_2026, "payload": 1})
+    assert reject_owner(_rejected(through_door), tenants) == "acme"
+    # The API stamps receivedAt: a record without it (or naming a tenant not served) was written straight in.
+    assert reject_owner(_rejected(json.dumps({"tenantId": "acme"})), tenants) == DIRECT_PRODUCER
+    assert reject_owner(_rejected(through_door.replace('"acme"', '"hooli"')), tenants) == DIRECT_PRODUCER
+    assert reject_owner(_rejected("not json"), tenants) == DIRECT_PRODUCER
 
 
 def test_a_record_deeper_than_jq_16_parses_goes_to_the_error_prefix(s3: Any) -> None:
