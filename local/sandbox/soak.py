@@ -596,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(document, indent=2, default=str))
     if not result.metering_holds:
         console.print(f"[bold red]metering differs: {mismatches(result.metering, result.metering_expected)}[/]")
-    console.print(result.line())
+    console.print(result.line(), soft_wrap=True)  # one line: what scripts and tests read
     return 0 if result.ok else 1
 
 

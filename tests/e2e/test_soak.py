@@ -43,7 +43,8 @@ def test_nothing_accepted_is_lost_through_both_faults(soak: tuple[subprocess.Com
     assert result["accepted"] > 0.5 * EVENTS
     assert result["landed"] == result["accepted"] and result["lost"] == 0
     assert result["misplaced"] == 0
-    assert completed.stdout.rstrip().endswith("lost=0")
+    last = completed.stdout.rstrip().splitlines()[-1]  # the result's line
+    assert " lost=0 " in last and last.endswith("holds=True"), last
 
 
 def test_each_fault_was_injected_and_recovered_from(soak: tuple[subprocess.CompletedProcess[str], dict[str, Any]]):
