@@ -46,8 +46,9 @@ INPUT_COLUMNS = (
 )
 DEFAULT_WATERMARK_DELAY_SECONDS = 60
 DEFAULT_IDLE_TIMEOUT_SECONDS = 60
-# A part file is closed this long after it opened or got its last row, and committed with the next checkpoint:
-# a window's rows are written at once, when it closes, so they become visible about this plus a checkpoint later.
+# A part file is closed at the next checkpoint, or this long after it opened or got its last row if sooner, and
+# committed with that checkpoint (MeteringSinkFactory.RollOnCheckpoint: no file stays in progress across a
+# checkpoint, so none is persisted as a temporary object beside the table's files on S3).
 ROLLOVER_SECONDS = 60
 _SECONDS_PER_DAY = 86_400
 

@@ -14,7 +14,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.DefaultRollingPolicy;
+import org.apache.flink.streaming.api.functions.sink.filesystem.PartFileInfo;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.CheckpointRollingPolicy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -40,8 +41,8 @@ import java.util.Set;
  *
  * <p>Its table's columns are the enrichment's: {@code reason STRING, record STRING, tenant STRING, tier STRING,
  * size INT, received_at BIGINT} (record is not read). Options: path; window.seconds; watermark.delay.seconds;
- * idle.timeout.seconds; rollover.seconds (a part file is closed this long after it opened or its last row, and
- * committed with the next checkpoint); max.received.at (the largest event time metered); fields (the row's
+ * idle.timeout.seconds; rollover.seconds (a part file is closed at the next checkpoint, or this long after it
+ * opened or got its last row if sooner, and committed with the checkpoint: RollOnCheckpoint); max.received.at (the largest event time metered); fields (the row's
  * eight JSON keys, comma-separated); partition (the day partition's name).
  */
 public final class MeteringSinkFactory implements DynamicTableSinkFactory {
@@ -56,6 +57,7 @@ public final class MeteringSinkFactory implements DynamicTableSinkFactory {
             ConfigOptions.key("max.received.at").longType().defaultValue(253402300799999L);
     static final ConfigOption<String> FIELDS = ConfigOptions.key("fields").stringType().noDefaultValue();
     static final ConfigOption<String> PARTITION = ConfigOptions.key("partition").stringType().defaultValue("dt");
+    static final long MAX_PART_BYTES = MemorySize.ofMebiBytes(128).getBytes();
 
     /** The input columns the operator reads, and their types. */
     private static final String[] COLUMNS = {"reason", "tenant", "tier", "size", "received_at"};
@@ -155,14 +157,39 @@ public final class MeteringSinkFactory implements DynamicTableSinkFactory {
         Duration rollover = Duration.ofMillis(Math.max(1000, config.rolloverMillis));
         return FileSink.forRowFormat(new Path(config.path), new LineEncoder())
                 .withBucketAssigner(new DayAssigner(config.partition))
-                .withRollingPolicy(DefaultRollingPolicy.builder()
-                        .withRolloverInterval(rollover)
-                        .withInactivityInterval(rollover)
-                        .withMaxPartSize(MemorySize.ofMebiBytes(128))
-                        .build())
+                .withRollingPolicy(new RollOnCheckpoint(rollover.toMillis(), MAX_PART_BYTES))
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".json").build())
                 .withBucketCheckInterval(Math.min(10_000L, rollover.toMillis()))
                 .build();
+    }
+
+    /**
+     * A part file is closed at every checkpoint (and sooner once it is {@code rolloverMillis} old or idle, or
+     * {@code maxBytes} long), so no file is ever in progress across a checkpoint. A file in progress at a
+     * checkpoint would be persisted, and on S3 Flink's recoverable writer persists it by uploading its tail as an
+     * object of its own, {@code _<part>_tmp_<uuid>}, beside the part files: under the table's location, where a
+     * query reads it as rows (counted again once the part file commits). Rolling at each checkpoint leaves only
+     * committed part files there; rows are few (one per tenant, tier and window), so the files stay few.
+     */
+    static final class RollOnCheckpoint extends CheckpointRollingPolicy<MeteringRow, String> {
+        private static final long serialVersionUID = 1L;
+        private final long rolloverMillis;
+        private final long maxBytes;
+
+        RollOnCheckpoint(long rolloverMillis, long maxBytes) {
+            this.rolloverMillis = rolloverMillis;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public boolean shouldRollOnEvent(PartFileInfo<String> file, MeteringRow row) throws java.io.IOException {
+            return file.getSize() >= maxBytes;
+        }
+
+        @Override
+        public boolean shouldRollOnProcessingTime(PartFileInfo<String> file, long now) {
+            return now - file.getCreationTime() >= rolloverMillis || now - file.getLastUpdateTime() >= rolloverMillis;
+        }
     }
 
     private static final class LineEncoder implements Encoder<MeteringRow> {
