@@ -429,13 +429,14 @@ def checks(
 def report(found: Measurements, extrapolations: list[Extrapolation], judge_extrapolation: bool) -> tuple[str, bool]:
     found_checks = checks(found, extrapolations, judge_extrapolation)
     loads = [run["load"] for run in [*found.singles, *found.cells, *found.budget_runs]]
+    load_range = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "not measured"
     lines = [
         SECTION,
         "",
-        f"Command: `make bench-engine` (= `nice .venv/bin/python -m bench.engine`), started {found.started}; "
+        f"Command: `make bench-engine` (= `nice .venv/bin/python -m bench.engine --split`), started {found.started}; "
         f"Pulumi CLI v{found.cli_version} (`make engine`), a file backend, the Automation API; every `up` with "
         "`--skip-preview` (the Automation API's), one process at a time unless said.",
-        f"Machine: {machine()}; 1-minute load average before the runs {min(loads):.1f}-{max(loads):.1f} "
+        f"Machine: {machine()}; 1-minute load average before the runs {load_range} "
         "(shared with other jobs, and this runs under `nice`: wall times stretch with the others' load, CPU times "
         "(the CLI, language host and program processes, user + system) much less).",
         "",
