@@ -600,7 +600,7 @@ def read_json(paths: list[Path]) -> Measurements:
         sizes=sorted({n for d in documents for n in d["sizes"]}),
         budget=first["budget"],
         budgets=sorted({b for d in documents for b in d["budgets"]}),
-        budgets_at=first["budgets_at"],
+        budgets_at=next((d["budgets_at"] for d in documents if d["budget_runs"]), first["budgets_at"]),
         parallel=first["parallel"],
         cli_version=next(d["cli_version"] for d in documents if d["cli_version"]),
         started=min(d["started"] for d in documents),
