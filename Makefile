@@ -160,7 +160,7 @@ fmt: venv ## format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (seconds)
+test-unit: venv ## service-free tests: config, components under mocks, pure runtime logic (about 2 minutes on 2 cores)
 	$(VENV)/bin/pytest tests/unit --ignore=tests/unit/authorizer
 
 test-integration: venv check-jvm iam-evaluator engine ## runtime functions against real local services (moto server, Cassandra), the IAM matrix, the real engine (make engine)
