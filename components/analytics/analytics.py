@@ -18,13 +18,11 @@ import pulumi_aws as aws
 from components.analytics.catalog import (
     EVENT_COLUMNS,
     EVENTS_TABLE,
-    JSON_SERDE,
     PARTITION_COMMENTS,
-    TEXT_INPUT_FORMAT,
-    TEXT_OUTPUT_FORMAT,
     projection_parameters,
     serde_parameters,
 )
+from components.analytics.json_lines import json_lines_storage
 from components.ingestion.protected_bucket import ExpiringPrefix, ProtectedBucket, ProtectedBucketArgs
 from functions.contracts.s3_layout import EVENT_PARTITIONS, TENANT_DATA_PREFIX
 from tiers.naming import Namer, logical
@@ -88,16 +86,14 @@ class TenantAnalytics(pulumi.ComponentResource):
             partition_keys=[
                 {"name": part, "type": "string", "comment": PARTITION_COMMENTS[part]} for part in EVENT_PARTITIONS
             ],
-            storage_descriptor={
-                "location": pulumi.Output.from_input(args.ingest_bucket).apply(
+            storage_descriptor=json_lines_storage(
+                pulumi.Output.from_input(args.ingest_bucket).apply(
                     lambda bucket: f"s3://{bucket}/{TENANT_DATA_PREFIX}"
                 ),
-                "input_format": TEXT_INPUT_FORMAT,
-                "output_format": TEXT_OUTPUT_FORMAT,
-                "compressed": True,
-                "ser_de_info": {"serialization_library": JSON_SERDE, "parameters": serde_parameters()},
-                "columns": [{"name": c.name, "type": c.type, "comment": c.comment} for c in EVENT_COLUMNS],
-            },
+                EVENT_COLUMNS,
+                serde_parameters(),
+                compressed=True,
+            ),
             opts=child,
         )
         self.workgroups = {

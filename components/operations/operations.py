@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.analytics.catalog import JSON_SERDE, TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT
+from components.analytics.json_lines import json_lines_storage
 from components.analytics.metering_table import (
     METERING_COLUMNS,
     METERING_TABLE,
@@ -147,14 +147,9 @@ class PlatformOperations(pulumi.ComponentResource):
             table_type="EXTERNAL_TABLE",
             parameters=bucket.apply(metering_parameters),
             partition_keys=[{"name": PARTITION_COLUMN, "type": "string", "comment": "the window's UTC day"}],
-            storage_descriptor={
-                "location": bucket.apply(metering_location),
-                "input_format": TEXT_INPUT_FORMAT,
-                "output_format": TEXT_OUTPUT_FORMAT,
-                "compressed": False,
-                "ser_de_info": {"serialization_library": JSON_SERDE, "parameters": metering_serde_parameters()},
-                "columns": [{"name": c.name, "type": c.type, "comment": c.comment} for c in METERING_COLUMNS],
-            },
+            storage_descriptor=json_lines_storage(
+                bucket.apply(metering_location), METERING_COLUMNS, metering_serde_parameters(), compressed=False
+            ),
             opts=child,
         )
         self.register_outputs(
