@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functions.contracts.identity import TENANT_SESSION_TAG
 from functions.contracts.s3_layout import tenant_s3_prefix
 from local.analytics.catalog import DeclaredAnalytics
 from local.iam.evaluator import ALLOWED, IamRequest, evaluate
-from local.iam.matrix import AssumableRole, Cell, DeclaredAccess, is_pooled
+from local.iam.matrix import AssumableRole, Cell, DeclaredAccess, is_pooled, session_request
 
 _EVENT_KEY = "year=2026/month=01/day=01/events-1.gz"
 
@@ -60,22 +59,18 @@ def analytics_matrix(
             role: AssumableRole = role,
             tenant: str = tenant,
         ) -> None:
-            on_ingest = resource.startswith(f"arn:aws:s3:::{access.bucket}") and access.bucket_policy is not None
             plan.append((role.name, tenant, target, kind, action))
+            on_ingest = resource.startswith(f"arn:aws:s3:::{access.bucket}")
             requests.append(
-                IamRequest(
-                    principal=f"arn:aws:sts::{access.account}:assumed-role/{role.name}/analytics-{tenant}",
-                    action=action,
-                    resource=resource,
-                    account=access.account,
-                    identity_policies=tuple(f"role/{role.name}/{name}" for name in role.policies),
-                    resource_policy="bucket" if on_ingest else None,
-                    context={
-                        f"aws:PrincipalTag/{TENANT_SESSION_TAG}": tenant,
-                        "aws:PrincipalArn": role.arn,
-                        "aws:SecureTransport": "true",
-                        **(extra or {}),
-                    },
+                session_request(
+                    access,
+                    role,
+                    action,
+                    resource,
+                    session=f"analytics-{tenant}",
+                    tag=tenant,
+                    on_bucket=on_ingest,
+                    extra=extra,
                 )
             )
 

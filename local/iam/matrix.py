@@ -220,23 +220,39 @@ def _trust_request(access: DeclaredAccess, role: AssumableRole, probe: str, acti
     )
 
 
-def _data_requests(access: DeclaredAccess, role: AssumableRole, tag: str, target: TenantRecord) -> list[IamRequest]:
-    session = {
-        f"aws:PrincipalTag/{TENANT_SESSION_TAG}": tag,
-        "aws:PrincipalArn": role.arn,
-        "aws:SecureTransport": "true",
-    }
+def session_request(
+    access: DeclaredAccess,
+    role: AssumableRole,
+    action: str,
+    resource: str,
+    *,
+    session: str,
+    tag: str,
+    on_bucket: bool,
+    extra: dict[str, str] | None = None,
+) -> IamRequest:
+    """A request made with `role`'s session `session` tagged with tenant `tag`, over TLS: the role's inline
+    policies, and the ingest bucket's policy too when `on_bucket` (and the stack declares one)."""
+    return IamRequest(
+        principal=f"arn:aws:sts::{access.account}:assumed-role/{role.name}/{session}",
+        action=action,
+        resource=resource,
+        account=access.account,
+        identity_policies=tuple(f"role/{role.name}/{name}" for name in role.policies),
+        resource_policy="bucket" if on_bucket and access.bucket_policy is not None else None,
+        context={
+            f"aws:PrincipalTag/{TENANT_SESSION_TAG}": tag,
+            "aws:PrincipalArn": role.arn,
+            "aws:SecureTransport": "true",
+            **(extra or {}),
+        },
+    )
 
+
+def _data_requests(access: DeclaredAccess, role: AssumableRole, tag: str, target: TenantRecord) -> list[IamRequest]:
     def request(action: str, resource: str, extra: dict[str, str] | None = None) -> IamRequest:
-        on_bucket = action in S3_ACTIONS and access.bucket_policy is not None
-        return IamRequest(
-            principal=f"arn:aws:sts::{access.account}:assumed-role/{role.name}/dal-{tag}",
-            action=action,
-            resource=resource,
-            account=access.account,
-            identity_policies=tuple(f"role/{role.name}/{name}" for name in role.policies),
-            resource_policy="bucket" if on_bucket else None,
-            context={**session, **(extra or {})},
+        return session_request(
+            access, role, action, resource, session=f"dal-{tag}", tag=tag, on_bucket=action in S3_ACTIONS, extra=extra
         )
 
     bucket_arn = f"arn:aws:s3:::{access.bucket}"
